@@ -1,0 +1,1 @@
+"""callstats: call analytics for voice-AI agents."""

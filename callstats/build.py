@@ -1,0 +1,29 @@
+"""Run dbt on the project, in-process, against the configured target."""
+
+import os
+
+from dbt.cli.main import dbtRunner
+
+from callstats import project
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def run_dbt(*args: str) -> None:
+    """Invoke dbt with the project's own profile; raise BuildFailed when it does not succeed."""
+    os.environ["CALLSTATS_TARGET"] = project.target()
+    os.environ["CALLSTATS_WAREHOUSE"] = str(project.warehouse_path())
+    result = dbtRunner().invoke(
+        [
+            *args,
+            "--project-dir",
+            str(project.PROJECT_DIR),
+            "--profiles-dir",
+            str(project.PROJECT_DIR),
+        ]
+    )
+    if not result.success:
+        reason = result.exception or "a model or test failed (see the log above)"
+        raise BuildFailed(f"dbt {args[0]} failed: {reason}")

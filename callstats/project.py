@@ -1,0 +1,32 @@
+"""Where the project and its warehouse live, read from the environment (cli.md)."""
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TARGETS = ("duckdb", "postgres")
+
+
+def target() -> str:
+    name = os.environ.get("CALLSTATS_TARGET") or "duckdb"
+    if name not in TARGETS:
+        raise ValueError(f"CALLSTATS_TARGET must be one of {', '.join(TARGETS)}, not {name!r}")
+    return name
+
+
+def warehouse_path() -> Path:
+    configured = os.environ.get("CALLSTATS_WAREHOUSE")
+    path = Path(configured) if configured else PROJECT_DIR / "warehouse" / "callstats.duckdb"
+    return path.resolve()
+
+
+def now() -> datetime:
+    """The current UTC instant as a naive timestamp, or CALLSTATS_NOW when it is set."""
+    pinned = os.environ.get("CALLSTATS_NOW")
+    if not pinned:
+        return datetime.now(UTC).replace(tzinfo=None)
+    moment = datetime.fromisoformat(pinned)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
