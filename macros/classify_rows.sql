@@ -1,0 +1,63 @@
+{% macro classify_rows(relation, columns, key_columns, required_columns, invalid_when={}) %}
+    {#-
+        Renders two CTEs, `checked` and `classified`, over `relation` (normalised rows with a
+        `content_occurrence` column). Every row is classified exactly once: an exact repeat, a
+        rejected row with its reason, or the accepted row of its key (raw-tables.md).
+        `invalid_when` maps a rejection reason to the condition that triggers it.
+    -#}
+checked as (
+    select
+        *,
+        case
+            when content_occurrence > 1 then null
+            {%- for column in required_columns %}
+            when {{ column }} is null then 'missing_{{ column }}'
+            {%- endfor %}
+            {%- for reason, condition in invalid_when.items() %}
+            when {{ condition }} then '{{ reason }}'
+            {%- endfor %}
+        end as invalid_reason
+    from {{ relation }}
+),
+
+versioned as (
+    select
+        *,
+        content_occurrence = 1 and invalid_reason is null as is_candidate
+    from checked
+),
+
+ranked as (
+    select
+        *,
+        max(loaded_at) over (
+            partition by is_candidate, {{ key_columns | join(', ') }}
+        ) as newest_loaded_at,
+        count(*) over (
+            partition by is_candidate, {{ key_columns | join(', ') }}, loaded_at
+        ) as rows_at_loaded_at
+    from versioned
+),
+
+classified as (
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {{ row_key(key_columns) }} as row_key,
+        case
+            when content_occurrence > 1 then 'exact_repeat'
+            when not is_candidate then 'rejected'
+            when loaded_at < newest_loaded_at then 'rejected'
+            when rows_at_loaded_at > 1 then 'rejected'
+            else 'accepted'
+        end as row_disposition,
+        case
+            when content_occurrence > 1 then null
+            when not is_candidate then invalid_reason
+            when loaded_at < newest_loaded_at then 'superseded'
+            when rows_at_loaded_at > 1 then 'ambiguous_version'
+        end as rejection_reason
+    from ranked
+)
+{% endmacro %}

@@ -1,0 +1,3 @@
+{% macro clean_label(column) -%}
+    lower(nullif(trim({{ column }}), ''))
+{%- endmacro %}

@@ -1,0 +1,264 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='call_id',
+    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
+) }}
+
+with
+
+call_versions as (
+    select * from {{ ref('stg_raw__calls') }}
+    where
+        row_disposition = 'accepted'
+        and {{ changed_rows_filter('call_id', 'call') }}
+),
+
+call_statuses as (
+    select * from {{ ref('call_statuses') }}
+),
+
+outcome_resolutions as (
+    select * from {{ ref('outcome_resolutions') }}
+),
+
+turns as (
+    select * from {{ ref('fct_call_turns') }}
+),
+
+tool_calls as (
+    select * from {{ ref('fct_tool_calls') }}
+),
+
+call_errors as (
+    select * from {{ ref('fct_call_errors') }}
+),
+
+latest_versions as (
+    select
+        call_id,
+        max(updated_at) as updated_at,
+        count(*) as accepted_versions,
+        max(loaded_at) as versions_loaded_at
+    from call_versions
+    group by 1
+),
+
+current_versions as (
+    select
+        call_versions.*,
+        latest_versions.accepted_versions,
+        latest_versions.versions_loaded_at
+    from call_versions
+    inner join latest_versions
+        on
+            call_versions.call_id = latest_versions.call_id
+            and call_versions.updated_at = latest_versions.updated_at
+),
+
+turns_per_call as (
+    select
+        call_id,
+        count(*) as turns,
+        count(case when is_interrupted then 1 end) as interrupted_turns,
+        coalesce(sum(stt_latency_ms), 0) as stt_latency_sum_ms,
+        count(stt_latency_ms) as stt_latency_turns,
+        coalesce(sum(llm_latency_ms), 0) as llm_latency_sum_ms,
+        count(llm_latency_ms) as llm_latency_turns,
+        coalesce(sum(tts_latency_ms), 0) as tts_latency_sum_ms,
+        count(tts_latency_ms) as tts_latency_turns,
+        coalesce(sum(total_latency_ms), 0) as total_latency_sum_ms,
+        count(total_latency_ms) as total_latency_turns,
+        max(source_loaded_at) as turns_loaded_at
+    from turns
+    where call_id in (select call_id from latest_versions)
+    group by 1
+),
+
+tool_calls_per_call as (
+    select
+        call_id,
+        count(*) as tool_calls,
+        count(is_success) as tool_calls_with_outcome,
+        count(case when is_success then 1 end) as tool_calls_succeeded,
+        max(source_loaded_at) as tool_calls_loaded_at
+    from tool_calls
+    where call_id in (select call_id from latest_versions)
+    group by 1
+),
+
+errors_per_call as (
+    select
+        call_id,
+        count(*) as errors,
+        count(case when is_call_affecting then 1 end) as call_affecting_errors,
+        max(source_loaded_at) as errors_loaded_at
+    from call_errors
+    where call_id in (select call_id from latest_versions)
+    group by 1
+),
+
+failed_providers as (
+    select distinct
+        call_id,
+        provider_name
+    from call_errors
+    where
+        is_call_affecting
+        and provider_name is not null
+        and call_id in (select call_id from latest_versions)
+),
+
+derived as (
+    select
+        current_versions.*,
+        coalesce(
+            current_versions.duration_s,
+            case
+                when current_versions.ended_at is not null
+                    then {{ seconds_between(
+                        'coalesce(current_versions.answered_at, current_versions.started_at)',
+                        'current_versions.ended_at',
+                    ) }}
+            end
+        ) as derived_duration_s,
+        coalesce(outcome_resolutions.resolution, 'other') as resolution,
+        call_statuses.is_live_status and current_versions.ended_at is null as is_active,
+        call_statuses.agent_call_status
+    from current_versions
+    inner join call_statuses
+        on current_versions.status = call_statuses.status
+    left join outcome_resolutions
+        on current_versions.outcome = outcome_resolutions.outcome
+),
+
+costed as (
+    select
+        *,
+        coalesce(billed_duration_s, derived_duration_s) as billable_s
+    from derived
+),
+
+final as (
+    select
+        costed.call_id,
+        costed.org_id,
+        costed.agent_id,
+        costed.workflow_id,
+        costed.call_sid,
+        costed.direction,
+        costed.status,
+        costed.agent_call_status,
+        costed.status = 'completed' as is_completed,
+        costed.status = 'failed' as is_failed,
+        costed.is_active,
+        costed.outcome,
+        coalesce(costed.outcome, costed.status) as outcome_or_status,
+        costed.resolution,
+        costed.resolution = 'transferred' as is_escalated,
+        costed.started_at,
+        {{ dbt.date_trunc('hour', 'costed.started_at') }} as started_hour,
+        costed.answered_at,
+        costed.ended_at,
+        costed.derived_duration_s as duration_s,
+        {{ bucket_label('costed.derived_duration_s', var('duration_bucket_edges_s')) }}
+            as duration_bucket,
+        costed.billed_duration_s,
+        costed.billable_s,
+        coalesce(
+            costed.total_cost_usd,
+            costed.billable_s / 60.0 * {{ var('cost_per_minute_usd') }}
+        ) as cost_usd,
+        costed.total_cost_usd is null and costed.billable_s is not null as is_cost_estimated,
+        costed.total_cost_usd,
+        costed.stt_cost_usd,
+        costed.llm_cost_usd,
+        costed.tts_cost_usd,
+        costed.telephony_cost_usd,
+        costed.prompt_tokens,
+        costed.completion_tokens,
+        costed.cached_tokens,
+        coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0) as total_tokens,
+        case
+            when
+                coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0) > 0
+                and costed.cached_tokens is not null
+                then costed.cached_tokens * 1.0
+                / (coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0))
+        end as cached_token_ratio,
+        costed.sentiment,
+        costed.escalation_reason,
+        costed.escalated_at,
+        case
+            when costed.resolution = 'transferred'
+                then {{ seconds_between(
+                    'coalesce(costed.answered_at, costed.started_at)',
+                    'coalesce(costed.escalated_at, costed.ended_at)',
+                ) }}
+        end as seconds_before_escalation,
+        costed.user_corrections,
+        costed.stt_confidence,
+        costed.stt_provider,
+        costed.stt_model,
+        costed.llm_provider,
+        costed.llm_model,
+        costed.tts_provider,
+        costed.tts_model,
+        costed.from_number,
+        costed.to_number,
+        costed.hangup_cause,
+        costed.hangup_source,
+        costed.recording_url,
+        {{ json_field_text('costed.metadata', 'recording_id') }} as recording_id,
+        {{ json_field('costed.metadata', 'call_timeline') }} as call_timeline,
+        {{ json_field('costed.metadata', 'call_context') }} as call_context,
+        {{ json_field('costed.metadata', 'call_quality') }} as call_quality,
+        {{ json_field('costed.metadata', 'call_insights') }} as call_insights,
+        {{ json_field('costed.metadata', 'audio_config') }} as audio_config,
+        coalesce(turns_per_call.turns, 0) as turns,
+        coalesce(turns_per_call.interrupted_turns, 0) > 0 as has_barge_in,
+        coalesce(turns_per_call.stt_latency_sum_ms, 0) as stt_latency_sum_ms,
+        coalesce(turns_per_call.stt_latency_turns, 0) as stt_latency_turns,
+        coalesce(turns_per_call.llm_latency_sum_ms, 0) as llm_latency_sum_ms,
+        coalesce(turns_per_call.llm_latency_turns, 0) as llm_latency_turns,
+        coalesce(turns_per_call.tts_latency_sum_ms, 0) as tts_latency_sum_ms,
+        coalesce(turns_per_call.tts_latency_turns, 0) as tts_latency_turns,
+        coalesce(turns_per_call.total_latency_sum_ms, 0) as total_latency_sum_ms,
+        coalesce(turns_per_call.total_latency_turns, 0) as total_latency_turns,
+        coalesce(tool_calls_per_call.tool_calls, 0) as tool_calls,
+        coalesce(tool_calls_per_call.tool_calls_with_outcome, 0) as tool_calls_with_outcome,
+        coalesce(tool_calls_per_call.tool_calls_succeeded, 0) as tool_calls_succeeded,
+        coalesce(errors_per_call.errors, 0) as errors,
+        coalesce(errors_per_call.call_affecting_errors, 0) > 0 as has_error,
+        stt_failures.provider_name is not null as has_stt_provider_error,
+        llm_failures.provider_name is not null as has_llm_provider_error,
+        tts_failures.provider_name is not null as has_tts_provider_error,
+        costed.accepted_versions,
+        greatest(
+            costed.versions_loaded_at,
+            coalesce(turns_per_call.turns_loaded_at, costed.versions_loaded_at),
+            coalesce(tool_calls_per_call.tool_calls_loaded_at, costed.versions_loaded_at),
+            coalesce(errors_per_call.errors_loaded_at, costed.versions_loaded_at)
+        ) as source_loaded_at
+    from costed
+    left join turns_per_call
+        on costed.call_id = turns_per_call.call_id
+    left join tool_calls_per_call
+        on costed.call_id = tool_calls_per_call.call_id
+    left join errors_per_call
+        on costed.call_id = errors_per_call.call_id
+    left join failed_providers as stt_failures
+        on
+            costed.call_id = stt_failures.call_id
+            and costed.stt_provider = stt_failures.provider_name
+    left join failed_providers as llm_failures
+        on
+            costed.call_id = llm_failures.call_id
+            and costed.llm_provider = llm_failures.provider_name
+    left join failed_providers as tts_failures
+        on
+            costed.call_id = tts_failures.call_id
+            and costed.tts_provider = tts_failures.provider_name
+)
+
+select * from final

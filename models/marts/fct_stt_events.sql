@@ -1,0 +1,64 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    pre_hook="{{ delete_changed_rows('event_id', 'stt_event') }}",
+) }}
+
+with
+
+stt_events as (
+    select * from {{ ref('stg_raw__stt_events') }}
+    where
+        row_disposition = 'accepted'
+        and {{ changed_rows_filter('event_id', 'stt_event') }}
+),
+
+calls as (
+    select * from {{ ref('fct_calls') }}
+),
+
+calls_by_sid as (
+    {#- A call_sid shared by several calls is read as the smallest call_id's. -#}
+    select
+        call_sid,
+        min(call_id) as call_id
+    from calls
+    where call_sid is not null
+    group by 1
+),
+
+attributed as (
+    select
+        stt_events.*,
+        coalesce(calls_by_id.call_id, calls_by_sid.call_id) as attributed_call_id
+    from stt_events
+    left join calls as calls_by_id
+        on stt_events.call_id = calls_by_id.call_id
+    left join calls_by_sid
+        on stt_events.call_sid = calls_by_sid.call_sid
+),
+
+final as (
+    select
+        attributed.event_id,
+        attributed.attributed_call_id as call_id,
+        calls.org_id,
+        calls.agent_id,
+        attributed.call_id as reported_call_id,
+        attributed.call_sid,
+        attributed.connection_id,
+        coalesce(attributed.connection_id, attributed.call_sid) as connection_key,
+        attributed.event_type,
+        attributed.provider_name,
+        attributed.model,
+        attributed.detail,
+        attributed.created_at,
+        {{ dbt.date_trunc('hour', 'attributed.created_at') }} as created_hour,
+        attributed.loaded_at as source_loaded_at
+    from attributed
+    left join calls
+        on attributed.attributed_call_id = calls.call_id
+)
+
+select * from final

@@ -1,0 +1,33 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'agents')) }} as content_occurrence
+    from {{ source('raw', 'agents') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('org_id') }} as org_id,
+        {{ clean_text('name') }} as agent_name,
+        {{ clean_label('status') }} as agent_status,
+        created_at,
+        updated_at,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=[
+        'agent_id', 'org_id', 'agent_name', 'agent_status', 'created_at', 'updated_at',
+        'loaded_at',
+    ],
+    key_columns=['agent_id', 'updated_at'],
+    required_columns=['agent_id', 'org_id', 'loaded_at'],
+) }}
+
+select * from classified

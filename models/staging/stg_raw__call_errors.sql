@@ -1,0 +1,35 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'call_errors')) }} as content_occurrence
+    from {{ source('raw', 'call_errors') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('error_id') }} as error_id,
+        {{ clean_text('call_id') }} as call_id,
+        occurred_at,
+        {{ clean_label('service') }} as service,
+        {{ clean_text('provider_name') }} as provider_name,
+        {{ clean_label('level') }} as level,
+        {{ clean_text('message') }} as message,
+        details,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=[
+        'error_id', 'call_id', 'occurred_at', 'service', 'provider_name', 'level', 'message',
+        'details', 'loaded_at',
+    ],
+    key_columns=['error_id'],
+    required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],
+) }}
+
+select * from classified

@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ source('raw', 'load_errors') }}
+),
+
+renamed as (
+    select
+        table_name,
+        source_file,
+        line_number,
+        reason,
+        record_text,
+        loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,28 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'organizations')) }} as content_occurrence
+    from {{ source('raw', 'organizations') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('org_id') }} as org_id,
+        {{ clean_text('name') }} as org_name,
+        {{ clean_text('reseller_id') }} as reseller_id,
+        created_at,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=['org_id', 'org_name', 'reseller_id', 'created_at', 'loaded_at'],
+    key_columns=['org_id'],
+    required_columns=['org_id', 'loaded_at'],
+) }}
+
+select * from classified

@@ -1,0 +1,36 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'stt_events')) }} as content_occurrence
+    from {{ source('raw', 'stt_events') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('call_id') }} as call_id,
+        {{ clean_text('call_sid') }} as call_sid,
+        {{ clean_text('connection_id') }} as connection_id,
+        {{ clean_label('event_type') }} as event_type,
+        {{ clean_text('provider_name') }} as provider_name,
+        {{ clean_text('model') }} as model,
+        detail,
+        created_at,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=[
+        'event_id', 'call_id', 'call_sid', 'connection_id', 'event_type', 'provider_name',
+        'model', 'detail', 'created_at', 'loaded_at',
+    ],
+    key_columns=['event_id'],
+    required_columns=['event_id', 'created_at', 'loaded_at'],
+) }}
+
+select * from classified

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'tool_calls')) }} as content_occurrence
+    from {{ source('raw', 'tool_calls') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('tool_call_id') }} as tool_call_id,
+        {{ clean_text('call_id') }} as call_id,
+        {{ clean_text('name') }} as tool_name,
+        started_at,
+        latency_ms,
+        is_success,
+        {{ clean_text('error_message') }} as error_message,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=[
+        'tool_call_id', 'call_id', 'tool_name', 'started_at', 'latency_ms', 'is_success',
+        'error_message', 'loaded_at',
+    ],
+    key_columns=['tool_call_id'],
+    required_columns=['tool_call_id', 'call_id', 'loaded_at'],
+    invalid_when={'negative_latency_ms': 'latency_ms < 0'},
+) }}
+
+select * from classified

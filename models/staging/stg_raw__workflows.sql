@@ -1,0 +1,29 @@
+with
+
+source as (
+    select
+        *,
+        {{ content_occurrence(source('raw', 'workflows')) }} as content_occurrence
+    from {{ source('raw', 'workflows') }}
+),
+
+normalised as (
+    select
+        {{ clean_text('workflow_id') }} as workflow_id,
+        {{ clean_text('org_id') }} as org_id,
+        {{ clean_text('name') }} as workflow_name,
+        {{ clean_text('slug') }} as workflow_slug,
+        created_at,
+        loaded_at,
+        content_occurrence
+    from source
+),
+
+{{ classify_rows(
+    relation='normalised',
+    columns=['workflow_id', 'org_id', 'workflow_name', 'workflow_slug', 'created_at', 'loaded_at'],
+    key_columns=['workflow_id'],
+    required_columns=['workflow_id', 'org_id', 'loaded_at'],
+) }}
+
+select * from classified
