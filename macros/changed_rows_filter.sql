@@ -1,10 +1,10 @@
-{% macro changed_rows_filter(column, grain) -%}
+{% macro changed_rows_filter(column, grain, since) -%}
     {#-
         The predicate an incremental run filters its input with: `column` holds a call id
         (grain 'call'), a call start hour (grain 'hour') or an STT event id (grain 'stt_event')
-        touched by rows loaded since `incremental_since()`. Outside incremental runs: true.
+        touched by rows loaded after `since` (from `incremental_since()`). When `since` is none
+        (a first or full-refresh build): true.
     -#}
-    {%- set since = incremental_since() -%}
     {%- set changed = {
         'call': changed_call_ids,
         'hour': changed_call_hours,

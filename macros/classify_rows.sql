@@ -1,10 +1,27 @@
-{% macro classify_rows(relation, columns, key_columns, required_columns, invalid_when={}) %}
+{% macro classify_rows(
+    relation, columns, key_columns, required_columns, invalid_when={}, json_columns=[]
+) %}
     {#-
-        Renders two CTEs, `checked` and `classified`, over `relation` (normalised rows with a
-        `content_occurrence` column). Every row is classified exactly once: an exact repeat, a
-        rejected row with its reason, or the accepted row of its key (raw-tables.md).
-        `invalid_when` maps a rejection reason to the condition that triggers it.
+        Renders the CTEs that classify every row of `relation` (normalised raw rows) exactly
+        once, ending with `classified`: an exact repeat (same values in every column but
+        loaded_at as an earlier row; json compared as values), a rejected row with its reason,
+        or the accepted row of its key (raw-tables.md). `invalid_when` maps a rejection reason
+        to the condition that triggers it.
     -#}
+occurrences as (
+    select
+        *,
+        row_number() over (
+            partition by
+            {%- for column in columns if column != 'loaded_at' %}
+                {{ json_comparable(column) if column in json_columns else column }}
+                {{- "," if not loop.last }}
+            {%- endfor %}
+            order by loaded_at
+        ) as content_occurrence
+    from {{ relation }}
+),
+
 checked as (
     select
         *,
@@ -17,10 +34,10 @@ checked as (
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
         end as invalid_reason
-    from {{ relation }}
+    from occurrences
 ),
 
-versioned as (
+candidates as (
     select
         *,
         content_occurrence = 1 and invalid_reason is null as is_candidate
@@ -36,7 +53,7 @@ ranked as (
         count(*) over (
             partition by is_candidate, {{ key_columns | join(', ') }}, loaded_at
         ) as rows_at_loaded_at
-    from versioned
+    from candidates
 ),
 
 classified as (

@@ -4,7 +4,8 @@
         left without any row (a call that lost its only accepted version, an hour left without
         calls) does not linger.
     -#}
-    {% if incremental_since() is not none %}
-        delete from {{ this }} where {{ changed_rows_filter(column, grain) }}
+    {% set since = incremental_since() %}
+    {% if since is not none %}
+        delete from {{ this }} where {{ changed_rows_filter(column, grain, since) }}
     {% endif %}
 {% endmacro %}

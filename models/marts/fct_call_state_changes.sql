@@ -5,13 +5,15 @@
     pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 call_versions as (
     select * from {{ ref('stg_raw__calls') }}
     where
         row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call') }}
+        and {{ changed_rows_filter('call_id', 'call', since) }}
 ),
 
 sequenced as (

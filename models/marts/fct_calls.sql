@@ -5,13 +5,15 @@
     pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 call_versions as (
     select * from {{ ref('stg_raw__calls') }}
     where
         row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call') }}
+        and {{ changed_rows_filter('call_id', 'call', since) }}
 ),
 
 call_statuses as (
@@ -132,89 +134,87 @@ derived as (
         on current_versions.outcome = outcome_resolutions.outcome
 ),
 
-costed as (
+measured as (
     select
         *,
-        coalesce(billed_duration_s, derived_duration_s) as billable_s
+        coalesce(billed_duration_s, derived_duration_s) as billable_s,
+        coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0) as total_tokens
     from derived
 ),
 
 final as (
     select
-        costed.call_id,
-        costed.org_id,
-        costed.agent_id,
-        costed.workflow_id,
-        costed.call_sid,
-        costed.direction,
-        costed.status,
-        costed.agent_call_status,
-        costed.status = 'completed' as is_completed,
-        costed.status = 'failed' as is_failed,
-        costed.is_active,
-        costed.outcome,
-        coalesce(costed.outcome, costed.status) as outcome_or_status,
-        costed.resolution,
-        costed.resolution = 'transferred' as is_escalated,
-        costed.started_at,
-        {{ dbt.date_trunc('hour', 'costed.started_at') }} as started_hour,
-        costed.answered_at,
-        costed.ended_at,
-        costed.derived_duration_s as duration_s,
-        {{ bucket_label('costed.derived_duration_s', var('duration_bucket_edges_s')) }}
+        measured.call_id,
+        measured.org_id,
+        measured.agent_id,
+        measured.workflow_id,
+        measured.call_sid,
+        measured.direction,
+        measured.status,
+        measured.agent_call_status,
+        measured.status = 'completed' as is_completed,
+        measured.status = 'failed' as is_failed,
+        measured.is_active,
+        measured.outcome,
+        coalesce(measured.outcome, measured.status) as outcome_or_status,
+        measured.resolution,
+        measured.resolution = 'transferred' as is_escalated,
+        measured.started_at,
+        {{ dbt.date_trunc('hour', 'measured.started_at') }} as started_hour,
+        measured.answered_at,
+        measured.ended_at,
+        measured.derived_duration_s as duration_s,
+        {{ bucket_label('measured.derived_duration_s', var('duration_bucket_edges_s')) }}
             as duration_bucket,
-        costed.billed_duration_s,
-        costed.billable_s,
+        measured.billed_duration_s,
+        measured.billable_s,
         coalesce(
-            costed.total_cost_usd,
-            costed.billable_s / 60.0 * {{ var('cost_per_minute_usd') }}
+            measured.total_cost_usd,
+            measured.billable_s / 60.0 * {{ var('cost_per_minute_usd') }}
         ) as cost_usd,
-        costed.total_cost_usd is null and costed.billable_s is not null as is_cost_estimated,
-        costed.total_cost_usd,
-        costed.stt_cost_usd,
-        costed.llm_cost_usd,
-        costed.tts_cost_usd,
-        costed.telephony_cost_usd,
-        costed.prompt_tokens,
-        costed.completion_tokens,
-        costed.cached_tokens,
-        coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0) as total_tokens,
+        measured.total_cost_usd is null and measured.billable_s is not null as is_cost_estimated,
+        measured.total_cost_usd,
+        measured.stt_cost_usd,
+        measured.llm_cost_usd,
+        measured.tts_cost_usd,
+        measured.telephony_cost_usd,
+        measured.prompt_tokens,
+        measured.completion_tokens,
+        measured.cached_tokens,
+        measured.total_tokens,
         case
-            when
-                coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0) > 0
-                and costed.cached_tokens is not null
-                then costed.cached_tokens * 1.0
-                / (coalesce(costed.prompt_tokens, 0) + coalesce(costed.completion_tokens, 0))
+            when measured.total_tokens > 0 and measured.cached_tokens is not null
+                then cast(measured.cached_tokens as double precision) / measured.total_tokens
         end as cached_token_ratio,
-        costed.sentiment,
-        costed.escalation_reason,
-        costed.escalated_at,
+        measured.sentiment,
+        measured.escalation_reason,
+        measured.escalated_at,
         case
-            when costed.resolution = 'transferred'
+            when measured.resolution = 'transferred'
                 then {{ seconds_between(
-                    'coalesce(costed.answered_at, costed.started_at)',
-                    'coalesce(costed.escalated_at, costed.ended_at)',
+                    'coalesce(measured.answered_at, measured.started_at)',
+                    'coalesce(measured.escalated_at, measured.ended_at)',
                 ) }}
         end as seconds_before_escalation,
-        costed.user_corrections,
-        costed.stt_confidence,
-        costed.stt_provider,
-        costed.stt_model,
-        costed.llm_provider,
-        costed.llm_model,
-        costed.tts_provider,
-        costed.tts_model,
-        costed.from_number,
-        costed.to_number,
-        costed.hangup_cause,
-        costed.hangup_source,
-        costed.recording_url,
-        {{ json_field_text('costed.metadata', 'recording_id') }} as recording_id,
-        {{ json_field('costed.metadata', 'call_timeline') }} as call_timeline,
-        {{ json_field('costed.metadata', 'call_context') }} as call_context,
-        {{ json_field('costed.metadata', 'call_quality') }} as call_quality,
-        {{ json_field('costed.metadata', 'call_insights') }} as call_insights,
-        {{ json_field('costed.metadata', 'audio_config') }} as audio_config,
+        measured.user_corrections,
+        measured.stt_confidence,
+        measured.stt_provider,
+        measured.stt_model,
+        measured.llm_provider,
+        measured.llm_model,
+        measured.tts_provider,
+        measured.tts_model,
+        measured.from_number,
+        measured.to_number,
+        measured.hangup_cause,
+        measured.hangup_source,
+        measured.recording_url,
+        {{ json_field_text('measured.metadata', 'recording_id') }} as recording_id,
+        {{ json_field('measured.metadata', 'call_timeline') }} as call_timeline,
+        {{ json_field('measured.metadata', 'call_context') }} as call_context,
+        {{ json_field('measured.metadata', 'call_quality') }} as call_quality,
+        {{ json_field('measured.metadata', 'call_insights') }} as call_insights,
+        {{ json_field('measured.metadata', 'audio_config') }} as audio_config,
         coalesce(turns_per_call.turns, 0) as turns,
         coalesce(turns_per_call.interrupted_turns, 0) > 0 as has_barge_in,
         coalesce(turns_per_call.stt_latency_sum_ms, 0) as stt_latency_sum_ms,
@@ -233,32 +233,32 @@ final as (
         stt_failures.provider_name is not null as has_stt_provider_error,
         llm_failures.provider_name is not null as has_llm_provider_error,
         tts_failures.provider_name is not null as has_tts_provider_error,
-        costed.accepted_versions,
+        measured.accepted_versions,
         greatest(
-            costed.versions_loaded_at,
-            coalesce(turns_per_call.turns_loaded_at, costed.versions_loaded_at),
-            coalesce(tool_calls_per_call.tool_calls_loaded_at, costed.versions_loaded_at),
-            coalesce(errors_per_call.errors_loaded_at, costed.versions_loaded_at)
+            measured.versions_loaded_at,
+            coalesce(turns_per_call.turns_loaded_at, measured.versions_loaded_at),
+            coalesce(tool_calls_per_call.tool_calls_loaded_at, measured.versions_loaded_at),
+            coalesce(errors_per_call.errors_loaded_at, measured.versions_loaded_at)
         ) as source_loaded_at
-    from costed
+    from measured
     left join turns_per_call
-        on costed.call_id = turns_per_call.call_id
+        on measured.call_id = turns_per_call.call_id
     left join tool_calls_per_call
-        on costed.call_id = tool_calls_per_call.call_id
+        on measured.call_id = tool_calls_per_call.call_id
     left join errors_per_call
-        on costed.call_id = errors_per_call.call_id
+        on measured.call_id = errors_per_call.call_id
     left join failed_providers as stt_failures
         on
-            costed.call_id = stt_failures.call_id
-            and costed.stt_provider = stt_failures.provider_name
+            measured.call_id = stt_failures.call_id
+            and measured.stt_provider = stt_failures.provider_name
     left join failed_providers as llm_failures
         on
-            costed.call_id = llm_failures.call_id
-            and costed.llm_provider = llm_failures.provider_name
+            measured.call_id = llm_failures.call_id
+            and measured.llm_provider = llm_failures.provider_name
     left join failed_providers as tts_failures
         on
-            costed.call_id = tts_failures.call_id
-            and costed.tts_provider = tts_failures.provider_name
+            measured.call_id = tts_failures.call_id
+            and measured.tts_provider = tts_failures.provider_name
 )
 
 select * from final

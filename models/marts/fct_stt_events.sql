@@ -5,13 +5,15 @@
     pre_hook="{{ delete_changed_rows('event_id', 'stt_event') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 stt_events as (
     select * from {{ ref('stg_raw__stt_events') }}
     where
         row_disposition = 'accepted'
-        and {{ changed_rows_filter('event_id', 'stt_event') }}
+        and {{ changed_rows_filter('event_id', 'stt_event', since) }}
 ),
 
 calls as (

@@ -5,13 +5,15 @@
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
     where
         duration_bucket is not null
-        and {{ changed_rows_filter('started_hour', 'hour') }}
+        and {{ changed_rows_filter('started_hour', 'hour', since) }}
 ),
 
 rolled_up as (

@@ -5,6 +5,8 @@
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 calls as (
@@ -12,7 +14,7 @@ calls as (
     where
         is_escalated
         and escalation_reason is not null
-        and {{ changed_rows_filter('started_hour', 'hour') }}
+        and {{ changed_rows_filter('started_hour', 'hour', since) }}
 ),
 
 rolled_up as (

@@ -5,11 +5,13 @@
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 call_stages as (
     select * from {{ ref('int_call_stages_unpivoted') }}
-    where {{ changed_rows_filter('started_hour', 'hour') }}
+    where {{ changed_rows_filter('started_hour', 'hour', since) }}
 ),
 
 call_providers as (

@@ -5,11 +5,13 @@
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 turn_latencies as (
     select * from {{ ref('int_turn_latencies_unpivoted') }}
-    where {{ changed_rows_filter('started_hour', 'hour') }}
+    where {{ changed_rows_filter('started_hour', 'hour', since) }}
 ),
 
 rolled_up as (

@@ -5,13 +5,15 @@
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
 
+{% set since = incremental_since() %}
+
 with
 
 call_stages as (
     select * from {{ ref('int_call_stages_unpivoted') }}
     where
         latency_turns > 0
-        and {{ changed_rows_filter('started_hour', 'hour') }}
+        and {{ changed_rows_filter('started_hour', 'hour', since) }}
 ),
 
 rolled_up as (

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'agents')) }} as content_occurrence
-    from {{ source('raw', 'agents') }}
+    select * from {{ source('raw', 'agents') }}
 ),
 
 normalised as (
@@ -15,8 +12,7 @@ normalised as (
         {{ clean_label('status') }} as agent_status,
         created_at,
         updated_at,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 

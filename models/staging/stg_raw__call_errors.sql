@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'call_errors')) }} as content_occurrence
-    from {{ source('raw', 'call_errors') }}
+    select * from {{ source('raw', 'call_errors') }}
 ),
 
 normalised as (
@@ -17,8 +14,7 @@ normalised as (
         {{ clean_label('level') }} as level,
         {{ clean_text('message') }} as message,
         details,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 
@@ -30,6 +26,7 @@ normalised as (
     ],
     key_columns=['error_id'],
     required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],
+    json_columns=['details'],
 ) }}
 
 select * from classified

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'call_turns')) }} as content_occurrence
-    from {{ source('raw', 'call_turns') }}
+    select * from {{ source('raw', 'call_turns') }}
 ),
 
 normalised as (
@@ -19,8 +16,7 @@ normalised as (
         tts_latency_ms,
         total_latency_ms,
         is_interrupted,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 

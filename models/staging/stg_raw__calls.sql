@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'calls')) }} as content_occurrence
-    from {{ source('raw', 'calls') }}
+    select * from {{ source('raw', 'calls') }}
 ),
 
 call_statuses as (
@@ -53,8 +50,7 @@ normalised as (
         source.stt_confidence,
         {{ clean_text('source.recording_url') }} as recording_url,
         source.metadata,
-        source.loaded_at,
-        source.content_occurrence
+        source.loaded_at
     from source
     left join call_statuses
         on {{ clean_label('source.status') }} = call_statuses.status
@@ -74,9 +70,10 @@ normalised as (
     ],
     key_columns=['call_id', 'updated_at'],
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
+    json_columns=['metadata'],
     invalid_when={
         'ended_before_started': 'ended_at < started_at',
-        'negative_duration_s': 'duration_s < 0',
+        'negative_duration_s': 'duration_s < 0 or (duration_s is null and ended_at < coalesce(answered_at, started_at))',
         'negative_billed_duration_s': 'billed_duration_s < 0',
         'negative_total_cost_usd': 'total_cost_usd < 0',
         'negative_stt_cost_usd': 'stt_cost_usd < 0',

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'organizations')) }} as content_occurrence
-    from {{ source('raw', 'organizations') }}
+    select * from {{ source('raw', 'organizations') }}
 ),
 
 normalised as (
@@ -13,8 +10,7 @@ normalised as (
         {{ clean_text('name') }} as org_name,
         {{ clean_text('reseller_id') }} as reseller_id,
         created_at,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 

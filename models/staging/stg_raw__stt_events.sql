@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'stt_events')) }} as content_occurrence
-    from {{ source('raw', 'stt_events') }}
+    select * from {{ source('raw', 'stt_events') }}
 ),
 
 normalised as (
@@ -18,8 +15,7 @@ normalised as (
         {{ clean_text('model') }} as model,
         detail,
         created_at,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 
@@ -31,6 +27,7 @@ normalised as (
     ],
     key_columns=['event_id'],
     required_columns=['event_id', 'created_at', 'loaded_at'],
+    json_columns=['detail'],
 ) }}
 
 select * from classified

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'tool_calls')) }} as content_occurrence
-    from {{ source('raw', 'tool_calls') }}
+    select * from {{ source('raw', 'tool_calls') }}
 ),
 
 normalised as (
@@ -16,8 +13,7 @@ normalised as (
         latency_ms,
         is_success,
         {{ clean_text('error_message') }} as error_message,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 

@@ -1,10 +1,7 @@
 with
 
 source as (
-    select
-        *,
-        {{ content_occurrence(source('raw', 'workflows')) }} as content_occurrence
-    from {{ source('raw', 'workflows') }}
+    select * from {{ source('raw', 'workflows') }}
 ),
 
 normalised as (
@@ -14,8 +11,7 @@ normalised as (
         {{ clean_text('name') }} as workflow_name,
         {{ clean_text('slug') }} as workflow_slug,
         created_at,
-        loaded_at,
-        content_occurrence
+        loaded_at
     from source
 ),
 

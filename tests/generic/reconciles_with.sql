@@ -1,0 +1,52 @@
+{% test reconciles_with(
+    model, column_name, compare_model, compare_expression, group_by, compare_where='true',
+    tolerance=0
+) %}
+{#-
+    Groups where the sum of `column_name` in this model differs from `compare_expression`
+    (an aggregate) over the `compare_model` rows matching `compare_where`, by `group_by`
+    (columns that are never null). A group present on one side only counts as 0 on the
+    other. `tolerance` is relative, for sums of fractional values.
+-#}
+
+with
+
+this_side as (
+    select
+        {{ group_by | join(', ') }},
+        sum({{ column_name }}) as measured
+    from {{ model }}
+    group by {{ group_by | join(', ') }}
+),
+
+other_side as (
+    select
+        {{ group_by | join(', ') }},
+        {{ compare_expression }} as measured
+    from {{ compare_model }}
+    where {{ compare_where }}
+    group by {{ group_by | join(', ') }}
+),
+
+compared as (
+    select
+        {%- for column in group_by %}
+        coalesce(this_side.{{ column }}, other_side.{{ column }}) as {{ column }},
+        {%- endfor %}
+        coalesce(this_side.measured, 0) as this_measure,
+        coalesce(other_side.measured, 0) as other_measure
+    from this_side
+    full outer join other_side
+        on
+        {%- for column in group_by %}
+            this_side.{{ column }} = other_side.{{ column }}{{ " and" if not loop.last }}
+        {%- endfor %}
+)
+
+select *
+from compared
+where
+    abs(this_measure - other_measure)
+    > {{ tolerance }} * greatest(abs(this_measure), abs(other_measure), 1)
+
+{% endtest %}

@@ -1,0 +1,20 @@
+-- fct_calls holds exactly the calls that have at least one accepted version.
+with
+
+accepted_calls as (
+    select distinct call_id from {{ ref('stg_raw__calls') }}
+    where row_disposition = 'accepted'
+),
+
+reported_calls as (
+    select call_id from {{ ref('fct_calls') }}
+)
+
+select
+    coalesce(accepted_calls.call_id, reported_calls.call_id) as call_id,
+    accepted_calls.call_id is not null as is_accepted,
+    reported_calls.call_id is not null as is_reported
+from accepted_calls
+full outer join reported_calls
+    on accepted_calls.call_id = reported_calls.call_id
+where accepted_calls.call_id is null or reported_calls.call_id is null

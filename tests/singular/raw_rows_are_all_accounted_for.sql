@@ -1,0 +1,25 @@
+-- Every raw table's rows appear in audit_row_counts: rows read = the table's rows.
+with
+
+raw_counts as (
+    {%- for table in ['organizations', 'agents', 'workflows', 'calls', 'call_turns', 'tool_calls', 'call_errors', 'stt_events', 'load_errors'] %}
+    select
+        '{{ table }}' as raw_table,
+        count(*) as raw_rows
+    from {{ source('raw', table) }}
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+audited as (
+    select * from {{ ref('audit_row_counts') }}
+)
+
+select
+    raw_counts.raw_table,
+    raw_counts.raw_rows,
+    audited.rows_read
+from raw_counts
+left join audited
+    on raw_counts.raw_table = audited.raw_table
+where coalesce(audited.rows_read, 0) != raw_counts.raw_rows
