@@ -12,16 +12,16 @@
 with
 
 {% for raw_table, model in classified_tables.items() %}
-{{ raw_table }} as (
-    select
-        '{{ raw_table }}' as raw_table,
-        row_key,
-        row_disposition,
-        rejection_reason,
-        cast(null as {{ dbt.type_string() }}) as rejection_detail,
-        loaded_at
-    from {{ ref(model) }}
-),
+    {{ raw_table }} as (
+        select
+            '{{ raw_table }}' as raw_table,
+            row_key,
+            row_disposition,
+            rejection_reason,
+            cast(null as {{ dbt.type_string() }}) as rejection_detail,
+            loaded_at
+        from {{ ref(model) }}
+    ),
 
 {% endfor %}
 
@@ -39,8 +39,8 @@ load_errors as (
 
 unioned as (
     {% for raw_table in classified_tables %}
-    select * from {{ raw_table }}
-    union all
+        select * from {{ raw_table }}
+        union all
     {% endfor %}
     select * from load_errors
 )

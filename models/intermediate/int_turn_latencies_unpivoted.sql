@@ -10,22 +10,22 @@ turns as (
 
 stage_latencies as (
     {%- for stage in ['stt', 'llm', 'tts'] %}
-    select
-        calls.call_id,
-        calls.started_hour,
-        calls.org_id,
-        '{{ stage }}' as provider_type,
-        calls.{{ stage }}_provider as provider_name,
-        turns.{{ stage }}_latency_ms as latency_ms,
-        calls.source_loaded_at
-    from calls
-    inner join turns
-        on calls.call_id = turns.call_id
-    where calls.{{ stage }}_provider is not null and turns.{{ stage }}_latency_ms is not null
-    {%- if not loop.last %}
+        select
+            calls.call_id,
+            calls.started_hour,
+            calls.org_id,
+            '{{ stage }}' as provider_type,
+            calls.{{ stage }}_provider as provider_name,
+            turns.{{ stage }}_latency_ms as latency_ms,
+            calls.source_loaded_at
+        from calls
+        inner join turns
+            on calls.call_id = turns.call_id
+        where calls.{{ stage }}_provider is not null and turns.{{ stage }}_latency_ms is not null
+        {%- if not loop.last %}
 
-    union all
-    {%- endif %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

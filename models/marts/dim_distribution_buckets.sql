@@ -2,25 +2,30 @@
     'duration_s': var('duration_bucket_edges_s'),
     'total_latency_ms': var('latency_bucket_edges_ms'),
 } -%}
+{%- set rows = [] -%}
+{%- for distribution, edges in distributions.items() -%}
+    {%- set labels = bucket_labels(edges) -%}
+    {%- for lower in edges -%}
+        {%- set upper = 'null' if loop.last else edges[loop.index] -%}
+        {%- do rows.append(
+            "('" ~ distribution ~ "', " ~ loop.index ~ ", '" ~ labels[loop.index0] ~ "', "
+            ~ lower ~ ", " ~ upper ~ ")"
+        ) -%}
+    {%- endfor -%}
+{%- endfor -%}
 
 with
 
 buckets as (
-    {%- for distribution, edges in distributions.items() %}
-    {%- set labels = bucket_labels(edges) %}
-    {%- set outer_loop = loop %}
-    {%- for lower in edges %}
     select
-        '{{ distribution }}' as distribution,
-        {{ loop.index }} as bucket_position,
-        '{{ labels[loop.index0] }}' as bucket,
-        cast({{ lower }} as double precision) as lower_bound,
-        cast({{ "null" if loop.last else edges[loop.index] }} as double precision) as upper_bound
-    {%- if not (loop.last and outer_loop.last) %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-    {%- endfor %}
+        listed.distribution,
+        listed.bucket_position,
+        listed.bucket,
+        cast(listed.lower_bound as double precision) as lower_bound,
+        cast(listed.upper_bound as double precision) as upper_bound
+    from (
+        values {{ rows | join(', ') }}
+    ) as listed (distribution, bucket_position, bucket, lower_bound, upper_bound)
 )
 
 select * from buckets

@@ -73,7 +73,7 @@ turns_per_call as (
         count(total_latency_ms) as total_latency_turns,
         max(source_loaded_at) as turns_loaded_at
     from turns
-    where call_id in (select call_id from latest_versions)
+    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -85,7 +85,7 @@ tool_calls_per_call as (
         count(case when is_success then 1 end) as tool_calls_succeeded,
         max(source_loaded_at) as tool_calls_loaded_at
     from tool_calls
-    where call_id in (select call_id from latest_versions)
+    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -96,7 +96,7 @@ errors_per_call as (
         count(case when is_call_affecting then 1 end) as call_affecting_errors,
         max(source_loaded_at) as errors_loaded_at
     from call_errors
-    where call_id in (select call_id from latest_versions)
+    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -108,7 +108,7 @@ failed_providers as (
     where
         is_call_affecting
         and provider_name is not null
-        and call_id in (select call_id from latest_versions)
+        and call_id in (select latest_versions.call_id from latest_versions)
 ),
 
 derived as (

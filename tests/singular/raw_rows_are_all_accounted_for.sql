@@ -1,13 +1,20 @@
 -- Every raw table's rows appear in audit_row_counts: rows read = the table's rows.
+{%- set raw_tables = [
+    'organizations', 'agents', 'workflows', 'calls', 'call_turns', 'tool_calls',
+    'call_errors', 'stt_events', 'load_errors',
+] %}
+
 with
 
 raw_counts as (
-    {%- for table in ['organizations', 'agents', 'workflows', 'calls', 'call_turns', 'tool_calls', 'call_errors', 'stt_events', 'load_errors'] %}
-    select
-        '{{ table }}' as raw_table,
-        count(*) as raw_rows
-    from {{ source('raw', table) }}
-    {{ "union all" if not loop.last }}
+    {%- for raw_table in raw_tables %}
+        select
+            '{{ raw_table }}' as raw_table,
+            count(*) as raw_rows
+        from {{ source('raw', raw_table) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

@@ -17,7 +17,13 @@ hourly as (
     from {{ ref('rpt_calls_hourly') }}
 )
 
-select *
+select
+    daily.total_calls as daily_calls,
+    hourly.total_calls as hourly_calls,
+    daily.duration_sum_s as daily_duration_s,
+    hourly.duration_sum_s as hourly_duration_s,
+    daily.cost_sum_usd as daily_cost_usd,
+    hourly.cost_sum_usd as hourly_cost_usd
 from daily
 cross join hourly
 where
