@@ -74,12 +74,13 @@ def _generate(args: argparse.Namespace) -> None:
         )
 
 
-def _load(args: argparse.Namespace) -> None:
+def _load(args: argparse.Namespace) -> int:
     with warehouse.connect() as connection:
         report = load.load_files(connection, args.paths, dry_run=args.dry_run)
-    for problem in report.problems:
-        print(problem, file=sys.stderr)
+    for line in [*report.warnings, *report.problems]:
+        print(line, file=sys.stderr)
     print(report.summary())
+    return 1 if report.has_unparsed_records else 0
 
 
 def _build(args: argparse.Namespace) -> None:
@@ -111,8 +112,8 @@ HANDLERS = {"demo": _demo, "generate": _generate, "load": _load, "build": _build
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        HANDLERS[args.command](args)
+        status = HANDLERS[args.command](args)
     except (OSError, ValueError, duckdb.Error, build.BuildFailed, load.LoadFailed) as error:
         print(f"callstats: {error}", file=sys.stderr)
         return 1
-    return 0
+    return status or 0

@@ -1,0 +1,495 @@
+"""`callstats load`: append JSON Lines, CSV and Parquet files to the raw tables (cli.md).
+
+Loading is two steps. Parsing reads a file into DuckDB temp tables: its records with their
+columns typed, and the records that could not be parsed with their line and reason. Writing
+appends both to the warehouse in one transaction per file. Every file is parsed before anything
+is written, so a file that cannot be read at all fails the command with the warehouse
+untouched; and because the parsed tables live in DuckDB, another warehouse engine only needs
+its own write step.
+"""
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from callstats import project, warehouse
+from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+LOADABLE_TABLES = [table for table in RAW_TABLES if table != "load_errors"]
+PROBLEMS_SHOWN_PER_FILE = 100
+# A line DuckDB's reader rejects, without the blank lines it prefixes it with.
+RECORD_TEXT = "ltrim(any_value(csv_line), chr(13) || chr(10))"
+
+# What a typed value may look like. DuckDB's own casts are more lenient ('0x10' is 16, '1.5'
+# rounds to an integer, 'epoch' is a timestamp) and a cast to timestamp drops the UTC offset.
+NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+INTEGER = r"[+-]?\d+(\.0*)?"
+TIMESTAMP = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?"
+WITH_OFFSET = r".*:\d{2}(\.\d+)?(Z|[+-]\d{2}(:?\d{2})?)"
+TRUE_WORDS = "'true', 't', '1', 'yes'"
+FALSE_WORDS = "'false', 'f', '0', 'no'"
+
+# Per logical type: the SQL converting a non-blank text `v`, and what a failure says.
+CONVERSIONS = {
+    "double": (
+        lambda v: (
+            f"case when regexp_full_match({v}, '{NUMBER}')"
+            f" and isfinite(try_cast({v} as double)) then try_cast({v} as double) end"
+        ),
+        "not a number",
+    ),
+    "bigint": (
+        lambda v: f"try_cast(case when regexp_full_match({v}, '{INTEGER}') then {v} end as bigint)",
+        "not an integer",
+    ),
+    "integer": (
+        lambda v: (
+            f"try_cast(case when regexp_full_match({v}, '{INTEGER}') then {v} end as integer)"
+        ),
+        "not an integer",
+    ),
+    "boolean": (
+        lambda v: (
+            f"case when lower({v}) in ({TRUE_WORDS}) then true"
+            f" when lower({v}) in ({FALSE_WORDS}) then false end"
+        ),
+        "not a boolean",
+    ),
+    "timestamp": (
+        lambda v: (
+            f"case when regexp_full_match(upper({v}), '{TIMESTAMP}') then"
+            f" case when regexp_full_match(upper({v}), '{WITH_OFFSET}')"
+            f" then try_cast(upper({v}) as timestamptz) at time zone 'UTC'"
+            f" else try_cast(upper({v}) as timestamp) end end"
+        ),
+        "not a timestamp",
+    ),
+    "json": (lambda v: f"try(json({v}))", "not valid JSON"),
+}
+
+
+class LoadFailed(Exception):
+    """A file the command cannot load at all; raised before anything is written."""
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    table: str
+    format: str
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The columns a file may fill: all but `loaded_at`, which the loader sets."""
+        return {c: kind for c, kind in RAW_TABLES[self.table].items() if c != "loaded_at"}
+
+
+@dataclass
+class ParsedFile:
+    """A file parsed into two temp tables.
+
+    `typed` has one row per record: the table's columns typed, and `_reason` null when the
+    record parsed. `errors` has line_number, reason and record_text of each record that did not.
+    """
+
+    source: Source
+    typed: str
+    errors: str
+    rows: int
+    unparsed: int
+    ignored_columns: list[str]
+
+
+@dataclass
+class LoadReport:
+    """What a load did or, in a dry run, would do.
+
+    `problems` has a line per unparseable record (the first PROBLEMS_SHOWN_PER_FILE of each
+    file, then a count); `warnings` a line per file that has columns the table does not load.
+    """
+
+    dry_run: bool
+    files: int = 0
+    tables: int = 0
+    rows: int = 0
+    unparsed: int = 0
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_unparsed_records(self) -> bool:
+        return self.unparsed > 0
+
+    def summary(self) -> str:
+        verb = "dry run: would load" if self.dry_run else "loaded"
+        line = (
+            f"{verb} {_count(self.rows, 'row')} into {_count(self.tables, 'table')}"
+            f" from {_count(self.files, 'file')}"
+        )
+        if self.unparsed:
+            line += f"; {_count(self.unparsed, 'record')} could not be parsed"
+            if not self.dry_run:
+                line += f" ({RAW_SCHEMA}.load_errors)"
+        return line
+
+
+def load_files(
+    connection: duckdb.DuckDBPyConnection, paths: list[str], *, dry_run: bool
+) -> LoadReport:
+    """Append each file to the raw table it is named after; with `dry_run`, only report."""
+    sources = [resolve(path) for path in paths]
+    loaded_at = project.now()
+    parsed: list[ParsedFile] = []
+    try:
+        for index, source in enumerate(sources):
+            parsed.append(parse(connection, source, prefix=f"_callstats_load_{index}"))
+        if not dry_run:
+            warehouse.ensure_raw_tables(connection)
+            for file in parsed:
+                write(connection, file, loaded_at)
+        return _report(connection, parsed, dry_run)
+    finally:
+        for file in parsed:
+            _drop(connection, file.typed, file.errors)
+
+
+def resolve(path: str) -> Source:
+    """Check that a path names a readable file of a known table and format."""
+    file = Path(path)
+    table = file.name.split(".", 1)[0]
+    file_format = FORMATS.get(file.suffix.lower())
+    if not file.is_file():
+        raise LoadFailed(f"{path}: no such file")
+    if file_format is None:
+        raise LoadFailed(f"{path}: unknown file type; expected one of {', '.join(FORMATS)}")
+    if table not in LOADABLE_TABLES:
+        raise LoadFailed(
+            f"{path}: no raw table named {table!r}; expected one of {', '.join(LOADABLE_TABLES)}"
+        )
+    try:
+        with file.open("rb"):
+            pass
+    except OSError as error:
+        raise LoadFailed(f"{path}: {error.strerror}") from error
+    return Source(path, table, file_format)
+
+
+def parse(connection: duckdb.DuckDBPyConnection, source: Source, *, prefix: str) -> ParsedFile:
+    """Parse one file into the temp tables `<prefix>_typed` and `<prefix>_errors`."""
+    typed, errors = f"{prefix}_typed", f"{prefix}_errors"
+    parsers = {"jsonl": _parse_jsonl, "csv": _parse_csv, "parquet": _parse_parquet}
+    scratch = [f"{prefix}_{name}" for name in ("lines", "rejects", "scan", "all", "all_scan")]
+    try:
+        ignored = parsers[source.format](connection, source, prefix)
+        rows, unparsed = connection.execute(
+            f"select (select count(*) from {typed} where _reason is null),"
+            f" (select count(*) from {errors})"
+        ).fetchone()
+    except duckdb.Error as error:
+        _drop(connection, typed, errors)
+        raise LoadFailed(f"{source.path}: {str(error).splitlines()[0]}") from error
+    finally:
+        _drop(connection, *scratch)
+    return ParsedFile(source, typed, errors, rows, unparsed, ignored)
+
+
+def write(connection: duckdb.DuckDBPyConnection, file: ParsedFile, loaded_at: datetime) -> None:
+    """Append a parsed file's rows and unparseable records in one transaction."""
+    columns = ", ".join(_quote(column) for column in file.source.columns)
+    connection.begin()
+    try:
+        connection.execute(
+            f"insert into {RAW_SCHEMA}.{file.source.table} ({columns}, loaded_at)"
+            f" select {columns}, ? from {file.typed} where _reason is null",
+            [loaded_at],
+        )
+        connection.execute(
+            f"insert into {RAW_SCHEMA}.load_errors"
+            " (table_name, source_file, line_number, reason, record_text, loaded_at)"
+            f" select ?, ?, line_number, reason, record_text, ? from {file.errors}",
+            [file.source.table, file.source.path, loaded_at],
+        )
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def _parse_jsonl(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:
+    """One record per line; its line number is its row's position in the file.
+
+    Read as a single text column, blank lines come through as nulls, so a row's position is
+    its line number except past lines DuckDB rejects outright (invalid UTF-8, too long),
+    which are counted back in.
+    """
+    lines, rejects = f"{prefix}_lines", f"{prefix}_rejects"
+    typed, errors = f"{prefix}_typed", f"{prefix}_errors"
+    reader = _read_text(
+        source.path,
+        ["line"],
+        header=False,
+        dialect="delim=chr(1), quote='', escape=''",
+        rejects=rejects,
+        scan=f"{prefix}_scan",
+    )
+    connection.execute(f"create temp table {lines} as {reader}")
+    records = f"select rowid as _row, line as _text from {lines} where trim(line) <> ''"
+    ignored = _type_json(connection, source, records, typed)
+    connection.execute(f"create temp table {errors} as {_rejected(rejects)}")
+    connection.execute(f"""
+        insert into {errors}
+        with shifts as (
+            select line_number - row_number() over (order by line_number) as from_row
+            from {errors}
+        )
+        select
+            _row + 1 + (select count(*) from shifts where from_row <= _row),
+            _reason,
+            _text,
+        from {typed}
+        where _reason is not null
+    """)
+    return ignored
+
+
+def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:
+    """A header row, then one record per line (or more, when a quoted value holds newlines).
+
+    DuckDB's reader rejects malformed records with their line numbers (the header is line 1,
+    a record is one line however many newlines its quoted values hold) but numbers none of the
+    records it reads. When some of those hold a bad value, a second read expecting one field
+    more than the header rejects every record: its line numbers without the first read's
+    rejects are those of the records read, in order.
+    """
+    header = _csv_header(source.path)
+    fields = [f"_c{index}" for index in range(len(header))]
+    dialect = "delim=',', quote='\"', escape='\"'"
+    lines, rejects = f"{prefix}_lines", f"{prefix}_rejects"
+    typed, errors, every = f"{prefix}_typed", f"{prefix}_errors", f"{prefix}_all"
+    reader = _read_text(
+        source.path, fields, header=True, dialect=dialect, rejects=rejects, scan=f"{prefix}_scan"
+    )
+    connection.execute(f"create temp table {lines} as {reader}")
+    cells = {
+        column: fields[header.index(column)] if column in header else "null::varchar"
+        for column in source.columns
+    }
+    values, reason = _typed(source.columns, cells)
+    connection.execute(
+        f"create temp table {typed} as"
+        f" select rowid as _row, {values}, {reason} as _reason from {lines}"
+    )
+    connection.execute(f"create temp table {errors} as {_rejected(rejects)}")
+    if connection.execute(f"select count(*) from {typed} where _reason is not null").fetchone()[0]:
+        reread = _read_text(
+            source.path,
+            [*fields, "_one_more"],
+            header=True,
+            dialect=dialect,
+            rejects=every,
+            scan=f"{prefix}_all_scan",
+        )
+        connection.execute(f"select count(*) from ({reread})").fetchall()
+        connection.execute(f"""
+            insert into {errors}
+            with numbered as (
+                select
+                    line,
+                    {RECORD_TEXT} as record_text,
+                    row_number() over (order by line) - 1 as _row,
+                from {every}
+                where line not in (select line_number from {errors})
+                group by line
+            )
+            select numbered.line, typed._reason, numbered.record_text
+            from {typed} as typed
+            join numbered using (_row)
+            where typed._reason is not null
+        """)
+    return [name for name in header if name not in source.columns]
+
+
+def _parse_parquet(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:
+    """Each row goes through JSON, so Parquet values follow the JSON Lines rules."""
+    row = "struct_pack(*columns(* exclude (file_row_number)))"
+    ignored = _type_json(
+        connection,
+        source,
+        f"select file_row_number as _row, to_json({row})::varchar as _text"
+        f" from read_parquet({_literal(source.path)}, file_row_number=true)",
+        f"{prefix}_typed",
+    )
+    connection.execute(f"""
+        create temp table {prefix}_errors as
+        select _row + 1 as line_number, _reason as reason, _text as record_text
+        from {prefix}_typed
+        where _reason is not null
+    """)
+    return ignored
+
+
+def _type_json(
+    connection: duckdb.DuckDBPyConnection, source: Source, records: str, typed: str
+) -> list[str]:
+    """Create `typed` from `records`, one JSON document per row (_row, _text).
+
+    Returns the document keys that are not columns the table loads.
+    """
+    texts = [column for column, kind in source.columns.items() if kind != "json"]
+    jsons = [column for column, kind in source.columns.items() if kind == "json"]
+    cells = {column: f"_s[{index}]" for index, column in enumerate(texts, 1)}
+    cells |= {column: f"_j[{index}]::varchar" for index, column in enumerate(jsons, 1)}
+    extracts = f"json_extract_string(_doc, {_paths(texts)}) as _s"
+    if jsons:
+        extracts += f", json_extract(_doc, {_paths(jsons)}) as _j"
+    names = "[" + ", ".join(_literal(column) for column in source.columns) + "]"
+    values, reason = _typed(source.columns, cells)
+    connection.execute(f"""
+        create temp table {typed} as
+        with documents as (
+            select _row, _text, try(json(_text)) as _doc from ({records})
+        ),
+        cells as (
+            select
+                _row,
+                _text,
+                _doc,
+                {extracts},
+                case
+                    when _doc is null then 'not valid JSON'
+                    when json_type(_doc) <> 'OBJECT' then 'not a JSON object'
+                end as _not_an_object,
+            from documents
+        )
+        select
+            _row,
+            {values},
+            coalesce(_not_an_object, {reason}) as _reason,
+            case when _reason is not null then _text end as _text,
+            list_filter(json_keys(_doc), lambda key: not list_contains({names}, key)) as _ignored,
+        from cells
+    """)
+    ignored = connection.execute(
+        f"select distinct unnest(_ignored) as name from {typed} order by name"
+    ).fetchall()
+    return [name for (name,) in ignored]
+
+
+def _typed(columns: dict[str, str], cells: dict[str, str]) -> tuple[str, str]:
+    """Select-list items typing each column from its cell's text, and the `_reason` expression.
+
+    Text is kept as given; in typed columns blanks (and in JSON columns a JSON null) are null,
+    and anything else that does not convert makes the record unparseable, with a reason naming
+    the column and the value.
+    """
+    values, reasons = [], []
+    for column, kind in columns.items():
+        cell, name = cells[column], _quote(column)
+        if kind == "text":
+            values.append(f"{cell} as {name}")
+            continue
+        convert, complaint = CONVERSIONS[kind]
+        text = f"nullif(trim({cell}), '')"
+        if kind == "json":
+            text = f"nullif({text}, 'null')"
+        values.append(f"{convert(text)} as {name}")
+        reasons.append(
+            f"case when {text} is not null and {name} is null"
+            f" then '{column}: {complaint}: ' || to_json(left({text}, 60)) end"
+        )
+    reason = f"nullif(concat_ws('; ', {', '.join(reasons)}), '')" if reasons else "null"
+    return ", ".join(values), reason
+
+
+def _read_text(
+    path: str, columns: list[str], *, header: bool, dialect: str, rejects: str, scan: str
+) -> str:
+    """A DuckDB CSV read of `path` as text columns, rejecting malformed lines into `rejects`.
+
+    Single-threaded: DuckDB 2.0's parallel reader loses records, and their rejects, in files
+    where many lines are malformed.
+    """
+    types = ", ".join(f"{_literal(column)}: 'VARCHAR'" for column in columns)
+    return (
+        f"select * from read_csv({_literal(path)}, columns={{{types}}}, header={header},"
+        f" auto_detect=false, parallel=false, {dialect}, store_rejects=true,"
+        f" rejects_table={_literal(rejects)}, rejects_scan={_literal(scan)})"
+    )
+
+
+def _rejected(rejects: str) -> str:
+    """The records DuckDB's reader rejected as load errors, each with the first problem found."""
+    return f"""
+        select
+            line::bigint as line_number,
+            arg_min(error_message, coalesce(column_idx, 0)) as reason,
+            {RECORD_TEXT} as record_text,
+        from {rejects}
+        group by line
+    """
+
+
+def _csv_header(path: str) -> list[str]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig", errors="replace") as file:
+            header = next(csv.reader(file), [])
+    except (OSError, csv.Error) as error:
+        raise LoadFailed(f"{path}: cannot read the header row: {error}") from error
+    if not header:
+        raise LoadFailed(f"{path}: no header row")
+    repeated = [name for name, count in Counter(header).items() if count > 1]
+    if repeated:
+        raise LoadFailed(f"{path}: repeated in the header row: {', '.join(repeated)}")
+    return header
+
+
+def _report(
+    connection: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], dry_run: bool
+) -> LoadReport:
+    report = LoadReport(
+        dry_run, files=len(parsed), tables=len({file.source.table for file in parsed})
+    )
+    for file in parsed:
+        path = file.source.path
+        report.rows += file.rows
+        report.unparsed += file.unparsed
+        if file.ignored_columns:
+            report.warnings.append(
+                f"{path}: ignored columns not loaded into raw.{file.source.table}:"
+                f" {', '.join(file.ignored_columns)}"
+            )
+        shown = connection.execute(
+            f"select line_number, reason from {file.errors} order by line_number"
+            f" limit {PROBLEMS_SHOWN_PER_FILE}"
+        ).fetchall()
+        report.problems += [f"{path}:{line}: {reason}" for line, reason in shown]
+        if file.unparsed > len(shown):
+            hidden = _count(file.unparsed - len(shown), "more record")
+            report.problems.append(f"{path}: {hidden} could not be parsed")
+    return report
+
+
+def _drop(connection: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        connection.execute(f"drop table if exists {table}")
+
+
+def _paths(columns: list[str]) -> str:
+    return "[" + ", ".join(_literal(f"$.{column}") for column in columns) + "]"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
