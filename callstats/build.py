@@ -27,3 +27,14 @@ def run_dbt(*args: str) -> None:
     if not result.success:
         reason = result.exception or "a model or test failed (see the log above)"
         raise BuildFailed(f"dbt {args[0]} failed: {reason}")
+
+
+def build_marts(*, full_refresh: bool = False) -> None:
+    """`dbt build`: every model, seed and data test. Unit tests belong to the test suite,
+    not to production builds (they read fixtures, not the warehouse)."""
+    run_dbt(
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        *(["--full-refresh"] if full_refresh else []),
+    )

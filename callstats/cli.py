@@ -84,7 +84,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> None:
-    build.run_dbt("build", *(["--full-refresh"] if args.full_refresh else []))
+    build.build_marts(full_refresh=args.full_refresh)
 
 
 def _demo(_: argparse.Namespace) -> None:
@@ -102,7 +102,7 @@ def _demo(_: argparse.Namespace) -> None:
                 end=project.now(),
                 seed=generate.DEFAULT_SEED,
             )
-    build.run_dbt("build")
+    build.build_marts()
     print(headline.report(project.warehouse_path()))
 
 

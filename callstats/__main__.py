@@ -1,0 +1,5 @@
+import sys
+
+from callstats.cli import main
+
+sys.exit(main())

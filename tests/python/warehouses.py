@@ -1,0 +1,55 @@
+"""Run the real `callstats` command and read the warehouses it builds."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURE_NOW = "2026-03-02T12:00:00Z"
+
+
+def _run(
+    command: list[str], warehouse: Path, now: str | None, check: bool
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(warehouse), "CALLSTATS_TARGET": "duckdb"}
+    if now:
+        env["CALLSTATS_NOW"] = now
+    result = subprocess.run(
+        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(command)} exited {result.returncode}\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+    return result
+
+
+def run_callstats(
+    *args: str, warehouse: Path, now: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
+    """Run the installed command in a fresh process, as a user would."""
+    return _run([sys.executable, "-m", "callstats", *args], warehouse, now, check)
+
+
+def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:
+    """Run dbt itself on the project, as a data engineer would."""
+    dbt = str(Path(sys.executable).parent / "dbt")
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    return _run([dbt, *args, *project], warehouse, None, True)
+
+
+Query = Callable[[str], list[tuple]]
+
+
+def query_function(warehouse: Path) -> Query:
+    def query(sql: str) -> list[tuple]:
+        with duckdb.connect(str(warehouse)) as connection:
+            return connection.execute(sql).fetchall()
+
+    return query
