@@ -59,7 +59,7 @@ def test_each_call_is_reported_from_its_newest_accepted_version(query):
         # c-1: three versions, the completed one wins; explicit cost; 300 s is in 300+.
         ("c-1", "completed", "ANSWERED", False, 300, "300+", 300, 0.42, False, "resolved",
          "resolved", 3, False, False, None, 3),
-        # c-2: no duration_s: answered 09:30:05 to ended 09:31:05 = 60 s; cost 60/60 × 0.10.
+        # c-2: no duration_s: answered 09:30:05 to ended 09:31:05 = 60 s; cost 60/60 * 0.10.
         ("c-2", "completed", "ANSWERED", False, 60, "60-120", 60, approx(0.1), True,
          "transferred", "escalated", 2, True, True, 45, 2),
         ("c-3", "failed", "FAILED", False, 20, "0-30", 20, 0.01, False, "other", "failed", 0,
@@ -67,7 +67,7 @@ def test_each_call_is_reported_from_its_newest_accepted_version(query):
         # c-4: still live: no duration, no cost.
         ("c-4", "in_progress", "ANSWERED", True, None, None, None, None, False, "other",
          "in_progress", 1, False, False, None, 2),
-        # c-5: its negative-cost twin is rejected; 30.0 s is in 30-60; billed 30 s × 0.10/60.
+        # c-5: its negative-cost twin is rejected; 30.0 s is in 30-60; billed 30 s * 0.10/60.
         ("c-5", "completed", "ANSWERED", False, 30, "30-60", 30, approx(0.05), True, "other",
          "voicemail", 0, False, False, None, 1),
         # c-9: a status outside the vocabulary is reported as unknown.
