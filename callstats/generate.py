@@ -1,10 +1,10 @@
 """Realistic synthetic raw data (raw-tables.md), written by DuckDB SQL alone.
 
 Every random draw is a hash of (seed, entity, field), so a run is reproducible without any
-random-number state and a million calls take seconds: rows come from `range()` and
-`unnest()`, never from a Python loop. Organizations, agents and workflows depend on their
-index only, so a second run repeats those rows exactly; calls and everything under them
-depend on the seed.
+random-number state, and rows come from `range()` and `unnest()`, never from a Python loop,
+so millions of calls are cheap. Organizations, agents and workflows depend on their index
+only, so a second run repeats those rows exactly; calls and everything under them depend on
+the seed.
 
 The data is deliberately imperfect the way delivered data is: late, repeated, superseded and
 ambiguous rows, rows missing a required column or carrying impossible values, and text that
@@ -1083,7 +1083,8 @@ def generate(
     """Append `calls` calls started over the `days` before `end`, and their org structure.
 
     `end` is a naive UTC timestamp: no row's own time is after it, and no row lands more than
-    an hour after it. Calls are written in chunks so memory stays flat at any size.
+    an hour after it. Calls are generated in chunks, so each query's working set stays bounded
+    however many calls are asked for.
     """
     warehouse.ensure_raw_tables(connection)
     parameters = {
@@ -1094,9 +1095,9 @@ def generate(
         "agents_per_org": agents_per_org,
     }
     connection.execute(_MACROS)
+    # one transaction: a failed or interrupted run appends nothing
+    connection.begin()
     try:
-        # one transaction: a failed or interrupted run appends nothing
-        connection.begin()
         _write(connection, calls, parameters, progress)
         connection.commit()
     except BaseException:
@@ -1111,6 +1112,7 @@ def generate(
 def _write(
     connection: duckdb.DuckDBPyConnection, calls: int, parameters: dict, progress: bool
 ) -> None:
+    """The org structure once, then chunk by chunk the calls and every table under them."""
     chunks = range(0, calls, CHUNK_CALLS)
     steps = len(_DIMENSIONS) + len(chunks) * (1 + len(_FACTS))
     with tqdm(total=steps, desc="generate", unit="step", disable=not progress) as bar:

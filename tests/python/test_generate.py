@@ -10,7 +10,6 @@ from callstats.raw_schema import RAW_TABLES
 
 END = datetime(2026, 11, 22, 12, 0)
 SMALL = {"calls": 3_000, "days": 7, "orgs": 3, "agents_per_org": 2, "end": END, "seed": 7}
-FACT_TABLES = ["calls", "call_turns", "tool_calls", "call_errors", "stt_events"]
 
 # The newest version of each call, as staging will pick it (without rejecting bad rows).
 CURRENT_CALLS = """
@@ -20,7 +19,6 @@ CURRENT_CALLS = """
         partition by trim(call_id) order by updated_at desc, loaded_at desc
     ) = 1
 """
-
 
 # What a superseded or ambiguous copy of a call version changes.
 CALL_CONTENT = "coalesce(total_cost_usd::varchar, '') || coalesce(direction, '')"
@@ -98,12 +96,33 @@ def test_seeds_never_share_call_ids(tmp_path):
     assert _count(connection, distinct) == 2 * SMALL["calls"]
 
 
-def test_a_second_run_repeats_the_organization_rows(tmp_path):
+def test_a_second_run_repeats_the_org_structure_exactly(tmp_path):
     connection = _generate(tmp_path / "warehouse.duckdb", **SMALL)
-    before = connection.execute("select * exclude (loaded_at) from raw.agents").fetchall()
+
+    def rows(table):
+        query = f"select * exclude (loaded_at) from raw.{table}"
+        return sorted(connection.execute(query).fetchall(), key=repr)
+
+    tables = ["organizations", "agents", "workflows"]
+    before = {table: rows(table) for table in tables}
     generate.generate(connection, progress=False, **{**SMALL, "seed": 8})
-    after = connection.execute("select * exclude (loaded_at) from raw.agents").fetchall()
-    assert sorted(after, key=repr) == sorted(before + before, key=repr)
+    for table in tables:
+        assert rows(table) == sorted(before[table] * 2, key=repr), table
+
+
+def test_a_failed_run_appends_nothing(tmp_path, monkeypatch):
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    run = generate._execute
+
+    def fail_on_turns(connection, sql, parameters):
+        if "insert into raw.call_turns" in sql:
+            raise duckdb.IOException("disk full")
+        run(connection, sql, parameters)
+
+    monkeypatch.setattr(generate, "_execute", fail_on_turns)
+    with pytest.raises(duckdb.IOException):
+        generate.generate(connection, progress=False, **SMALL)
+    assert all(rows == [] for rows in _contents(connection).values())
 
 
 def test_counts_follow_from_the_arguments(tmp_path):
@@ -252,13 +271,13 @@ def test_every_kind_of_bad_row_occurs(default_run):
         "ambiguous call": f"""
             select count(*) from (
                 select call_id, updated_at, loaded_at from raw.calls
-                group by all having count(distinct {CALL_CONTENT}) > 1
+                where call_id is not null group by all having count(distinct {CALL_CONTENT}) > 1
             )
         """,
         "superseded call": f"""
             select count(*) from (
                 select call_id, updated_at from raw.calls
-                group by all having count(distinct {CALL_CONTENT}) > 1
+                where call_id is not null group by all having count(distinct {CALL_CONTENT}) > 1
                 and count(distinct loaded_at) > 1
             )
         """,
