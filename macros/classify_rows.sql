@@ -6,9 +6,25 @@
         once, ending with `classified`: an exact repeat (same values in every column but
         loaded_at as an earlier row; json compared as values), a rejected row with its reason,
         or the accepted row of its key (raw-tables.md). `invalid_when` maps a rejection reason
-        to the condition that triggers it.
+        to the condition that triggers it. Rows whose key occurs once (most of them) skip the
+        window functions that compare rows with each other.
     -#}
+keyed as (
+    select
+        *,
+        count(*) over (partition by {{ key_columns | join(', ') }}) as rows_with_key
+    from {{ relation }}
+),
+
 occurrences as (
+    select
+        *,
+        1 as content_occurrence
+    from keyed
+    where rows_with_key = 1
+
+    union all
+
     select
         *,
         row_number() over (
@@ -19,7 +35,8 @@ occurrences as (
             {%- endfor %}
             order by loaded_at
         ) as content_occurrence
-    from {{ relation }}
+    from keyed
+    where rows_with_key > 1
 ),
 
 checked as (
@@ -47,6 +64,15 @@ candidates as (
 ranked as (
     select
         *,
+        loaded_at as newest_loaded_at,
+        1 as rows_at_loaded_at
+    from candidates
+    where rows_with_key = 1
+
+    union all
+
+    select
+        *,
         max(loaded_at) over (
             partition by is_candidate, {{ key_columns | join(', ') }}
         ) as newest_loaded_at,
@@ -54,6 +80,7 @@ ranked as (
             partition by is_candidate, {{ key_columns | join(', ') }}, loaded_at
         ) as rows_at_loaded_at
     from candidates
+    where rows_with_key > 1
 ),
 
 classified as (
