@@ -1,0 +1,33 @@
+"""`dbt docs generate` works and every model and column it finds is described."""
+
+import json
+
+from warehouses import PROJECT_DIR, run_dbt
+
+
+def test_every_model_and_column_is_described(fixture_warehouse):
+    run_dbt("docs", "generate", warehouse=fixture_warehouse)
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    catalog = json.loads((PROJECT_DIR / "target" / "catalog.json").read_text())
+    models = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    undescribed = [name for name, node in models.items() if not node["description"]]
+    undescribed += [
+        f"{node['name']}.{column}"
+        for node in models.values()
+        for column, properties in node["columns"].items()
+        if not properties["description"]
+    ]
+    undocumented = [
+        f"{models[unique_id]['name']}.{column}"
+        for unique_id, built in catalog["nodes"].items()
+        if unique_id in models
+        for column in built["columns"]
+        if column not in models[unique_id]["columns"]
+    ]
+    assert undescribed == []
+    assert undocumented == []
+    assert len(catalog["nodes"]) >= 30  # staging and marts were all found in the warehouse
