@@ -12,7 +12,7 @@ needs trimming or lower-casing, so the staging layer has something to do.
 """
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 from tqdm import tqdm
@@ -1044,7 +1044,7 @@ select
     least(
         case when _copy then case _kind {copy_landing} end else loaded_at end,
         $end + interval 1 hour
-    ) as loaded_at
+    ) + $landing_shift as loaded_at
 from landed
 """
 
@@ -1067,6 +1067,22 @@ def _execute(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict) 
     """Run a statement with the parameters it names (DuckDB rejects unused ones)."""
     used = set(re.findall(r"\$(\w+)", sql))
     connection.execute(sql, {name: value for name, value in parameters.items() if name in used})
+
+
+def _landing_shift(connection: duckdb.DuckDBPyConnection, first_landing: datetime) -> timedelta:
+    """How much later than simulated this run's calls and their rows must land to come after
+    every row the warehouse already holds: loaded_at is when a row lands, and incremental
+    builds rely on it. (Org, agent and workflow rows keep their fixed times: a later run
+    repeats them exactly.)"""
+    newest = connection.execute(
+        " union all ".join(
+            f"select max(loaded_at) from {RAW_SCHEMA}.{table}" for table in (*_DIMENSIONS, *_FACTS)
+        )
+        + " order by 1 desc nulls last limit 1"
+    ).fetchone()[0]
+    if newest is None or newest < first_landing:
+        return timedelta(0)
+    return newest - first_landing + timedelta(seconds=1)
 
 
 def generate(
@@ -1093,6 +1109,7 @@ def generate(
         "days": days,
         "orgs": orgs,
         "agents_per_org": agents_per_org,
+        "landing_shift": _landing_shift(connection, end - timedelta(days=days)),
     }
     connection.execute(_MACROS)
     # one transaction: a failed or interrupted run appends nothing
@@ -1118,7 +1135,8 @@ def _write(
     with tqdm(total=steps, desc="generate", unit="step", disable=not progress) as bar:
         for table, rows_sql in _DIMENSIONS.items():
             bar.set_postfix_str(table)
-            _execute(connection, _landing_sql(table, rows_sql), parameters)
+            fixed_times = {**parameters, "landing_shift": timedelta(0)}
+            _execute(connection, _landing_sql(table, rows_sql), fixed_times)
             bar.update()
         _execute(connection, _HOURS_SQL, parameters)
         for first in chunks:

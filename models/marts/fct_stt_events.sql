@@ -24,7 +24,7 @@ calls_by_sid as (
     {#- A call_sid shared by several calls is read as the smallest call_id's. -#}
     select
         call_sid,
-        min(call_id) as call_id
+        min({{ collate_c('call_id') }}) as call_id
     from calls
     where call_sid is not null
     group by 1

@@ -295,3 +295,27 @@ def test_every_kind_of_bad_row_occurs(default_run):
     missing = [name for name, sql in checks.items() if _count(default_run, sql) == 0]
     assert missing == []
     assert _count(default_run, "select count(*) from raw.load_errors") == 0
+
+
+def test_a_later_run_lands_its_calls_after_everything_already_loaded(tmp_path):
+    """Incremental builds find new rows by loaded_at; org, agent and workflow rows keep their
+    fixed times (a later run repeats them exactly)."""
+    facts = ("calls", "call_turns", "tool_calls", "call_errors", "stt_events")
+    connection = _generate(tmp_path / "warehouse.duckdb", **SMALL)
+    first_run_rows = {
+        table: _count(connection, f"select count(*) from raw.{table}") for table in RAW_TABLES
+    }
+    newest = _count(
+        connection,
+        " union all ".join(f"select max(loaded_at) from raw.{table}" for table in RAW_TABLES)
+        + " order by 1 desc nulls last limit 1",
+    )
+    generate.generate(connection, progress=False, **{**SMALL, "seed": 8})
+    landed_by_then = {
+        table: connection.execute(
+            f"select count(*) from raw.{table} where loaded_at <= ?", [newest]
+        ).fetchone()[0]
+        for table in facts
+    }
+    connection.close()
+    assert landed_by_then == {table: first_run_rows[table] for table in facts}

@@ -51,7 +51,14 @@ LATE_ROWS = {
          from raw.call_turns where turn_index = 0 order by call_id limit 20)
     """,
     "call_errors": """
-        select
+        -- an error re-sent naming another call
+        (select * exclude (loaded_at) replace (
+            (select max(call_id) from raw.calls where status = 'completed') as call_id
+         ) from raw.call_errors
+         where error_id = (select min(error_id) from raw.call_errors where level = 'error'))
+        union all by name
+        -- new errors of old calls
+        (select
             'late-error-' || call_id as error_id,
             call_id,
             started_at + interval 5 second as occurred_at,
@@ -59,7 +66,15 @@ LATE_ROWS = {
             stt_provider as provider_name,
             'error' as level,
             'Connection reset' as message
-        from raw.calls where status = 'completed' order by call_id limit 10
+         from raw.calls where status = 'completed' order by call_id limit 10)
+    """,
+    "tool_calls": """
+        -- a tool call re-sent naming another call
+        select * exclude (loaded_at) replace (
+            (select max(call_id) from raw.calls where status = 'completed') as call_id,
+            false as is_success
+        ) from raw.tool_calls
+        where tool_call_id = (select min(tool_call_id) from raw.tool_calls)
     """,
     "stt_events": """
         select * exclude (loaded_at) from raw.stt_events order by event_id limit 10

@@ -1,4 +1,4 @@
--- Every raw table's rows appear in audit_row_counts: rows read = the table's rows.
+-- For every raw table: its rows = rows read = accepted + rejected + exact repeats.
 {%- set raw_tables = [
     'organizations', 'agents', 'workflows', 'calls', 'call_turns', 'tool_calls',
     'call_errors', 'stt_events', 'load_errors',
@@ -25,8 +25,14 @@ audited as (
 select
     raw_counts.raw_table,
     raw_counts.raw_rows,
-    audited.rows_read
+    audited.rows_read,
+    audited.rows_accepted,
+    audited.rows_rejected,
+    audited.exact_repeats
 from raw_counts
 left join audited
     on raw_counts.raw_table = audited.raw_table
-where coalesce(audited.rows_read, 0) != raw_counts.raw_rows
+where
+    coalesce(audited.rows_read, 0) != raw_counts.raw_rows
+    or coalesce(audited.rows_accepted + audited.rows_rejected + audited.exact_repeats, 0)
+    != raw_counts.raw_rows
