@@ -1,6 +1,5 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key='call_id',
     pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
 ) }}

@@ -1,6 +1,5 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key='event_id',
     pre_hook="{{ delete_changed_rows('event_id', 'stt_event') }}",
 ) }}

@@ -1,6 +1,5 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
     unique_key='started_hour',
     pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
 ) }}
