@@ -4,7 +4,7 @@ import os
 
 from dbt.cli.main import dbtRunner
 
-from callstats import project
+from callstats import project, publish
 
 
 class BuildFailed(RuntimeError):
@@ -30,11 +30,13 @@ def run_dbt(*args: str) -> None:
 
 
 def build_marts(*, full_refresh: bool = False) -> None:
-    """`dbt build`: every model, seed and data test. Unit tests belong to the test suite,
-    not to production builds (they read fixtures, not the warehouse)."""
+    """`dbt build` (every model, seed and data test), then publish the marts to the API; a
+    failed model or test publishes nothing. Unit tests belong to the test suite, not to
+    production builds (they read fixtures, not the warehouse)."""
     run_dbt(
         "build",
         "--exclude-resource-type",
         "unit_test",
         *(["--full-refresh"] if full_refresh else []),
     )
+    publish.publish(project.warehouse_path())

@@ -1,12 +1,14 @@
 """The `callstats` command (cli.md)."""
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 
 import duckdb
 
 from callstats import build, generate, headline, load, project, warehouse
+from callstats.keys import KeyStore, Scope, keys_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,8 +58,26 @@ def _parser() -> argparse.ArgumentParser:
     loader.add_argument("paths", nargs="+", metavar="PATH")
     loader.add_argument("--dry-run", action="store_true", help="only report what would load")
 
-    builder = commands.add_parser("build", help="dbt build: models and tests")
+    builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
     builder.add_argument("--full-refresh", action="store_true")
+
+    server = commands.add_parser("serve", help="serve the API with gunicorn")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=_positive_int, default=8000)
+    server.add_argument("--workers", type=_positive_int, default=2)
+
+    key_commands = commands.add_parser("keys", help="API tokens").add_subparsers(
+        dest="keys_command", required=True, parser_class=_Parser
+    )
+    creator = key_commands.add_parser("create", help="create a token")
+    scope = creator.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--org", metavar="ID")
+    scope.add_argument("--reseller", metavar="ID")
+    scope.add_argument("--all", action="store_true")
+    creator.add_argument("--name")
+    key_commands.add_parser("list", help="list tokens (never the token itself)")
+    revoker = key_commands.add_parser("revoke", help="revoke a token")
+    revoker.add_argument("key_id", metavar="ID")
     return parser
 
 
@@ -87,6 +107,63 @@ def _build(args: argparse.Namespace) -> None:
     build.build_marts(full_refresh=args.full_refresh)
 
 
+def _key_store() -> KeyStore:
+    return KeyStore(keys_path(project.warehouse_path()))
+
+
+def _keys(args: argparse.Namespace) -> int:
+    store = _key_store()
+    if args.keys_command == "create":
+        if args.all:
+            scope = Scope("all")
+        elif args.org is not None:
+            scope = Scope("org", args.org)
+        else:
+            scope = Scope("reseller", args.reseller)
+        key, token = store.create(scope, args.name)
+        print(f"created key {key.key_id} ({_describe(key.scope)}); the token, shown only once:")
+        print(token)
+        return 0
+    if args.keys_command == "list":
+        for key in store.list():
+            state = f"revoked {key.revoked_at}" if key.revoked_at else "active"
+            print(f"{key.key_id}  {_describe(key.scope)}  {key.name or '-'}  {state}")
+        return 0
+    if not store.revoke(args.key_id):
+        print(f"callstats: no active key {args.key_id!r}", file=sys.stderr)
+        return 1
+    print(f"revoked key {args.key_id}")
+    return 0
+
+
+def _describe(scope: Scope) -> str:
+    return "all" if scope.kind == "all" else f"{scope.kind} {scope.value}"
+
+
+def _serve(args: argparse.Namespace) -> None:
+    serve(args.host, args.port, args.workers)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    """Replace this process with gunicorn serving the API."""
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--no-control-socket",
+            "--chdir",
+            str(project.PROJECT_DIR),
+            "api.wsgi:app",
+        ],
+    )
+
+
 def _demo(_: argparse.Namespace) -> None:
     with warehouse.connect() as connection:
         warehouse.ensure_raw_tables(connection)
@@ -104,9 +181,26 @@ def _demo(_: argparse.Namespace) -> None:
             )
     build.build_marts()
     print(headline.report(project.warehouse_path()))
+    _, token = _key_store().create(Scope("all"), "demo")
+    base = "http://127.0.0.1:8000"
+    print(
+        f"\nAPI token (all orgs): {token}\n"
+        f"Health:  {base}/health\nDocs:    {base}/docs\nOpenAPI: {base}/openapi.json\n"
+        f'Try:     curl -H "Authorization: Bearer {token}" {base}/analytics/overview\n'
+        "Serving on 127.0.0.1:8000 (Ctrl-C stops it).",
+        flush=True,
+    )
+    serve("127.0.0.1", 8000, 2)
 
 
-HANDLERS = {"demo": _demo, "generate": _generate, "load": _load, "build": _build}
+HANDLERS = {
+    "demo": _demo,
+    "generate": _generate,
+    "load": _load,
+    "build": _build,
+    "serve": _serve,
+    "keys": _keys,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

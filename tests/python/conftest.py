@@ -3,7 +3,13 @@
 from pathlib import Path
 
 import pytest
+from falcon import testing
 from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
+
+from api.app import create_app
+from api.config import Config
+from callstats.keys import KeyStore, Scope, keys_path
+from callstats.publish import published_path
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +26,37 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def query(fixture_warehouse: Path) -> Query:
     return query_function(fixture_warehouse)
+
+
+@pytest.fixture(scope="session")
+def tokens(fixture_warehouse: Path) -> dict[str, str]:
+    """Tokens of every scope for the fixture warehouse: all, org-a, org-b, reseller res-1."""
+    store = KeyStore(keys_path(fixture_warehouse))
+    scopes = {
+        "all": Scope("all"),
+        "org-a": Scope("org", "org-a"),
+        "org-b": Scope("org", "org-b"),
+        "res-1": Scope("reseller", "res-1"),
+    }
+    return {name: store.create(scope, name)[1] for name, scope in scopes.items()}
+
+
+@pytest.fixture(scope="session")
+def client(fixture_warehouse: Path) -> testing.TestClient:
+    """The API over the fixture warehouse's published marts."""
+    config = Config(
+        marts_path=published_path(fixture_warehouse), keys_path=keys_path(fixture_warehouse)
+    )
+    return testing.TestClient(create_app(config))
+
+
+@pytest.fixture
+def get(client: testing.TestClient, tokens: dict[str, str], monkeypatch):
+    """GET a path as one of the fixture tokens, with "now" pinned to the fixture's now."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+
+    def request(path: str, token: str = "all", **params) -> testing.Result:
+        headers = {"Authorization": f"Bearer {tokens[token]}"} if token else {}
+        return client.simulate_get(path, params=params or None, headers=headers)
+
+    return request

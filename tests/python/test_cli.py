@@ -1,22 +1,29 @@
 """The command as a user meets it: the demo, and one-line errors with a non-zero exit."""
 
 import pytest
+from servers import http_get, running
 from warehouses import run_callstats
 
 from callstats import cli
 
 DEMO_NOW = "2026-03-02T12:00:00Z"
+DEMO_HEALTH = "http://127.0.0.1:8000/health"
 
 
-def test_demo_builds_sample_data_and_prints_headline_numbers(tmp_path):
+def test_demo_builds_sample_data_prints_a_token_and_serves(tmp_path):
     warehouse = tmp_path / "callstats.duckdb"
-    first = run_callstats("demo", warehouse=warehouse, now=DEMO_NOW)
-    assert f"Warehouse: {warehouse}" in first.stdout
-    assert "Calls started 2026-01-31 12:00 to 2026-03-02 11:00 UTC: 20,000" in first.stdout
-
-    again = run_callstats("demo", warehouse=warehouse, now=DEMO_NOW)
-    assert "already holds calls" in again.stdout
-    assert ": 20,000" in again.stdout  # nothing generated twice
+    env = {"CALLSTATS_NOW": DEMO_NOW}
+    with running("demo", warehouse=warehouse, ready_url=DEMO_HEALTH, env=env) as output:
+        status, body = http_get(DEMO_HEALTH)
+        assert (status, body["status"]) == (200, "ok")
+        printed = output.read_text()
+    assert f"Warehouse: {warehouse}" in printed
+    assert "Calls started 2026-01-31 12:00 to 2026-03-02 11:00 UTC: 20,000" in printed
+    [curl] = [line for line in printed.splitlines() if line.startswith("Try:")]
+    token = printed.split("API token (all orgs): ")[1].split()[0]
+    assert curl == (
+        f'Try:     curl -H "Authorization: Bearer {token}" http://127.0.0.1:8000/analytics/overview'
+    )
 
 
 def test_build_without_raw_tables_fails_with_one_line(tmp_path):
@@ -50,3 +57,31 @@ def test_unknown_target_is_one_line(monkeypatch, tmp_path, capsys):
     assert capsys.readouterr().err == (
         "callstats: CALLSTATS_TARGET must be one of duckdb, postgres, not 'oracle'\n"
     )
+
+
+def test_keys_are_created_listed_without_the_token_and_revoked(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    created = run_callstats(
+        "keys", "create", "--org", "org-a", "--name", "ops", warehouse=warehouse
+    )
+    token = created.stdout.splitlines()[-1]
+    assert token.startswith("cs_") and " " not in token
+    key_id = created.stdout.split("created key ")[1].split()[0]
+
+    listed = run_callstats("keys", "list", warehouse=warehouse).stdout
+    assert listed == f"{key_id}  org org-a  ops  active\n"
+    assert token not in listed
+
+    assert run_callstats("keys", "revoke", key_id, warehouse=warehouse).stdout == (
+        f"revoked key {key_id}\n"
+    )
+    assert "revoked" in run_callstats("keys", "list", warehouse=warehouse).stdout
+    again = run_callstats("keys", "revoke", key_id, warehouse=warehouse, check=False)
+    assert (again.returncode, again.stderr) == (1, f"callstats: no active key '{key_id}'\n")
+
+
+def test_a_key_needs_exactly_one_scope(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["keys", "create", "--org", "a", "--all"])
+    assert exited.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

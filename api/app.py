@@ -1,0 +1,35 @@
+"""The Falcon application: `create_app(config)` wires resources to their dependencies."""
+
+import falcon
+import orjson
+
+from api import errors
+from api.auth import BearerAuth
+from api.config import Config
+from api.marts import Marts, MartsUnavailable
+from api.resources import (
+    agent_call_stats,
+    analytics,
+    calls_analytics,
+    metrics,
+    openapi,
+    v1_analytics,
+)
+from api.resources.health import Health
+from callstats.keys import KeyStore
+
+
+def create_app(config: Config | None = None) -> falcon.App:
+    config = config or Config.from_environment()
+    marts = Marts(config.marts_path)
+    app = falcon.App(middleware=[BearerAuth(KeyStore(config.keys_path))])
+    json = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
+    app.req_options.media_handlers[falcon.MEDIA_JSON] = json
+    app.resp_options.media_handlers[falcon.MEDIA_JSON] = json
+    app.set_error_serializer(errors.serialize)
+    app.add_error_handler(Exception, errors.unexpected)
+    app.add_error_handler(MartsUnavailable, errors.marts_unavailable)
+    app.add_route("/health", Health(marts))
+    for family in (analytics, v1_analytics, metrics, calls_analytics, agent_call_stats, openapi):
+        family.add_routes(app, marts)
+    return app

@@ -1,0 +1,38 @@
+"""Every error is JSON `{"title", "description"}`; nothing unexpected leaks out as a 5xx page."""
+
+import logging
+
+import falcon
+import orjson
+
+from api.marts import MartsUnavailable
+
+log = logging.getLogger("callstats.api")
+
+
+def serialize(req, resp, error: falcon.HTTPError) -> None:
+    resp.content_type = falcon.MEDIA_JSON
+    resp.data = orjson.dumps(
+        {"title": error.title, "description": error.description or _description(req, error)}
+    )
+
+
+def _description(req, error: falcon.HTTPError) -> str:
+    if error.status_code == 404:
+        return f"Nothing is found at {req.path}."
+    if error.status_code == 405:
+        return f"{req.method} is not allowed on {req.path}; use GET."
+    return error.title
+
+
+def marts_unavailable(req, resp, error: MartsUnavailable, params) -> None:
+    raise falcon.HTTPServiceUnavailable(
+        title="Service Unavailable", description="No marts are published yet: run callstats build."
+    )
+
+
+def unexpected(req, resp, error: Exception, params) -> None:
+    log.exception("unexpected error on %s %s", req.method, req.relative_uri)
+    raise falcon.HTTPInternalServerError(
+        title="Internal Server Error", description="An unexpected error occurred."
+    )

@@ -1,0 +1,45 @@
+"""Read-only access to the published marts, following each new publication."""
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+
+class MartsUnavailable(Exception):
+    """No marts have been published yet."""
+
+
+class Marts:
+    """Runs parameterised SQL on the published marts file.
+
+    `callstats build` replaces that file atomically; the next query notices its new inode,
+    opens the new file and closes the old one (an unlinked file keeps its disk space while it
+    is open). gunicorn's sync workers run one request at a time, so no query is using the old
+    connection then.
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._lock = threading.Lock()
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._inode: int | None = None
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        try:
+            inode = os.stat(self._path).st_ino
+        except FileNotFoundError as error:
+            raise MartsUnavailable(f"no marts published at {self._path}") from error
+        with self._lock:
+            if inode != self._inode:
+                if self._connection is not None:
+                    self._connection.close()
+                self._connection = duckdb.connect(str(self._path), read_only=True)
+                self._inode = inode
+            return self._connection
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        with self._current().cursor() as cursor:
+            return cursor.execute(sql, list(parameters)).fetchall()

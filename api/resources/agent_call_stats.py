@@ -1,0 +1,195 @@
+"""Family E: /api/agents/{agent_id}/call_stats (seed 004)."""
+
+import falcon
+import orjson
+
+from api import params
+from api.marts import Marts
+from api.scope import org_predicate
+from api.serialize import timestamp
+
+# DuckDB reads OFFSET as a BIGINT; no agent has more calls than this, so a larger offset is
+# the same empty page rather than a conversion error.
+_LARGEST_OFFSET = 2**63 - 1
+
+# One statement, so a page and its turns, tool calls and state changes come from the same
+# publication even when `callstats build` swaps the marts file between requests.
+_CALLS = """
+with page as (
+    select
+        call_id, agent_id, org_id, workflow_id, direction, agent_call_status,
+        started_at, answered_at, ended_at, duration_s, billed_duration_s,
+        from_number, to_number, hangup_cause, hangup_source, recording_url,
+        recording_id, call_timeline, call_context, call_quality, call_insights, audio_config,
+        stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model
+    from marts.fct_calls
+    where agent_id = ? and {scope} and {window}
+    order by started_at desc, call_id
+    limit ? offset ?
+),
+
+turns as (
+    select
+        call_id,
+        list(
+            struct_pack(
+                turn_index, user_text, agent_text, stt_latency_ms, llm_latency_ms, tts_latency_ms
+            )
+            order by turn_index
+        ) as turns
+    from marts.fct_call_turns
+    where call_id in (select call_id from page)
+    group by call_id
+),
+
+tools as (
+    select
+        call_id,
+        list(
+            struct_pack(tool_name, started_at, latency_ms, is_success, error_message)
+            order by started_at nulls last, tool_call_id
+        ) as tools
+    from marts.fct_tool_calls
+    where call_id in (select call_id from page)
+    group by call_id
+),
+
+states as (
+    select
+        call_id,
+        list(struct_pack(status, changed_at) order by changed_at) as states
+    from marts.fct_call_state_changes
+    where call_id in (select call_id from page)
+    group by call_id
+)
+
+select page.*, turns.turns, tools.tools, states.states
+from page
+left join turns on page.call_id = turns.call_id
+left join tools on page.call_id = tools.call_id
+left join states on page.call_id = states.call_id
+order by page.started_at desc, page.call_id
+"""
+
+
+class AgentCallStats:
+    """The call records of one agent, newest first, limited to the calls the token may see."""
+
+    def __init__(self, marts: Marts):
+        self._marts = marts
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, agent_id: str) -> None:
+        window = params.window(req, "start_date", "end_date", upper_inclusive=True)
+        limit = params.integer(req, "limit", default=100, minimum=1, maximum=1000)
+        offset = params.integer(req, "offset", default=0, minimum=0, maximum=None)
+        scope_sql, scope_params = org_predicate(req.context.scope)
+        if not self._marts.rows(
+            f"select 1 from marts.dim_agent_orgs where agent_id = ? and {scope_sql} limit 1",
+            [agent_id, *scope_params],
+        ):
+            # The same answer for an agent that exists elsewhere as for one that never did.
+            raise falcon.HTTPNotFound(description=f"No agent {agent_id!r} is found.")
+        window_sql, window_params = window.predicate("started_at")
+        rows = self._marts.rows(
+            _CALLS.format(scope=scope_sql, window=window_sql),
+            [agent_id, *scope_params, *window_params, limit, min(offset, _LARGEST_OFFSET)],
+        )
+        resp.media = [_record(row) for row in rows]
+
+
+def _record(row: tuple) -> dict:
+    (
+        call_id, agent_id, org_id, workflow_id, direction, call_status,
+        started_at, answered_at, ended_at, duration_s, billed_duration_s,
+        from_number, to_number, hangup_cause, hangup_source, recording_url,
+        recording_id, call_timeline, call_context, call_quality, call_insights, audio_config,
+        stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model,
+        turns, tools, states,
+    ) = row  # fmt: skip
+    turns = turns or []
+    providers = {
+        "stt": (stt_provider, stt_model),
+        "llm": (llm_provider, llm_model),
+        "tts": (tts_provider, tts_model),
+    }
+    call_direction = direction or "inbound"
+    return {
+        "call_id": call_id,
+        "call_agent_id": agent_id,
+        **{
+            f"{stage}_data": _stage_data(turns, stage, provider, model)
+            for stage, (provider, model) in providers.items()
+        },
+        "call_transcription": _transcription(turns),
+        "call_recording_url": recording_url,
+        "from_number": from_number,
+        "to_number": to_number,
+        "recording_id": recording_id,
+        "call_context": _json(call_context, {}),
+        "call_status": call_status,
+        "call_duration": duration_s,
+        "billed_duration": billed_duration_s,
+        "initiation_time": timestamp(started_at),
+        "answer_time": timestamp(answered_at),
+        "end_time": timestamp(ended_at),
+        "hangup_cause_name": hangup_cause,
+        "hangup_source": hangup_source,
+        "call_direction": call_direction,
+        "task_id": workflow_id,
+        "call_state_changes": [
+            {"status": state["status"], "at": timestamp(state["changed_at"])}
+            for state in states or []
+        ],
+        "call_triggered": call_direction == "outbound",
+        "call_quality": _json(call_quality, {}),
+        "call_insights": _json(call_insights, {}),
+        "call_timeline": _json(call_timeline, None),
+        "tool_data": [_tool(tool) for tool in tools or []],
+        "audio_config": _json(audio_config, {}),
+        "org_id": org_id,
+    }
+
+
+def _stage_data(turns: list[dict], stage: str, provider: str | None, model: str | None) -> list:
+    """A stage's entries: only the turns that measured that stage's latency."""
+    latency = f"{stage}_latency_ms"
+    return [
+        {
+            "turn_index": turn["turn_index"],
+            "provider": provider,
+            "model": model,
+            "latency_ms": turn[latency],
+        }
+        for turn in turns
+        if turn[latency] is not None
+    ]
+
+
+def _transcription(turns: list[dict]) -> list[dict]:
+    return [
+        {"turn_index": turn["turn_index"], "role": role, "text": turn[column]}
+        for turn in turns
+        for role, column in (("user", "user_text"), ("agent", "agent_text"))
+        if turn[column] is not None
+    ]
+
+
+def _tool(tool: dict) -> dict:
+    return {
+        "name": tool["tool_name"],
+        "started_at": timestamp(tool["started_at"]),
+        "latency_ms": tool["latency_ms"],
+        "is_success": tool["is_success"],
+        "error_message": tool["error_message"],
+    }
+
+
+def _json(text: str | None, absent):
+    """A metadata key as its JSON value; `absent` when the key is missing or JSON null."""
+    value = orjson.loads(text) if text is not None else None
+    return absent if value is None else value
+
+
+def add_routes(app: falcon.App, marts: Marts) -> None:
+    """Register this family's resources on the app."""
+    app.add_route("/api/agents/{agent_id}/call_stats", AgentCallStats(marts))

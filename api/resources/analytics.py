@@ -1,0 +1,111 @@
+"""Family A: /analytics/... (seed 000)."""
+
+from collections.abc import Callable
+
+import falcon
+
+from api import analytics_queries as queries
+from api import params
+from api.marts import Marts
+
+
+def _window(req: falcon.Request) -> params.Window:
+    return params.window(req, "start_date", "end_date", upper_inclusive=True)
+
+
+def _not_found(name: str, agent_id: str) -> falcon.HTTPNotFound:
+    """The same answer whether the agent does not exist or the token may not see it."""
+    return falcon.HTTPNotFound(description=f"{name}: no agent {agent_id!r} is found.")
+
+
+class CallAnalytics:
+    """An endpoint computed from the calls selected by the window, agent_id and the scope."""
+
+    def __init__(self, marts: Marts, compute: Callable[[Marts, queries.Calls], object]):
+        self._marts = marts
+        self._compute = compute
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        window = _window(req)
+        agent_id = params.text(req, "agent_id")
+        agent_ids = None
+        if agent_id is not None:
+            agent_ids = [agent_id.strip()]
+            if not queries.visible_agents(self._marts, req.context.scope, agent_ids):
+                raise _not_found("agent_id", agent_ids[0])
+        calls = queries.Calls.select(req.context.scope, window, agent_ids)
+        resp.media = self._compute(self._marts, calls)
+
+
+class AgentComparison:
+    """The requested agents side by side, or every agent the token may see."""
+
+    def __init__(self, marts: Marts):
+        self._marts = marts
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        window = _window(req)
+        requested = params.id_list(req, "agent_ids")
+        scope = req.context.scope
+        visible = queries.visible_agents(self._marts, scope, requested)
+        if requested is not None:
+            hidden = [agent_id for agent_id in requested if agent_id not in visible]
+            if hidden:
+                raise _not_found("agent_ids", hidden[0])
+        agent_ids = requested if requested is not None else visible
+        calls = queries.Calls.select(scope, window, agent_ids)
+        resp.media = queries.agent_comparison(self._marts, calls, agent_ids)
+
+
+class SttEvents:
+    """STT connection events, newest first; windowed by created_at."""
+
+    def __init__(self, marts: Marts):
+        self._marts = marts
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        window = _window(req)
+        call_sid = params.text(req, "call_sid")
+        event_type = params.choice(req, "event_type", queries.STT_EVENT_TYPES, None)
+        limit = params.integer(req, "limit", 100, 1, 500)
+        events = queries.SttEvents.select(
+            req.context.scope, window, call_sid and call_sid.strip(), event_type
+        )
+        resp.media = queries.stt_events(self._marts, events, limit)
+
+
+class SttEventsSummary:
+    """STT connection health over the window's events."""
+
+    def __init__(self, marts: Marts):
+        self._marts = marts
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        events = queries.SttEvents.select(req.context.scope, _window(req))
+        resp.media = queries.stt_summary(self._marts, events)
+
+
+_CALL_ENDPOINTS = {
+    "overview": queries.overview,
+    "call-volume": queries.call_volume,
+    "latency": queries.latency,
+    "cost-overview": queries.cost_overview,
+    "cost-trend": queries.cost_trend,
+    "cost-by-agent": queries.cost_by_agent,
+    "duration-distribution": queries.duration_distribution,
+    "latency-distribution": queries.latency_distribution,
+    "conversation-turns": queries.conversation_turns,
+    "barge-in": queries.barge_in,
+    "provider-errors": queries.provider_errors,
+    "peak-hours": queries.peak_hours,
+    "outcomes": queries.outcomes,
+}
+
+
+def add_routes(app: falcon.App, marts: Marts) -> None:
+    """Register this family's resources on the app."""
+    for name, compute in _CALL_ENDPOINTS.items():
+        app.add_route(f"/analytics/{name}", CallAnalytics(marts, compute))
+    app.add_route("/analytics/agent-comparison", AgentComparison(marts))
+    app.add_route("/analytics/stt-events", SttEvents(marts))
+    app.add_route("/analytics/stt-events/summary", SttEventsSummary(marts))

@@ -1,0 +1,17 @@
+"""Values as the API writes them (api.md): RFC 3339 UTC timestamps, ISO dates."""
+
+from datetime import date, datetime
+
+
+def timestamp(moment: datetime | None) -> str | None:
+    """`2026-01-17T10:00:00Z`, with fractional seconds only when they are not zero."""
+    if moment is None:
+        return None
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return f"{text}Z"
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None

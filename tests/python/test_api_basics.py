@@ -1,0 +1,91 @@
+"""What every endpoint shares: health, tokens, JSON errors for unknown paths and methods."""
+
+from falcon import testing
+
+from api.app import create_app
+from api.config import Config
+from callstats.keys import KeyStore, Scope, keys_path
+
+
+def test_health_reports_when_the_marts_were_built(client):
+    result = client.simulate_get("/health")
+    assert result.status_code == 200
+    assert result.json["status"] == "ok"
+    assert result.json["marts_built_at"].endswith("Z")
+
+
+def test_a_missing_malformed_or_unknown_token_is_401_with_a_bearer_challenge(client):
+    for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer nope"}):
+        result = client.simulate_get("/analytics/overview", headers=headers)
+        assert result.status_code == 401
+        assert result.headers["WWW-Authenticate"] == "Bearer"
+        assert set(result.json) == {"title", "description"}
+
+
+def test_a_revoked_token_is_401(client, fixture_warehouse):
+    store = KeyStore(keys_path(fixture_warehouse))
+    key, token = store.create(Scope("all"), "short-lived")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.simulate_get("/analytics/overview", headers=headers).status_code == 200
+    assert store.revoke(key.key_id)
+    assert client.simulate_get("/analytics/overview", headers=headers).status_code == 401
+
+
+def test_unknown_paths_and_other_methods_answer_json(client, tokens):
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    missing = client.simulate_get("/analytics/nothing-here", headers=headers)
+    assert missing.status_code == 404
+    assert missing.json == {
+        "title": "404 Not Found",
+        "description": "Nothing is found at /analytics/nothing-here.",
+    }
+    posted = client.simulate_post("/health")
+    assert posted.status_code == 405
+    assert posted.json["description"] == "POST is not allowed on /health; use GET."
+
+
+def test_without_published_marts_health_and_endpoints_answer_503(tmp_path):
+    config = Config(marts_path=tmp_path / "none.duckdb", keys_path=tmp_path / "keys.sqlite3")
+    _, token = KeyStore(config.keys_path).create(Scope("all"))
+    client = testing.TestClient(create_app(config))
+    assert client.simulate_get("/health").status_code == 503
+    result = client.simulate_get(
+        "/analytics/overview", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert result.status_code == 503
+    assert result.json == {
+        "title": "Service Unavailable",
+        "description": "No marts are published yet: run callstats build.",
+    }
+
+
+def test_timestamps_are_rfc_3339_or_bare_dates(get):
+    for value in ("2026-W10", "20260302", "2026-03-02T10", "yesterday"):
+        result = get("/analytics/overview", start_date=value)
+        assert result.status_code == 400, value
+        assert '"start_date"' in result.json["description"]
+    for value in ("2026-03-02", "2026-03-02T09:00:00Z", "2026-03-02T10:00:00 01:00"):
+        assert get("/analytics/overview", start_date=value).status_code == 200, value
+
+
+def test_a_lower_bound_after_a_bare_date_upper_bound_is_a_400(get):
+    # end_date 2026-03-02 covers that whole day; a start on 03-03 is after it
+    result = get("/analytics/overview", start_date="2026-03-03", end_date="2026-03-02")
+    assert result.status_code == 400
+    assert '"start_date"' in result.json["description"]
+    same_day = get("/analytics/overview", start_date="2026-03-02", end_date="2026-03-02")
+    assert same_day.json["total_calls"] == 6
+
+
+def test_a_series_longer_than_10000_buckets_is_a_400(get):
+    long_window = {"start_date": "2000-01-01", "end_date": "2027-05-19"}  # 10 001 days
+    result = get("/analytics/call-volume", **long_window)
+    assert result.status_code == 400
+    assert result.json["description"].startswith(
+        'The "start_date" parameter is invalid. the window holds 10001 day buckets'
+    )
+    just_fits = get("/analytics/call-volume", start_date="2000-01-01", end_date="2027-05-18")
+    assert len(just_fits.json) == 10_000
+    metrics = get("/v1/metrics", startDate="2000-01-01", endDate="2027-05-19")
+    assert metrics.status_code == 400
+    assert '"startDate"' in metrics.json["description"]

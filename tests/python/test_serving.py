@@ -1,0 +1,59 @@
+"""The API under real gunicorn: over HTTP, and through a rebuild without a failed request."""
+
+import threading
+
+from servers import free_port, http_get, running
+from warehouses import run_callstats
+
+from callstats.keys import KeyStore, Scope, keys_path
+from callstats.publish import published_path
+
+
+def test_gunicorn_serves_the_api_over_http(fixture_warehouse, tokens):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running(
+        "serve", "--port", str(port), warehouse=fixture_warehouse, ready_url=f"{base}/health"
+    ):
+        assert http_get(f"{base}/health")[0] == 200
+        status, body = http_get(f"{base}/analytics/overview", tokens["all"])
+        assert (status, body["total_calls"]) == (200, 6)
+        assert http_get(f"{base}/analytics/overview")[0] == 401
+
+
+def test_a_rebuild_under_steady_requests_loses_none(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    generate = ["--calls", "2000", "--days", "7", "--end", "2026-03-08T00:00:00"]
+    run_callstats("generate", *generate, warehouse=warehouse)
+    run_callstats("build", warehouse=warehouse)
+    _, token = KeyStore(keys_path(warehouse)).create(Scope("all"))
+    first_publication = published_path(warehouse).stat().st_ino
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    outcomes: list[int] = []
+    built_at: set[str] = set()
+    stop = threading.Event()
+
+    def keep_calling() -> None:
+        while not stop.is_set():
+            outcomes.append(http_get(f"{base}/analytics/overview", token)[0])
+            built_at.add(http_get(f"{base}/health")[1].get("marts_built_at"))
+
+    with running("serve", "--port", str(port), warehouse=warehouse, ready_url=f"{base}/health"):
+        client = threading.Thread(target=keep_calling)
+        client.start()
+        try:
+            more = ["--calls", "500", "--days", "1", "--end", "2026-03-09T00:00:00", "--seed", "9"]
+            run_callstats("generate", *more, warehouse=warehouse)
+            run_callstats("build", warehouse=warehouse)
+            status, body = http_get(f"{base}/analytics/overview", token)
+        finally:
+            stop.set()
+            client.join()
+
+    assert published_path(warehouse).stat().st_ino != first_publication
+    assert (status, body["total_calls"]) == (200, 2500)  # the new marts, at once
+    assert len(outcomes) > 20
+    assert set(outcomes) == {200}
+    assert len(built_at) == 2  # answered from the old marts, then from the new ones
