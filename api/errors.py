@@ -25,6 +25,11 @@ def _description(req, error: falcon.HTTPError) -> str:
     return error.title
 
 
+def not_visible(name: str, value: str) -> falcon.HTTPNotFound:
+    """The same answer whether the id does not exist or the token may not see it (api.md)."""
+    return falcon.HTTPNotFound(description=f"{name}: {value!r} is not found.")
+
+
 def marts_unavailable(req, resp, error: MartsUnavailable, params) -> None:
     raise falcon.HTTPServiceUnavailable(
         title="Service Unavailable", description="No marts are published yet: run callstats build."

@@ -3,7 +3,7 @@
 import falcon
 import orjson
 
-from api import params
+from api import errors, params
 from api.marts import Marts
 from api.scope import org_predicate
 from api.serialize import timestamp
@@ -87,8 +87,7 @@ class AgentCallStats:
             f"select 1 from marts.dim_agent_orgs where agent_id = ? and {scope_sql} limit 1",
             [agent_id, *scope_params],
         ):
-            # The same answer for an agent that exists elsewhere as for one that never did.
-            raise falcon.HTTPNotFound(description=f"No agent {agent_id!r} is found.")
+            raise errors.not_visible("agent_id", agent_id)
         window_sql, window_params = window.predicate("started_at")
         rows = self._marts.rows(
             _CALLS.format(scope=scope_sql, window=window_sql),

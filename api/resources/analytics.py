@@ -5,17 +5,12 @@ from collections.abc import Callable
 import falcon
 
 from api import analytics_queries as queries
-from api import params
+from api import errors, params
 from api.marts import Marts
 
 
 def _window(req: falcon.Request) -> params.Window:
     return params.window(req, "start_date", "end_date", upper_inclusive=True)
-
-
-def _not_found(name: str, agent_id: str) -> falcon.HTTPNotFound:
-    """The same answer whether the agent does not exist or the token may not see it."""
-    return falcon.HTTPNotFound(description=f"{name}: no agent {agent_id!r} is found.")
 
 
 class CallAnalytics:
@@ -32,7 +27,7 @@ class CallAnalytics:
         if agent_id is not None:
             agent_ids = [agent_id.strip()]
             if not queries.visible_agents(self._marts, req.context.scope, agent_ids):
-                raise _not_found("agent_id", agent_ids[0])
+                raise errors.not_visible("agent_id", agent_ids[0])
         calls = queries.Calls.select(req.context.scope, window, agent_ids)
         resp.media = self._compute(self._marts, calls)
 
@@ -51,7 +46,7 @@ class AgentComparison:
         if requested is not None:
             hidden = [agent_id for agent_id in requested if agent_id not in visible]
             if hidden:
-                raise _not_found("agent_ids", hidden[0])
+                raise errors.not_visible("agent_ids", hidden[0])
         agent_ids = requested if requested is not None else visible
         calls = queries.Calls.select(scope, window, agent_ids)
         resp.media = queries.agent_comparison(self._marts, calls, agent_ids)

@@ -2,7 +2,7 @@
 
 import falcon
 
-from api import params
+from api import errors, params
 from api.call_window import bucket_starts, calls_in, series_span
 from api.marts import Marts
 from api.params import Window
@@ -45,11 +45,6 @@ AI_INSIGHTS = {
 }
 
 
-def _not_found(name: str, value: str) -> falcon.HTTPNotFound:
-    """The same answer whether the id does not exist or the token cannot see it."""
-    return falcon.HTTPNotFound(description=f"{name} {value!r} is not found.")
-
-
 def narrowed_calls(marts: Marts, req: falcon.Request, window: Window) -> tuple[str, list]:
     """Calls in the window and the token's scope, narrowed to `organizationId` and to the orgs
     of `resellerId` when they are given (an intersection: they never widen the scope)."""
@@ -67,7 +62,7 @@ def narrowed_calls(marts: Marts, req: falcon.Request, window: Window) -> tuple[s
             """,
             [organization, *scope_parameters],
         ):
-            raise _not_found("organizationId", organization)
+            raise errors.not_visible("organizationId", organization)
         where += " and calls.org_id = ?"
         parameters.append(organization)
     reseller = params.text(req, "resellerId")
@@ -77,7 +72,7 @@ def narrowed_calls(marts: Marts, req: falcon.Request, window: Window) -> tuple[s
             f"select 1 from marts.dim_orgs where reseller_id = ? and {in_scope}",
             [reseller, *scope_parameters],
         ):
-            raise _not_found("resellerId", reseller)
+            raise errors.not_visible("resellerId", reseller)
         where += " and calls.org_id in (select org_id from marts.dim_orgs where reseller_id = ?)"
         parameters.append(reseller)
     return where, parameters

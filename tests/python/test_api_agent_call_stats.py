@@ -274,7 +274,7 @@ def test_an_agent_the_token_cannot_see_is_not_found_like_an_unknown_one(get, age
     assert result.status_code == 404
     assert result.json == {
         "title": "404 Not Found",
-        "description": f"No agent {agent_id!r} is found.",
+        "description": f"agent_id: {agent_id!r} is not found.",
     }
 
 

@@ -485,9 +485,9 @@ def test_an_agent_of_another_org_is_not_found_like_an_unknown_one(get, path):
     assert foreign.status_code == unknown.status_code == 404
     assert foreign.json == {
         "title": "404 Not Found",
-        "description": "agent_id: no agent 'a-1' is found.",
+        "description": "agent_id: 'a-1' is not found.",
     }
-    assert unknown.json["description"] == "agent_id: no agent 'a-404' is found."
+    assert unknown.json["description"] == "agent_id: 'a-404' is not found."
     # res-1 sees org-a only; a-9 is visible to org-b through its calls although it has no row.
     assert get(path, "res-1", agent_id="a-3").status_code == 404
     assert get(path, "org-b", agent_id="a-9").status_code == 200

@@ -5,6 +5,7 @@ from falcon import testing
 from api.app import create_app
 from api.config import Config
 from callstats.keys import KeyStore, Scope, keys_path
+from callstats.publish import published_path
 
 
 def test_health_reports_when_the_marts_were_built(client):
@@ -89,3 +90,24 @@ def test_a_series_longer_than_10000_buckets_is_a_400(get):
     metrics = get("/v1/metrics", startDate="2000-01-01", endDate="2027-05-19")
     assert metrics.status_code == 400
     assert '"startDate"' in metrics.json["description"]
+
+
+def test_an_unexpected_error_is_logged_and_answered_as_a_plain_json_500(fixture_warehouse, caplog):
+    class Broken:
+        requires_token = False
+
+        def on_get(self, req, resp):
+            raise RuntimeError("boom")
+
+    config = Config(
+        marts_path=published_path(fixture_warehouse), keys_path=keys_path(fixture_warehouse)
+    )
+    app = create_app(config)
+    app.add_route("/broken", Broken())
+    result = testing.TestClient(app).simulate_get("/broken")
+    assert result.status_code == 500
+    assert result.json == {
+        "title": "Internal Server Error",
+        "description": "An unexpected error occurred.",
+    }
+    assert "unexpected error on GET /broken" in caplog.text
