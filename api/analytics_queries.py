@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from api.call_window import bucket_starts, series_span
+from api.call_window import bucket_starts, calls_in, series_span
 from api.marts import Marts
 from api.params import Window
 from api.scope import org_predicate
@@ -38,35 +38,19 @@ class Calls:
     def select(
         cls, scope: Scope, window: Window, agent_ids: Sequence[str] | None = None
     ) -> "Calls":
-        in_scope, scope_parameters = org_predicate(scope)
-        in_window, window_parameters = window.predicate("started_at")
-        where = f"({in_scope}) and {in_window}"
-        parameters = [*scope_parameters, *window_parameters]
+        where, parameters = calls_in(scope, window)
         if agent_ids is not None:
-            where += " and list_contains(?, agent_id)"
-            parameters.append(list(agent_ids))
+            where += " and list_contains(?, calls.agent_id)"
+            parameters = [*parameters, list(agent_ids)]
         return cls(where, tuple(parameters), window)
 
     def rows(self, marts: Marts, body: str, parameters: Sequence = ()) -> list[tuple]:
         """Run `body` after `with calls as (...)`: a select, or `, name as (...) select ...`
         to add CTEs; `parameters` are those of `body`."""
         return marts.rows(
-            f"with calls as (select * from marts.fct_calls where {self.where}) {body}",
+            f"with calls as (select * from marts.fct_calls as calls where {self.where}) {body}",
             [*self.parameters, *parameters],
         )
-
-
-def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) -> list[str]:
-    """The agents the token may see (api.md, visibility) among `agent_ids`, or all of them;
-    by agent_id."""
-    where, parameters = org_predicate(scope)
-    if agent_ids is not None:
-        where = f"({where}) and list_contains(?, agent_id)"
-        parameters = [*parameters, list(agent_ids)]
-    rows = marts.rows(
-        f"select distinct agent_id from marts.dim_agent_orgs where {where} order by 1", parameters
-    )
-    return [agent_id for (agent_id,) in rows]
 
 
 def _daily(marts: Marts, calls: Calls, measures: str, empty: tuple) -> list[tuple]:

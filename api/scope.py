@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from api.marts import Marts
 from callstats.keys import Scope
 
 
@@ -14,3 +15,16 @@ def org_predicate(scope: Scope, column: str = "org_id") -> tuple[str, Sequence]:
             scope.value
         ]
     return "true", []
+
+
+def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) -> list[str]:
+    """The agents the token may see (api.md, visibility) among `agent_ids`, or all of them;
+    by agent_id."""
+    where, parameters = org_predicate(scope)
+    if agent_ids is not None:
+        where = f"({where}) and list_contains(?, agent_id)"
+        parameters = [*parameters, list(agent_ids)]
+    rows = marts.rows(
+        f"select distinct agent_id from marts.dim_agent_orgs where {where} order by 1", parameters
+    )
+    return [agent_id for (agent_id,) in rows]

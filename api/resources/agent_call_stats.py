@@ -5,7 +5,7 @@ import orjson
 
 from api import errors, params
 from api.marts import Marts
-from api.scope import org_predicate
+from api.scope import org_predicate, visible_agents
 from api.serialize import timestamp
 
 # DuckDB reads OFFSET as a BIGINT; no agent has more calls than this, so a larger offset is
@@ -82,12 +82,9 @@ class AgentCallStats:
         window = params.window(req, "start_date", "end_date", upper_inclusive=True)
         limit = params.integer(req, "limit", default=100, minimum=1, maximum=1000)
         offset = params.integer(req, "offset", default=0, minimum=0, maximum=None)
-        scope_sql, scope_params = org_predicate(req.context.scope)
-        if not self._marts.rows(
-            f"select 1 from marts.dim_agent_orgs where agent_id = ? and {scope_sql} limit 1",
-            [agent_id, *scope_params],
-        ):
+        if not visible_agents(self._marts, req.context.scope, [agent_id]):
             raise errors.not_visible("agent_id", agent_id)
+        scope_sql, scope_params = org_predicate(req.context.scope)
         window_sql, window_params = window.predicate("started_at")
         rows = self._marts.rows(
             _CALLS.format(scope=scope_sql, window=window_sql),

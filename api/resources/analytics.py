@@ -7,6 +7,7 @@ import falcon
 from api import analytics_queries as queries
 from api import errors, params
 from api.marts import Marts
+from api.scope import visible_agents
 
 
 def _window(req: falcon.Request) -> params.Window:
@@ -26,7 +27,7 @@ class CallAnalytics:
         agent_ids = None
         if agent_id is not None:
             agent_ids = [agent_id.strip()]
-            if not queries.visible_agents(self._marts, req.context.scope, agent_ids):
+            if not visible_agents(self._marts, req.context.scope, agent_ids):
                 raise errors.not_visible("agent_id", agent_ids[0])
         calls = queries.Calls.select(req.context.scope, window, agent_ids)
         resp.media = self._compute(self._marts, calls)
@@ -42,7 +43,7 @@ class AgentComparison:
         window = _window(req)
         requested = params.id_list(req, "agent_ids")
         scope = req.context.scope
-        visible = queries.visible_agents(self._marts, scope, requested)
+        visible = visible_agents(self._marts, scope, requested)
         if requested is not None:
             hidden = [agent_id for agent_id in requested if agent_id not in visible]
             if hidden:
