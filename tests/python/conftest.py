@@ -1,7 +1,9 @@
 """Warehouses built by the real `callstats` command and dbt, shared by the tests."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import postgres
 import pytest
 from falcon import testing
 from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
@@ -60,3 +62,17 @@ def get(client: testing.TestClient, tokens: dict[str, str], monkeypatch):
         return client.simulate_get(path, params=params or None, headers=headers)
 
     return request
+
+
+@pytest.fixture(scope="session")
+def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
+    """The fixture's raw rows in a throwaway PostgreSQL, built there by `callstats build`."""
+    with postgres.cluster() as environment:
+        postgres.copy_raw_tables(fixture_warehouse, environment)
+        run_callstats(
+            "build",
+            warehouse=fixture_warehouse,
+            now=FIXTURE_NOW,
+            env={**environment, "CALLSTATS_TARGET": "postgres"},
+        )
+        yield environment

@@ -14,9 +14,14 @@ FIXTURE_NOW = "2026-03-02T12:00:00Z"
 
 
 def _run(
-    command: list[str], warehouse: Path, now: str | None, check: bool
+    command: list[str], warehouse: Path, now: str | None, check: bool, env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(warehouse), "CALLSTATS_TARGET": "duckdb"}
+    env = {
+        **os.environ,
+        "CALLSTATS_WAREHOUSE": str(warehouse),
+        "CALLSTATS_TARGET": "duckdb",
+        **(env or {}),
+    }
     if now:
         env["CALLSTATS_NOW"] = now
     result = subprocess.run(
@@ -31,10 +36,14 @@ def _run(
 
 
 def run_callstats(
-    *args: str, warehouse: Path, now: str | None = None, check: bool = True
+    *args: str,
+    warehouse: Path,
+    now: str | None = None,
+    check: bool = True,
+    env: dict | None = None,
 ) -> subprocess.CompletedProcess:
     """Run the installed command in a fresh process, as a user would."""
-    return _run([sys.executable, "-m", "callstats", *args], warehouse, now, check)
+    return _run([sys.executable, "-m", "callstats", *args], warehouse, now, check, env)
 
 
 def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:

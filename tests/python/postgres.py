@@ -1,0 +1,111 @@
+"""A throwaway PostgreSQL cluster for the tests: started here, stopped afterwards.
+
+The server refuses to run as root, so as root it runs as the `postgres` user; when its
+binaries are missing, they are installed from Debian's packages. Anything that keeps it from
+starting fails the tests that need it: they are never skipped.
+"""
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import psycopg2
+from servers import free_port
+
+from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES, create_table_statements
+
+SERVER_USER = "postgres"
+
+
+def _bindir() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True)
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise RuntimeError("no PostgreSQL server binaries: apt-get install postgresql")
+    return Path(found[-1]).parent
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    return ["runuser", "-u", SERVER_USER, "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def cluster() -> Iterator[dict[str, str]]:
+    """Yields the libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE) of a fresh cluster
+    with an empty `callstats` database."""
+    bindir = _bindir()
+    data = Path(tempfile.mkdtemp(prefix="callstats-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, SERVER_USER)
+    port = free_port()
+
+    def run(program: str, *args: str) -> None:
+        subprocess.run(
+            _as_server_user([str(bindir / program), *args]),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        "--locale=C.UTF-8", "-N")  # fmt: skip
+    options = (
+        f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    run("pg_ctl", "-D", str(data), "-l", str(data / "server.log"), "-w", "-o", options, "start")
+    environment = {
+        "PGHOST": "127.0.0.1",
+        "PGPORT": str(port),
+        "PGUSER": "postgres",
+        "PGPASSWORD": "",
+        "PGDATABASE": "callstats",
+    }
+    try:
+        run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "callstats")
+        yield environment
+    finally:
+        run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def copy_raw_tables(duckdb_warehouse: Path, environment: dict[str, str]) -> None:
+    """Fill the raw tables of PostgreSQL with the rows of a DuckDB warehouse's, as an EL tool
+    would: bulk COPY of every column, loaded_at included."""
+    with (
+        duckdb.connect(str(duckdb_warehouse), read_only=True) as source,
+        psycopg2.connect(**libpq(environment)) as target,
+        target.cursor() as cursor,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        for statement in create_table_statements("postgres"):
+            cursor.execute(statement)
+        for table, columns in RAW_TABLES.items():
+            names = ", ".join(columns)
+            export = Path(scratch) / f"{table}.csv"
+            source.execute(
+                f"copy (select {names} from {RAW_SCHEMA}.{table}) to '{export}' (header false)"
+            )
+            with export.open() as rows:
+                cursor.copy_expert(
+                    f"copy {RAW_SCHEMA}.{table} ({names}) from stdin (format csv)", rows
+                )
+
+
+def libpq(environment: dict[str, str]) -> dict[str, str]:
+    """psycopg2.connect() arguments for a cluster's environment."""
+    return {
+        "host": environment["PGHOST"],
+        "port": environment["PGPORT"],
+        "user": environment["PGUSER"],
+        "dbname": environment["PGDATABASE"],
+    }
