@@ -40,7 +40,7 @@ class Calls:
     ) -> "Calls":
         where, parameters = calls_in(scope, window)
         if agent_ids is not None:
-            where += " and list_contains(?, calls.agent_id)"
+            where += " and calls.agent_id = any(?)"
             parameters = [*parameters, list(agent_ids)]
         return cls(where, tuple(parameters), window)
 
@@ -156,7 +156,7 @@ def cost_by_agent(marts: Marts, calls: Calls) -> list[dict]:
         from calls
         left join marts.dim_agents as agents on calls.agent_id = agents.agent_id
         group by 1, 2
-        order by 3 desc, 1
+        order by 3 desc, calls.agent_id collate "C"
         """,
     )
     return [
@@ -201,7 +201,7 @@ def latency_distribution(marts: Marts, calls: Calls) -> dict:
 
 _MEAN_TURNS = "coalesce(avg(turns) filter (where turns > 0), 0)"
 _BARGE_IN_RATE = (
-    "coalesce(count(*) filter (where has_barge_in) "
+    "coalesce(cast(count(*) filter (where has_barge_in) as double precision) "
     "/ nullif(count(*) filter (where turns > 0), 0), 0)"
 )
 
@@ -246,12 +246,12 @@ def provider_errors(marts: Marts, calls: Calls) -> list[dict]:
         )
         select
             provider_name,
-            count(*) filter (where failed) as error_count,
-            count(*) as total_calls,
-            error_count / total_calls
+            count(*) filter (where failed),
+            count(*),
+            cast(count(*) filter (where failed) as double precision) / count(*)
         from providers
         group by 1
-        order by 2 desc, 1
+        order by 2 desc, provider_name collate "C"
         """,
     )
     return [
@@ -264,7 +264,10 @@ def peak_hours(marts: Marts, calls: Calls) -> list[dict]:
     rows = calls.rows(
         marts,
         """
-        select isodow(started_at) - 1, hour(started_at), count(*)
+        select
+            cast(extract(isodow from started_at) as integer) - 1,
+            cast(extract(hour from started_at) as integer),
+            count(*)
         from calls
         group by 1, 2
         order by 1, 2
@@ -275,7 +278,9 @@ def peak_hours(marts: Marts, calls: Calls) -> list[dict]:
 
 def outcomes(marts: Marts, calls: Calls) -> list[dict]:
     rows = calls.rows(
-        marts, "select outcome_or_status, count(*) from calls group by 1 order by 2 desc, 1"
+        marts,
+        "select outcome_or_status, count(*) from calls group by 1 "
+        'order by 2 desc, outcome_or_status collate "C"',
     )
     return [{"outcome": outcome, "count": count} for outcome, count in rows]
 
@@ -305,7 +310,7 @@ def agent_comparison(marts: Marts, calls: Calls, agent_ids: Sequence[str]) -> li
             agent_id,
             count(*),
             coalesce(avg(duration_s), 0),
-            count(*) filter (where is_completed) / count(*),
+            cast(count(*) filter (where is_completed) as double precision) / count(*),
             {_LATENCY_MEANS},
             coalesce(avg(cost_usd), 0),
             {_BARGE_IN_RATE},
@@ -318,7 +323,7 @@ def agent_comparison(marts: Marts, calls: Calls, agent_ids: Sequence[str]) -> li
     measured = {agent_id: values for agent_id, *values in rows}
     names = dict(
         marts.rows(
-            "select agent_id, agent_name from marts.dim_agents where list_contains(?, agent_id)",
+            "select agent_id, agent_name from marts.dim_agents where agent_id = any(?)",
             [list(agent_ids)],
         )
     )
@@ -366,7 +371,7 @@ def stt_events(marts: Marts, events: SttEvents, limit: int) -> list[dict]:
         select event_id, call_sid, event_type, provider_name, model, detail, created_at
         from marts.fct_stt_events
         where {events.where}
-        order by created_at desc, event_id
+        order by created_at desc, event_id collate "C"
         limit ?
         """,
         [*events.parameters, limit],
@@ -402,8 +407,7 @@ def stt_summary(marts: Marts, events: SttEvents) -> dict:
         ),
         connections as (
             select
-                date_diff('microsecond', openings.opened_at, min(events.created_at)) / 1e6
-                    as duration_s
+                extract(epoch from min(events.created_at) - openings.opened_at) as duration_s
             from openings
             join events
                 on openings.connection_key = events.connection_key
@@ -425,8 +429,8 @@ def stt_summary(marts: Marts, events: SttEvents) -> dict:
         select
             counts.*,
             (select avg(duration_s) from connections),
-            coalesce(rejected / nullif(opened + rejected, 0), 0),
-            coalesce(timeouts / nullif(opened, 0), 0)
+            coalesce(cast(rejected as double precision) / nullif(opened + rejected, 0), 0),
+            coalesce(cast(timeouts as double precision) / nullif(opened, 0), 0)
         from counts
         """,
         events.parameters,

@@ -7,6 +7,7 @@ from api import errors
 from api.auth import BearerAuth
 from api.config import Config
 from api.marts import Marts, MartsUnavailable
+from api.postgres_marts import PostgresMarts
 from api.resources import (
     agent_call_stats,
     analytics,
@@ -21,7 +22,7 @@ from callstats.keys import KeyStore
 
 def create_app(config: Config | None = None) -> falcon.App:
     config = config or Config.from_environment()
-    marts = Marts(config.marts_path)
+    marts = marts_for(config)
     app = falcon.App(middleware=[BearerAuth(KeyStore(config.keys_path))])
     json = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json
@@ -33,3 +34,10 @@ def create_app(config: Config | None = None) -> falcon.App:
     for family in (analytics, v1_analytics, metrics, calls_analytics, agent_call_stats, openapi):
         family.add_routes(app, marts)
     return app
+
+
+def marts_for(config: Config) -> Marts | PostgresMarts:
+    """The published DuckDB marts, or the marts dbt builds in PostgreSQL (decisions.md)."""
+    if config.target == "postgres":
+        return PostgresMarts(config.postgres)
+    return Marts(config.marts_path)

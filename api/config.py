@@ -1,15 +1,30 @@
 """Where the API finds its marts and tokens, from the environment (cli.md)."""
 
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from callstats import keys, project, publish
+
+# libpq's environment variables and the connection keyword each one sets; unset ones are left
+# to libpq's defaults.
+POSTGRES_ENVIRONMENT = {
+    "PGHOST": "host",
+    "PGPORT": "port",
+    "PGUSER": "user",
+    "PGPASSWORD": "password",
+    "PGDATABASE": "dbname",
+}
 
 
 @dataclass(frozen=True)
 class Config:
     marts_path: Path
     keys_path: Path
+    target: str = "duckdb"
+    # psycopg connection keywords, read when target is "postgres".
+    postgres: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls) -> "Config":
@@ -17,4 +32,15 @@ class Config:
         return cls(
             marts_path=publish.published_path(warehouse),
             keys_path=keys.keys_path(warehouse),
+            target=project.target(),
+            postgres=postgres_connection(os.environ),
         )
+
+
+def postgres_connection(environment: Mapping[str, str]) -> dict[str, str]:
+    """psycopg connection keywords from the PG* variables that are set (and not blank)."""
+    return {
+        keyword: environment[variable]
+        for variable, keyword in POSTGRES_ENVIRONMENT.items()
+        if environment.get(variable)
+    }

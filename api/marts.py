@@ -3,6 +3,7 @@
 import os
 import threading
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,8 @@ class Marts:
     is open). gunicorn's sync workers run one request at a time, so no query is using the old
     connection then.
     """
+
+    dialect = "duckdb"
 
     def __init__(self, path: Path):
         self._path = path
@@ -43,3 +46,8 @@ class Marts:
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         with self._current().cursor() as cursor:
             return cursor.execute(sql, list(parameters)).fetchall()
+
+    def built_at(self) -> datetime | None:
+        """When the published marts were built (UTC)."""
+        [(built_at,)] = self.rows("select marts_built_at from main.publication")
+        return built_at

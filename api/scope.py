@@ -22,9 +22,11 @@ def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) 
     by agent_id."""
     where, parameters = org_predicate(scope)
     if agent_ids is not None:
-        where = f"({where}) and list_contains(?, agent_id)"
+        where = f"({where}) and agent_id = any(?)"
         parameters = [*parameters, list(agent_ids)]
     rows = marts.rows(
-        f"select distinct agent_id from marts.dim_agent_orgs where {where} order by 1", parameters
+        f"select agent_id from marts.dim_agent_orgs where {where} "
+        'group by agent_id order by agent_id collate "C"',
+        parameters,
     )
     return [agent_id for (agent_id,) in rows]

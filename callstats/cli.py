@@ -6,6 +6,7 @@ import sys
 from datetime import UTC, datetime
 
 import duckdb
+import psycopg
 
 from callstats import build, generate, headline, load, project, warehouse
 from callstats.keys import KeyStore, Scope, keys_path
@@ -82,21 +83,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace) -> None:
-    with warehouse.connect() as connection:
+    with warehouse.raw_target() as target:
         generate.generate(
-            connection,
+            target.work,
             calls=args.calls,
             days=args.days,
             orgs=args.orgs,
             agents_per_org=args.agents_per_org,
             end=args.end or project.now(),
             seed=args.seed,
+            target=target,
         )
 
 
 def _load(args: argparse.Namespace) -> int:
-    with warehouse.connect() as connection:
-        report = load.load_files(connection, args.paths, dry_run=args.dry_run)
+    with warehouse.raw_target() as target:
+        report = load.load_files(target.work, args.paths, dry_run=args.dry_run, target=target)
     for line in [*report.warnings, *report.problems]:
         print(line, file=sys.stderr)
     print(report.summary())
@@ -165,22 +167,23 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def _demo(_: argparse.Namespace) -> None:
-    with warehouse.connect() as connection:
-        warehouse.ensure_raw_tables(connection)
-        if warehouse.has_calls(connection):
+    with warehouse.raw_target() as target:
+        target.ensure_tables()
+        if target.has_calls():
             print("The warehouse already holds calls: building them as they are.")
         else:
             generate.generate(
-                connection,
+                target.work,
                 calls=generate.DEFAULT_CALLS,
                 days=generate.DEFAULT_DAYS,
                 orgs=generate.DEFAULT_ORGS,
                 agents_per_org=generate.DEFAULT_AGENTS_PER_ORG,
                 end=project.now(),
                 seed=generate.DEFAULT_SEED,
+                target=target,
             )
     build.build_marts()
-    print(headline.report(project.warehouse_path()))
+    print(headline.report(project.warehouse_path(), target=project.target()))
     _, token = _key_store().create(Scope("all"), "demo")
     base = "http://127.0.0.1:8000"
     print(
@@ -207,7 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         status = HANDLERS[args.command](args)
-    except (OSError, ValueError, duckdb.Error, build.BuildFailed, load.LoadFailed) as error:
+    except (
+        OSError,
+        ValueError,
+        duckdb.Error,
+        psycopg.Error,
+        build.BuildFailed,
+        load.LoadFailed,
+    ) as error:
         print(f"callstats: {error}", file=sys.stderr)
         return 1
     return status or 0

@@ -1069,17 +1069,12 @@ def _execute(connection: duckdb.DuckDBPyConnection, sql: str, parameters: dict) 
     connection.execute(sql, {name: value for name, value in parameters.items() if name in used})
 
 
-def _landing_shift(connection: duckdb.DuckDBPyConnection, first_landing: datetime) -> timedelta:
+def _landing_shift(target: warehouse.RawTarget, first_landing: datetime) -> timedelta:
     """How much later than simulated this run's calls and their rows must land to come after
-    every row the warehouse already holds: loaded_at is when a row lands, and incremental
+    every row the target already holds: loaded_at is when a row lands, and incremental
     builds rely on it. (Org, agent and workflow rows keep their fixed times: a later run
     repeats them exactly.)"""
-    newest = connection.execute(
-        " union all ".join(
-            f"select max(loaded_at) from {RAW_SCHEMA}.{table}" for table in (*_DIMENSIONS, *_FACTS)
-        )
-        + " order by 1 desc nulls last limit 1"
-    ).fetchone()[0]
+    newest = target.newest_loaded_at([*_DIMENSIONS, *_FACTS])
     if newest is None or newest < first_landing:
         return timedelta(0)
     return newest - first_landing + timedelta(seconds=1)
@@ -1095,39 +1090,58 @@ def generate(
     end: datetime,
     seed: int,
     progress: bool = True,
+    target: warehouse.RawTarget | None = None,
 ) -> None:
     """Append `calls` calls started over the `days` before `end`, and their org structure.
 
     `end` is a naive UTC timestamp: no row's own time is after it, and no row lands more than
     an hour after it. Calls are generated in chunks, so each query's working set stays bounded
-    however many calls are asked for.
+    however many calls are asked for. Rows are made in the raw tables of `connection`; when
+    `target` is not that DuckDB database (PostgreSQL), they are shipped to it after each step
+    and cleared, inside the target's one transaction.
     """
-    warehouse.ensure_raw_tables(connection)
+    target = target or warehouse.DuckDBTarget(connection)
+    target.ensure_tables()
+    if not target.local:
+        warehouse.ensure_raw_tables(connection)
     parameters = {
         "seed": seed,
         "end": end,
         "days": days,
         "orgs": orgs,
         "agents_per_org": agents_per_org,
-        "landing_shift": _landing_shift(connection, end - timedelta(days=days)),
+        "landing_shift": _landing_shift(target, end - timedelta(days=days)),
     }
     connection.execute(_MACROS)
     # one transaction: a failed or interrupted run appends nothing
-    connection.begin()
     try:
-        _write(connection, calls, parameters, progress)
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
+        with target.transaction():
+            _write(connection, calls, parameters, progress, target)
     finally:
         connection.execute("drop table if exists gen_calls; drop table if exists gen_hours")
         for macro in re.findall(r"temp macro (\w+)", _MACROS):
             connection.execute(f"drop macro if exists temp.{macro}")
 
 
+def _ship(
+    connection: duckdb.DuckDBPyConnection, target: warehouse.RawTarget, tables: list[str]
+) -> None:
+    """Land the rows made in `connection`'s raw tables in a remote target, then clear them."""
+    if target.local:
+        return
+    for table in tables:
+        target.append(
+            connection, f"select * from {RAW_SCHEMA}.{table}", table, list(RAW_TABLES[table])
+        )
+        connection.execute(f"delete from {RAW_SCHEMA}.{table}")
+
+
 def _write(
-    connection: duckdb.DuckDBPyConnection, calls: int, parameters: dict, progress: bool
+    connection: duckdb.DuckDBPyConnection,
+    calls: int,
+    parameters: dict,
+    progress: bool,
+    target: warehouse.RawTarget,
 ) -> None:
     """The org structure once, then chunk by chunk the calls and every table under them."""
     chunks = range(0, calls, CHUNK_CALLS)
@@ -1138,6 +1152,7 @@ def _write(
             fixed_times = {**parameters, "landing_shift": timedelta(0)}
             _execute(connection, _landing_sql(table, rows_sql), fixed_times)
             bar.update()
+        _ship(connection, target, list(_DIMENSIONS))
         _execute(connection, _HOURS_SQL, parameters)
         for first in chunks:
             chunk = {**parameters, "first": first, "last": min(first + CHUNK_CALLS, calls)}
@@ -1148,3 +1163,4 @@ def _write(
                 bar.set_postfix_str(f"{table} {first:,}+")
                 _execute(connection, _landing_sql(table, rows_sql), chunk)
                 bar.update()
+            _ship(connection, target, list(_FACTS))

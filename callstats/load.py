@@ -2,10 +2,9 @@
 
 Loading is two steps. Parsing reads a file into DuckDB temp tables: its records with their
 columns typed, and the records that could not be parsed with their line and reason. Writing
-appends both to the warehouse in one transaction per file. Every file is parsed before anything
-is written, so a file that cannot be read at all fails the command with the warehouse
-untouched; and because the parsed tables live in DuckDB, another warehouse engine only needs
-its own write step.
+appends both to the target's raw tables in one transaction per file (warehouse.RawTarget: the
+DuckDB warehouse itself, or PostgreSQL by bulk COPY). Every file is parsed before anything is
+written, so a file that cannot be read at all fails the command with the warehouse untouched.
 """
 
 import csv
@@ -139,9 +138,18 @@ class LoadReport:
 
 
 def load_files(
-    connection: duckdb.DuckDBPyConnection, paths: list[str], *, dry_run: bool
+    connection: duckdb.DuckDBPyConnection,
+    paths: list[str],
+    *,
+    dry_run: bool,
+    target: warehouse.RawTarget | None = None,
 ) -> LoadReport:
-    """Append each file to the raw table it is named after; with `dry_run`, only report."""
+    """Append each file to the raw table it is named after; with `dry_run`, only report.
+
+    Files are parsed in `connection`; rows land in `target`, by default the raw tables of
+    `connection` itself.
+    """
+    target = target or warehouse.DuckDBTarget(connection)
     sources = [resolve(path) for path in paths]
     loaded_at = project.now()
     parsed: list[ParsedFile] = []
@@ -149,9 +157,9 @@ def load_files(
         for index, source in enumerate(sources):
             parsed.append(parse(connection, source, prefix=f"_callstats_load_{index}"))
         if not dry_run:
-            warehouse.ensure_raw_tables(connection)
+            target.ensure_tables()
             for file in parsed:
-                write(connection, file, loaded_at)
+                write(connection, file, loaded_at, target)
         return _report(connection, parsed, dry_run)
     finally:
         for file in parsed:
@@ -198,26 +206,32 @@ def parse(connection: duckdb.DuckDBPyConnection, source: Source, *, prefix: str)
     return ParsedFile(source, typed, errors, rows, unparsed, ignored)
 
 
-def write(connection: duckdb.DuckDBPyConnection, file: ParsedFile, loaded_at: datetime) -> None:
+def write(
+    connection: duckdb.DuckDBPyConnection,
+    file: ParsedFile,
+    loaded_at: datetime,
+    target: warehouse.RawTarget | None = None,
+) -> None:
     """Append a parsed file's rows and unparseable records in one transaction."""
-    columns = ", ".join(_quote(column) for column in file.source.columns)
-    connection.begin()
-    try:
-        connection.execute(
-            f"insert into {RAW_SCHEMA}.{file.source.table} ({columns}, loaded_at)"
-            f" select {columns}, ? from {file.typed} where _reason is null",
-            [loaded_at],
+    target = target or warehouse.DuckDBTarget(connection)
+    columns = [_quote(column) for column in file.source.columns]
+    landed = f"timestamp {_literal(loaded_at.isoformat(sep=' '))}"
+    with target.transaction():
+        target.append(
+            connection,
+            f"select {', '.join(columns)}, {landed} as loaded_at"
+            f" from {file.typed} where _reason is null",
+            file.source.table,
+            [*columns, "loaded_at"],
         )
-        connection.execute(
-            f"insert into {RAW_SCHEMA}.load_errors"
-            " (table_name, source_file, line_number, reason, record_text, loaded_at)"
-            f" select ?, ?, line_number, reason, record_text, ? from {file.errors}",
-            [file.source.table, file.source.path, loaded_at],
+        target.append(
+            connection,
+            f"select {_literal(file.source.table)} as table_name,"
+            f" {_literal(file.source.path)} as source_file, line_number, reason, record_text,"
+            f" {landed} as loaded_at from {file.errors}",
+            "load_errors",
+            ["table_name", "source_file", "line_number", "reason", "record_text", "loaded_at"],
         )
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
 
 
 def _parse_jsonl(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:

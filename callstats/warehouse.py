@@ -1,9 +1,23 @@
-"""Connections to the warehouse that holds the raw tables and the marts."""
+"""Connections to the warehouse that holds the raw tables and the marts.
+
+DuckDB does the work of `callstats load` and `callstats generate` (parsing files, making
+rows) in a DuckDB connection: the warehouse file on the `duckdb` target, an in-memory
+database on `postgres`. A `RawTarget` is where the rows then land: the same DuckDB file, or
+PostgreSQL through a bulk `COPY` of a CSV export.
+"""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
 import duckdb
 
 from callstats import project
-from callstats.raw_schema import create_table_statements
+from callstats.raw_schema import RAW_SCHEMA, create_table_statements
+
+COPY_CHUNK_BYTES = 1 << 20
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -20,3 +34,138 @@ def ensure_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
 
 def has_calls(connection: duckdb.DuckDBPyConnection) -> bool:
     return connection.execute("select exists (select 1 from raw.calls)").fetchone()[0]
+
+
+def _newest_loaded_at_sql(tables: list[str]) -> str:
+    return (
+        " union all ".join(f"select max(loaded_at) from {RAW_SCHEMA}.{table}" for table in tables)
+        + " order by 1 desc nulls last limit 1"
+    )
+
+
+class RawTarget:
+    """The raw tables rows land in. `work` is the DuckDB connection that makes the rows.
+
+    `local` is true when `work` is the warehouse itself: rows made in its raw tables have
+    landed already.
+    """
+
+    engine: str
+    local: bool
+    work: duckdb.DuckDBPyConnection
+
+    def ensure_tables(self) -> None:
+        raise NotImplementedError
+
+    def has_calls(self) -> bool:
+        raise NotImplementedError
+
+    def newest_loaded_at(self, tables: list[str]) -> datetime | None:
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        raise NotImplementedError
+        yield
+
+    def append(
+        self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
+    ) -> None:
+        """Append the rows of a DuckDB `query` on `source` to raw.<table> (<columns>)."""
+        raise NotImplementedError
+
+
+class DuckDBTarget(RawTarget):
+    engine = "duckdb"
+    local = True
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.work = connection
+
+    def ensure_tables(self) -> None:
+        ensure_raw_tables(self.work)
+
+    def has_calls(self) -> bool:
+        return has_calls(self.work)
+
+    def newest_loaded_at(self, tables: list[str]) -> datetime | None:
+        return self.work.execute(_newest_loaded_at_sql(tables)).fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.work.begin()
+        try:
+            yield
+            self.work.commit()
+        except BaseException:
+            self.work.rollback()
+            raise
+
+    def append(
+        self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
+    ) -> None:
+        names = ", ".join(columns)
+        source.execute(f"insert into {RAW_SCHEMA}.{table} ({names}) select {names} from ({query})")
+
+
+class PostgresTarget(RawTarget):
+    """PostgreSQL's raw tables, connected from the PG* environment (libpq defaults)."""
+
+    engine = "postgres"
+    local = False
+
+    def __init__(self, connection, work: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        self.work = work
+
+    def ensure_tables(self) -> None:
+        with self.connection.transaction():
+            for statement in create_table_statements("postgres"):
+                self.connection.execute(statement)
+
+    def has_calls(self) -> bool:
+        return self.connection.execute("select exists (select 1 from raw.calls)").fetchone()[0]
+
+    def newest_loaded_at(self, tables: list[str]) -> datetime | None:
+        return self.connection.execute(_newest_loaded_at_sql(tables)).fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.connection.transaction():
+            yield
+
+    def append(
+        self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
+    ) -> None:
+        """Export to CSV (NULL an empty unquoted field, '' a quoted one: PostgreSQL's CSV COPY
+        reads them the same way), then COPY it in."""
+        names = ", ".join(columns)
+        with tempfile.TemporaryDirectory(prefix="callstats-copy-") as scratch:
+            export = Path(scratch) / f"{table}.csv"
+            literal = "'" + str(export).replace("'", "''") + "'"
+            source.execute(
+                f"copy (select {names} from ({query})) to {literal} (format csv, header false)"
+            )
+            with (
+                self.connection.cursor() as cursor,
+                cursor.copy(f"copy {RAW_SCHEMA}.{table} ({names}) from stdin (format csv)") as copy,
+                export.open("rb") as rows,
+            ):
+                while data := rows.read(COPY_CHUNK_BYTES):
+                    copy.write(data)
+
+
+@contextmanager
+def raw_target() -> Iterator[RawTarget]:
+    """The configured target's raw tables (CALLSTATS_TARGET), with its DuckDB connection."""
+    if project.target() == "duckdb":
+        with connect() as connection:
+            yield DuckDBTarget(connection)
+        return
+    import psycopg
+
+    with (
+        duckdb.connect(":memory:") as work,
+        psycopg.connect("", autocommit=True) as connection,
+    ):
+        yield PostgresTarget(connection, work)

@@ -1,5 +1,7 @@
 """Family E: /api/agents/{agent_id}/call_stats (seed 004)."""
 
+from datetime import datetime
+
 import falcon
 import orjson
 
@@ -24,19 +26,14 @@ with page as (
         stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model
     from marts.fct_calls
     where agent_id = ? and {scope} and {window}
-    order by started_at desc, call_id
+    order by started_at desc, call_id collate "C"
     limit ? offset ?
 ),
 
 turns as (
     select
         call_id,
-        list(
-            struct_pack(
-                turn_index, user_text, agent_text, stt_latency_ms, llm_latency_ms, tts_latency_ms
-            )
-            order by turn_index
-        ) as turns
+        {turns} as turns
     from marts.fct_call_turns
     where call_id in (select call_id from page)
     group by call_id
@@ -45,10 +42,7 @@ turns as (
 tools as (
     select
         call_id,
-        list(
-            struct_pack(tool_name, started_at, latency_ms, is_success, error_message)
-            order by started_at nulls last, tool_call_id
-        ) as tools
+        {tools} as tools
     from marts.fct_tool_calls
     where call_id in (select call_id from page)
     group by call_id
@@ -57,7 +51,7 @@ tools as (
 states as (
     select
         call_id,
-        list(struct_pack(status, changed_at) order by changed_at) as states
+        {states} as states
     from marts.fct_call_state_changes
     where call_id in (select call_id from page)
     group by call_id
@@ -68,8 +62,32 @@ from page
 left join turns on page.call_id = turns.call_id
 left join tools on page.call_id = tools.call_id
 left join states on page.call_id = states.call_id
-order by page.started_at desc, page.call_id
+order by page.started_at desc, page.call_id collate "C"
 """
+
+
+_TURN = "turn_index, user_text, agent_text, stt_latency_ms, llm_latency_ms, tts_latency_ms"
+_TOOL = "tool_name, started_at, latency_ms, is_success, error_message"
+_STATE = "status, changed_at"
+
+
+def _list(dialect: str, fields: str, order: str) -> str:
+    """An aggregate of one object per row, keyed by field name and in `order`: a list of
+    structs on DuckDB, a json array of objects on PostgreSQL (loaded as text, see `_objects`)."""
+    if dialect == "duckdb":
+        return f"list(struct_pack({fields}) order by {order})"
+    pairs = ", ".join(f"'{name}', {name}" for name in fields.split(", "))
+    return f"json_agg(json_build_object({pairs}) order by {order})"
+
+
+_LISTS = {
+    dialect: {
+        "turns": _list(dialect, _TURN, "turn_index"),
+        "tools": _list(dialect, _TOOL, 'started_at nulls last, tool_call_id collate "C"'),
+        "states": _list(dialect, _STATE, "changed_at"),
+    }
+    for dialect in ("duckdb", "postgres")
+}
 
 
 class AgentCallStats:
@@ -87,7 +105,7 @@ class AgentCallStats:
         scope_sql, scope_params = org_predicate(req.context.scope)
         window_sql, window_params = window.predicate("started_at")
         rows = self._marts.rows(
-            _CALLS.format(scope=scope_sql, window=window_sql),
+            _CALLS.format(scope=scope_sql, window=window_sql, **_LISTS[self._marts.dialect]),
             [agent_id, *scope_params, *window_params, limit, min(offset, _LARGEST_OFFSET)],
         )
         resp.media = [_record(row) for row in rows]
@@ -102,7 +120,7 @@ def _record(row: tuple) -> dict:
         stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model,
         turns, tools, states,
     ) = row  # fmt: skip
-    turns = turns or []
+    turns, tools, states = _objects(turns), _objects(tools), _objects(states)
     providers = {
         "stt": (stt_provider, stt_model),
         "llm": (llm_provider, llm_model),
@@ -133,14 +151,14 @@ def _record(row: tuple) -> dict:
         "call_direction": call_direction,
         "task_id": workflow_id,
         "call_state_changes": [
-            {"status": state["status"], "at": timestamp(state["changed_at"])}
-            for state in states or []
+            {"status": state["status"], "at": timestamp(_moment(state["changed_at"]))}
+            for state in states
         ],
         "call_triggered": call_direction == "outbound",
         "call_quality": _json(call_quality, {}),
         "call_insights": _json(call_insights, {}),
         "call_timeline": _json(call_timeline, None),
-        "tool_data": [_tool(tool) for tool in tools or []],
+        "tool_data": [_tool(tool) for tool in tools],
         "audio_config": _json(audio_config, {}),
         "org_id": org_id,
     }
@@ -154,7 +172,7 @@ def _stage_data(turns: list[dict], stage: str, provider: str | None, model: str 
             "turn_index": turn["turn_index"],
             "provider": provider,
             "model": model,
-            "latency_ms": turn[latency],
+            "latency_ms": _number(turn[latency]),
         }
         for turn in turns
         if turn[latency] is not None
@@ -173,11 +191,28 @@ def _transcription(turns: list[dict]) -> list[dict]:
 def _tool(tool: dict) -> dict:
     return {
         "name": tool["tool_name"],
-        "started_at": timestamp(tool["started_at"]),
-        "latency_ms": tool["latency_ms"],
+        "started_at": timestamp(_moment(tool["started_at"])),
+        "latency_ms": _number(tool["latency_ms"]),
         "is_success": tool["is_success"],
         "error_message": tool["error_message"],
     }
+
+
+def _objects(aggregate: list[dict] | str | None) -> list[dict]:
+    """The rows of a `_list` aggregate: DuckDB's structs, or PostgreSQL's json text."""
+    if aggregate is None:
+        return []
+    return orjson.loads(aggregate) if isinstance(aggregate, str) else aggregate
+
+
+def _number(value: float | None) -> float | None:
+    """A DOUBLE of a `_list` aggregate: json writes 120.0 as 120."""
+    return float(value) if value is not None else None
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A timestamp of a `_list` aggregate: json writes it as ISO 8601 text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _json(text: str | None, absent):

@@ -30,7 +30,11 @@ class CallsAnalytics:
                     count(*) filter (where is_active),
                     coalesce(sum(duration_s), 0),
                     coalesce(avg(duration_s), 0),
-                    coalesce(100 * count(*) filter (where is_completed) / nullif(count(*), 0), 0)
+                    coalesce(
+                        cast(100 * count(*) filter (where is_completed) as double precision)
+                        / nullif(count(*), 0),
+                        0
+                    )
                 from marts.fct_calls as calls
                 where {where}
                 """,
@@ -75,14 +79,14 @@ class CallsAnalytics:
             f"""
             select
                 calls.agent_id,
-                any_value(agents.agent_name),
+                min(agents.agent_name),
                 count(*),
                 coalesce(sum(calls.duration_s), 0)
             from marts.fct_calls as calls
             inner join marts.dim_agents as agents on agents.agent_id = calls.agent_id
             where {where}
             group by calls.agent_id
-            order by count(*) desc, calls.agent_id
+            order by count(*) desc, calls.agent_id collate "C"
             limit ?
             """,
             [*parameters, TOP_ASSISTANTS],

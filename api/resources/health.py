@@ -14,7 +14,7 @@ class Health:
 
     def on_get(self, req, resp) -> None:
         try:
-            [(built_at,)] = self._marts.rows("select marts_built_at from main.publication")
+            built_at = self._marts.built_at()
         except MartsUnavailable:
             resp.status = falcon.HTTP_503
             resp.media = {"status": "unavailable", "marts_built_at": None}

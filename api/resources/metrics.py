@@ -10,6 +10,14 @@ from api.scope import org_predicate
 from api.serialize import day
 
 RESOLUTIONS = ("resolved", "transferred", "abandoned", "other")
+
+
+def _percent(condition: str) -> str:
+    """100 times the count of rows meeting `condition`, as a float so that dividing it is exact
+    on every engine (PostgreSQL divides integers as integers)."""
+    return f"cast(100 * count(*) filter (where {condition}) as double precision)"
+
+
 LLM_LATENCY = "sum(llm_latency_sum_ms) / nullif(sum(llm_latency_turns), 0)"
 
 # Each field as an SQL aggregate over the calls; `number | null` fields of seed 002 stay null
@@ -18,27 +26,24 @@ METRICS = {
     "totalCalls": "count(*)",
     "totalMinutes": "coalesce(sum(duration_s), 0) / 60",
     "resolutionRate": (
-        "coalesce(100 * count(*) filter (where resolution = 'resolved') / nullif(count(*), 0), 0)"
+        "coalesce(" + _percent("resolution = 'resolved'") + " / nullif(count(*), 0), 0)"
     ),
     "avgDuration": "coalesce(avg(duration_s), 0)",
     "activeAgents": "count(distinct agent_id)",
     "responseTime": LLM_LATENCY,
-    "sentimentPercent": (
-        "100 * count(*) filter (where sentiment = 'positive') / nullif(count(sentiment), 0)"
-    ),
-    "escalationRate": "100 * count(*) filter (where is_escalated) / nullif(count(*), 0)",
+    "sentimentPercent": (_percent("sentiment = 'positive'") + " / nullif(count(sentiment), 0)"),
+    "escalationRate": f"{_percent('is_escalated')} / nullif(count(*), 0)",
 }
 RESOLUTION_BREAKDOWN = {
     resolution: f"count(*) filter (where resolution = '{resolution}')" for resolution in RESOLUTIONS
 }
 AI_INSIGHTS = {
-    "intentAccuracy": (
-        "100 * count(*) filter (where user_corrections = 0) / nullif(count(user_corrections), 0)"
-    ),
+    "intentAccuracy": (f"{_percent('user_corrections = 0')} / nullif(count(user_corrections), 0)"),
     "contextRetention": "100 * avg(cached_token_ratio)",
     "speechRecognition": "100 * avg(stt_confidence)",
     "entityExtraction": (
-        "100 * sum(tool_calls_succeeded) / nullif(sum(tool_calls_with_outcome), 0)"
+        "cast(100 * sum(tool_calls_succeeded) as double precision)"
+        " / nullif(sum(tool_calls_with_outcome), 0)"
     ),
     "responseLatency": LLM_LATENCY,
     "trainingSessions": "count(*)",
@@ -57,7 +62,9 @@ def narrowed_calls(marts: Marts, req: falcon.Request, window: Window) -> tuple[s
         if not marts.rows(
             f"""
             select 1
-            from (select org_id from marts.dim_orgs union select org_id from marts.fct_calls)
+            from (
+                select org_id from marts.dim_orgs union select org_id from marts.fct_calls
+            ) as orgs
             where org_id = ? and {in_scope}
             """,
             [organization, *scope_parameters],
@@ -135,7 +142,10 @@ class Metrics:
             hour: (calls, minutes)
             for hour, calls, minutes in self._marts.rows(
                 f"""
-                select hour(started_at), count(*), coalesce(sum(duration_s), 0) / 60
+                select
+                    cast(extract(hour from started_at) as integer),
+                    count(*),
+                    coalesce(sum(duration_s), 0) / 60
                 from marts.fct_calls as calls
                 where {where}
                 group by 1
@@ -150,29 +160,33 @@ class Metrics:
         return distribution
 
     def _agent_performance(self, where: str, parameters: list) -> list[dict]:
+        percent = {
+            name: _percent(f"calls.{column} = '{name}'")
+            for column, names in (("resolution", RESOLUTIONS), ("sentiment", ("positive",)))
+            for name in names
+        }
         rows = self._marts.rows(
             f"""
             select
                 calls.agent_id,
-                any_value(agents.agent_name),
+                min(agents.agent_name),
                 count(*),
                 count(*) filter (where calls.resolution = 'resolved'),
                 count(*) filter (where calls.resolution = 'transferred'),
                 count(*) filter (where calls.resolution = 'abandoned'),
                 count(*) filter (where calls.resolution = 'other'),
-                100 * count(*) filter (where calls.resolution = 'resolved') / count(*),
-                100 * count(*) filter (where calls.resolution = 'transferred') / count(*),
-                100 * count(*) filter (where calls.resolution = 'abandoned') / count(*),
-                100 * count(*) filter (where calls.resolution = 'other') / count(*),
+                {percent["resolved"]} / count(*),
+                {percent["transferred"]} / count(*),
+                {percent["abandoned"]} / count(*),
+                {percent["other"]} / count(*),
                 coalesce(avg(calls.duration_s), 0),
-                100 * count(*) filter (where calls.sentiment = 'positive')
-                    / nullif(count(calls.sentiment), 0),
-                any_value(agents.agent_status)
+                {percent["positive"]} / nullif(count(calls.sentiment), 0),
+                min(agents.agent_status)
             from marts.fct_calls as calls
             inner join marts.dim_agents as agents on agents.agent_id = calls.agent_id
             where {where}
             group by calls.agent_id
-            order by count(*) desc, calls.agent_id
+            order by count(*) desc, calls.agent_id collate "C"
             """,
             parameters,
         )
@@ -206,12 +220,12 @@ class Metrics:
             select
                 escalation_reason,
                 count(*),
-                100 * count(*) / (select count(*) from escalated),
+                cast(100 * count(*) as double precision) / (select count(*) from escalated),
                 coalesce(avg(seconds_before_escalation), 0)
             from escalated
             where escalation_reason is not null
             group by escalation_reason
-            order by count(*) desc, escalation_reason
+            order by count(*) desc, escalation_reason collate "C"
             """,
             parameters,
         )

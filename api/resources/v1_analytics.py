@@ -40,8 +40,12 @@ class Summary:
                 count(*) filter (where is_completed),
                 count(*) filter (where is_failed),
                 coalesce(avg(duration_s), 0),
-                coalesce(100 * count(*) filter (where is_completed) / nullif(count(*), 0), 0),
-                coalesce(sum(total_tokens), 0),
+                coalesce(
+                    cast(100 * count(*) filter (where is_completed) as double precision)
+                    / nullif(count(*), 0),
+                    0
+                ),
+                coalesce(cast(sum(total_tokens) as bigint), 0),
                 coalesce(sum(stt_latency_sum_ms) / nullif(sum(stt_latency_turns), 0), 0),
                 coalesce(sum(llm_latency_sum_ms) / nullif(sum(llm_latency_turns), 0), 0),
                 coalesce(sum(tts_latency_sum_ms) / nullif(sum(tts_latency_turns), 0), 0)
@@ -133,19 +137,20 @@ class WorkflowStats:
             f"""
             select
                 calls.workflow_id,
-                any_value(workflows.workflow_name),
-                any_value(workflows.workflow_slug),
+                min(workflows.workflow_name),
+                min(workflows.workflow_slug),
                 count(*),
                 count(*) filter (where calls.is_completed),
                 count(*) filter (where calls.is_failed),
-                100 * count(*) filter (where calls.is_completed) / count(*),
+                cast(100 * count(*) filter (where calls.is_completed) as double precision)
+                    / count(*),
                 coalesce(avg(calls.duration_s), 0)
             from marts.fct_calls as calls
             left join marts.dim_workflows as workflows
                 on workflows.workflow_id = calls.workflow_id
             where calls.workflow_id is not null and {where}
             group by calls.workflow_id
-            order by count(*) desc, calls.workflow_id
+            order by count(*) desc, calls.workflow_id collate "C"
             limit ?
             """,
             [*parameters, limit],
@@ -199,14 +204,14 @@ class ProviderLatency:
                 provider_type,
                 provider_name,
                 avg(latency_ms),
-                quantile_cont(latency_ms, 0.5),
-                quantile_cont(latency_ms, 0.95),
-                quantile_cont(latency_ms, 0.99),
+                percentile_cont(0.5) within group (order by latency_ms),
+                percentile_cont(0.95) within group (order by latency_ms),
+                percentile_cont(0.99) within group (order by latency_ms),
                 count(distinct call_id)
             from stage_latencies
             where provider_name is not null and latency_ms is not null
             group by stage, provider_type, provider_name
-            order by stage, provider_name
+            order by stage, provider_name collate "C"
             """,
             parameters,
         )
@@ -264,7 +269,7 @@ class Errors:
                 errors.details,
                 coalesce(agents.agent_name, calls.agent_id)
             {matches}
-            order by errors.occurred_at desc, errors.error_id
+            order by errors.occurred_at desc, errors.error_id collate "C"
             limit ? offset ?
             """,
             [*parameters, limit, offset],

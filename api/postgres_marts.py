@@ -1,0 +1,91 @@
+"""Read-only access to the marts where dbt builds them on PostgreSQL (CALLSTATS_TARGET=postgres).
+
+The same interface as `api.marts.Marts`: `rows(sql, parameters)` runs the API's portable SQL
+(`?` placeholders) and answers values as DuckDB would give them, so the queries and the
+serialisation are shared. The translation lives here, in one place:
+
+- `?` becomes psycopg's `%s` (and a literal `%` becomes `%%`);
+- json and jsonb columns load as their text, as DuckDB returns json;
+- numeric (averages and sums of integers, `extract`) loads as a float, as DuckDB's averages
+  are DOUBLE; the queries cast to an integer type what they answer as an integer.
+"""
+
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.types.string import TextLoader
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from api.marts import MartsUnavailable
+
+# Connection attempts give up after this many seconds: /health then answers 503 quickly.
+CONNECT_TIMEOUT_S = 5
+
+
+class _FloatLoader(Loader):
+    def load(self, data) -> float:
+        return float(bytes(data).decode())
+
+
+def _configure(connection: psycopg.Connection) -> None:
+    connection.read_only = True
+    connection.autocommit = False
+    for json_type in ("json", "jsonb"):
+        connection.adapters.register_loader(json_type, TextLoader)
+    connection.adapters.register_loader("numeric", _FloatLoader)
+
+
+def translate(sql: str) -> str:
+    """The API's SQL with psycopg's placeholders: `?` → `%s`, `%` → `%%`."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresMarts:
+    """Runs parameterised SQL on schema `marts` of a PostgreSQL database, through a pool of
+    read-only connections opened on the first query."""
+
+    dialect = "postgres"
+
+    def __init__(self, connection: Mapping[str, str], max_size: int = 4):
+        self._pool = ConnectionPool(
+            kwargs={**connection, "connect_timeout": CONNECT_TIMEOUT_S},
+            min_size=1,
+            max_size=max_size,
+            open=False,
+            configure=_configure,
+            timeout=CONNECT_TIMEOUT_S,
+            name="callstats-marts",
+        )
+        self._lock = threading.Lock()
+        self._opened = False
+
+    def _open(self) -> ConnectionPool:
+        with self._lock:
+            if not self._opened:
+                self._pool.open(wait=False)
+                self._opened = True
+        return self._pool
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        try:
+            with self._open().connection() as connection, connection.cursor() as cursor:
+                cursor.execute(translate(sql), list(parameters))
+                return cursor.fetchall()
+        except (PoolTimeout, psycopg.OperationalError) as error:
+            raise MartsUnavailable(f"PostgreSQL is not reachable: {error}") from error
+        except psycopg.errors.UndefinedTable as error:
+            raise MartsUnavailable(f"no marts built in PostgreSQL: {error}") from error
+
+    def built_at(self) -> datetime | None:
+        """When dbt last built the marts without a failure (macro record_marts_built_at)."""
+        [(built_at,)] = self.rows("select marts_built_at from marts.publication")
+        return built_at
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened:
+                self._pool.close()
+                self._opened = False
