@@ -83,9 +83,3 @@ class PostgresMarts:
         """When dbt last built the marts without a failure (macro record_marts_built_at)."""
         [(built_at,)] = self.rows("select marts_built_at from marts.publication")
         return built_at
-
-    def close(self) -> None:
-        with self._lock:
-            if self._opened:
-                self._pool.close()
-                self._opened = False

@@ -50,7 +50,6 @@ class RawTarget:
     landed already.
     """
 
-    engine: str
     local: bool
     work: duckdb.DuckDBPyConnection
 
@@ -76,7 +75,6 @@ class RawTarget:
 
 
 class DuckDBTarget(RawTarget):
-    engine = "duckdb"
     local = True
 
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
@@ -111,7 +109,6 @@ class DuckDBTarget(RawTarget):
 class PostgresTarget(RawTarget):
     """PostgreSQL's raw tables, connected from the PG* environment (libpq defaults)."""
 
-    engine = "postgres"
     local = False
 
     def __init__(self, connection, work: duckdb.DuckDBPyConnection) -> None:

@@ -3,8 +3,7 @@
 import json
 
 import duckdb
-from pytest import approx
-from warehouses import PROJECT_DIR, query_function, run_callstats
+from warehouses import PROJECT_DIR, assert_same_rows, query_function, run_callstats
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
@@ -108,11 +107,7 @@ def _snapshot(warehouse) -> dict[str, list[tuple]]:
 def _assert_same(incremental: dict, full: dict) -> None:
     assert incremental.keys() == full.keys()
     for table, rows in full.items():
-        assert len(incremental[table]) == len(rows), table
-        for built, expected in zip(incremental[table], rows, strict=True):
-            assert built == tuple(
-                approx(value, rel=1e-9) if isinstance(value, float) else value for value in expected
-            ), table
+        assert_same_rows(incremental[table], rows, table)
 
 
 def test_incremental_build_equals_full_refresh(tmp_path):

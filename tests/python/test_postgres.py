@@ -9,7 +9,7 @@ import duckdb
 import psycopg2
 import pytest
 from postgres import libpq
-from pytest import approx
+from warehouses import assert_same_rows
 
 
 def _comparable(value):
@@ -51,13 +51,7 @@ def test_marts_are_identical_on_duckdb_and_postgresql(fixture_warehouse, postgre
                     ).fetchall()
                 ]
                 on_duckdb = _rows(duck.cursor(), table, columns)
-                on_postgres = _rows(cursor, table, columns)
-                assert len(on_postgres) == len(on_duckdb), table
-                for expected, built in zip(on_duckdb, on_postgres, strict=True):
-                    assert built == tuple(
-                        approx(value, rel=1e-9) if isinstance(value, float) else value
-                        for value in expected
-                    ), table
+                assert_same_rows(_rows(cursor, table, columns), on_duckdb, table)
 
 
 def test_the_reader_role_reads_the_marts_but_not_raw_or_staging(postgres_warehouse):

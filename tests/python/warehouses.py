@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+from pytest import approx
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,3 +63,12 @@ def query_function(warehouse: Path) -> Query:
             return connection.execute(sql).fetchall()
 
     return query
+
+
+def assert_same_rows(built: list[tuple], expected: list[tuple], table: str) -> None:
+    """Equal rows, floats within 1e-9 relative (sums may add up in another order)."""
+    assert len(built) == len(expected), table
+    for built_row, expected_row in zip(built, expected, strict=True):
+        assert built_row == tuple(
+            approx(value, rel=1e-9) if isinstance(value, float) else value for value in expected_row
+        ), table
