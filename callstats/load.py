@@ -1,19 +1,25 @@
 """`callstats load`: append JSON Lines, CSV and Parquet files to the raw tables (cli.md).
 
 Loading is two steps. Parsing reads a file into DuckDB temp tables: its records with their
-columns typed, and the records that could not be parsed with their line and reason. Writing
-appends both to the target's raw tables in one transaction per file (warehouse.RawTarget: the
-DuckDB warehouse itself, or PostgreSQL by bulk COPY). Every file is parsed before anything is
-written, so a file that cannot be read at all fails the command with the warehouse untouched.
+columns typed, and the records that could not be parsed with their physical line and reason.
+Writing appends both to the target's raw tables in one transaction per file
+(warehouse.RawTarget: the DuckDB warehouse itself, or PostgreSQL by bulk COPY). Every file is
+parsed before anything is written, so a file that cannot be read at all fails the command with
+the warehouse untouched.
 """
 
 import csv
+import mmap
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 import duckdb
+import numpy as np
+from tqdm import tqdm
 
 from callstats import project, warehouse
 from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES
@@ -21,8 +27,16 @@ from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 LOADABLE_TABLES = [table for table in RAW_TABLES if table != "load_errors"]
 PROBLEMS_SHOWN_PER_FILE = 100
+# How much of a file is scanned at once with numpy.
+SCAN_BYTES = 1 << 24
 # A line DuckDB's reader rejects, without the blank lines it prefixes it with.
 RECORD_TEXT = "ltrim(any_value(csv_line), chr(13) || chr(10))"
+# How much of a rejected record's text DuckDB's reader keeps.
+RECORD_TEXT_BYTES = 10_000
+QUOTE = ord('"')
+# The bytes a quote opening a value can follow in DuckDB's reader: a field starts after a
+# delimiter or a line break, and a space before its opening quote is skipped.
+FIELD_STARTS = b",\r\n "
 
 # What a typed value may look like. DuckDB's own casts are more lenient ('0x10' is 16, '1.5'
 # rounds to an integer, 'epoch' is a timestamp) and a cast to timestamp drops the UTC offset.
@@ -143,23 +157,31 @@ def load_files(
     *,
     dry_run: bool,
     target: warehouse.RawTarget | None = None,
+    progress: bool = True,
 ) -> LoadReport:
     """Append each file to the raw table it is named after; with `dry_run`, only report.
 
     Files are parsed in `connection`; rows land in `target`, by default the raw tables of
-    `connection` itself.
+    `connection` itself. With `progress`, a bar on stderr advances as each file is parsed,
+    then as each is written.
     """
     target = target or warehouse.DuckDBTarget(connection)
     sources = [resolve(path) for path in paths]
     loaded_at = project.now()
     parsed: list[ParsedFile] = []
+    steps = len(sources) * (1 if dry_run else 2)
     try:
-        for index, source in enumerate(sources):
-            parsed.append(parse(connection, source, prefix=f"_callstats_load_{index}"))
-        if not dry_run:
-            target.ensure_tables()
-            for file in parsed:
-                write(connection, file, loaded_at, target)
+        with tqdm(total=steps, desc="load", unit="step", disable=not progress) as bar:
+            for index, source in enumerate(sources):
+                bar.set_postfix_str(f"parse {Path(source.path).name}")
+                parsed.append(parse(connection, source, prefix=f"_callstats_load_{index}"))
+                bar.update()
+            if not dry_run:
+                target.ensure_tables()
+                for file in parsed:
+                    bar.set_postfix_str(f"write {Path(file.source.path).name}")
+                    write(connection, file, loaded_at, target)
+                    bar.update()
         return _report(connection, parsed, dry_run)
     finally:
         for file in parsed:
@@ -191,7 +213,9 @@ def parse(connection: duckdb.DuckDBPyConnection, source: Source, *, prefix: str)
     """Parse one file into the temp tables `<prefix>_typed` and `<prefix>_errors`."""
     typed, errors = f"{prefix}_typed", f"{prefix}_errors"
     parsers = {"jsonl": _parse_jsonl, "csv": _parse_csv, "parquet": _parse_parquet}
-    scratch = [f"{prefix}_{name}" for name in ("lines", "rejects", "scan", "all", "all_scan")]
+    scratch = [
+        f"{prefix}_{name}" for name in ("lines", "rejects", "scan", "all", "all_scan", "starts")
+    ]
     try:
         ignored = parsers[source.format](connection, source, prefix)
         rows, unparsed = connection.execute(
@@ -254,7 +278,10 @@ def _parse_jsonl(connection: duckdb.DuckDBPyConnection, source: Source, prefix: 
     connection.execute(f"create temp table {lines} as {reader}")
     records = f"select rowid as _row, line as _text from {lines} where trim(line) <> ''"
     ignored = _type_json(connection, source, records, typed)
-    connection.execute(f"create temp table {errors} as {_rejected(rejects)}")
+    connection.execute(
+        f"create temp table {errors} as"
+        f" select line as line_number, reason, record_text from ({_rejected(rejects)})"
+    )
     connection.execute(f"""
         insert into {errors}
         with shifts as (
@@ -274,17 +301,22 @@ def _parse_jsonl(connection: duckdb.DuckDBPyConnection, source: Source, prefix: 
 def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:
     """A header row, then one record per line (or more, when a quoted value holds newlines).
 
-    DuckDB's reader rejects malformed records with their line numbers (the header is line 1,
-    a record is one line however many newlines its quoted values hold) but numbers none of the
-    records it reads. When some of those hold a bad value, a second read expecting one field
-    more than the header rejects every record: its line numbers without the first read's
-    rejects are those of the records read, in order.
+    DuckDB's line numbers count a record as one line however many newlines its quoted values
+    hold, so bad records are placed by byte offset instead. The reader rejects malformed
+    records with the offset where each starts, but gives none for the records it reads. When
+    some of those hold a bad value, a second read expecting one field more than the header
+    rejects every record: the offsets of those the first read did not reject are, in order,
+    those of the records read. Offsets become lines in _line_numbers.
+
+    A quoted value that is never closed runs to the end of the file, making the rest of it one
+    malformed record; DuckDB's reader drops it without a trace, so _unterminated_record finds it.
     """
-    header = _csv_header(source.path)
+    header = _csv_header(source)
     fields = [f"_c{index}" for index in range(len(header))]
     dialect = "delim=',', quote='\"', escape='\"'"
     lines, rejects = f"{prefix}_lines", f"{prefix}_rejects"
-    typed, errors, every = f"{prefix}_typed", f"{prefix}_errors", f"{prefix}_all"
+    typed, errors = f"{prefix}_typed", f"{prefix}_errors"
+    starts, every = f"{prefix}_starts", f"{prefix}_all"
     reader = _read_text(
         source.path, fields, header=True, dialect=dialect, rejects=rejects, scan=f"{prefix}_scan"
     )
@@ -298,7 +330,7 @@ def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: st
         f"create temp table {typed} as"
         f" select rowid as _row, {values}, {reason} as _reason from {lines}"
     )
-    connection.execute(f"create temp table {errors} as {_rejected(rejects)}")
+    connection.execute(f"create temp table {starts} as {_rejected(rejects)}")
     if connection.execute(f"select count(*) from {typed} where _reason is not null").fetchone()[0]:
         reread = _read_text(
             source.path,
@@ -310,21 +342,25 @@ def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: st
         )
         connection.execute(f"select count(*) from ({reread})").fetchall()
         connection.execute(f"""
-            insert into {errors}
+            insert into {starts} by name
             with numbered as (
-                select
-                    line,
-                    {RECORD_TEXT} as record_text,
-                    row_number() over (order by line) - 1 as _row,
-                from {every}
-                where line not in (select line_number from {errors})
-                group by line
+                select start, record_text, row_number() over (order by line) - 1 as _row,
+                from ({_rejected(every)})
+                where line not in (select line from {starts})
             )
-            select numbered.line, typed._reason, numbered.record_text
+            select numbered.start, typed._reason as reason, numbered.record_text
             from {typed} as typed
             join numbered using (_row)
             where typed._reason is not null
         """)
+    _locate(connection, source.path, starts, errors)
+    records = connection.execute(
+        f"select (select count(*) from {lines}) + (select count(distinct line) from {rejects})"
+    ).fetchone()[0]
+    if unterminated := _unterminated_record(source.path, len(header), records):
+        connection.execute(
+            f"insert into {errors} values (?, 'unterminated quoted value', ?)", unterminated
+        )
     return [name for name in header if name not in source.columns]
 
 
@@ -437,10 +473,17 @@ def _read_text(
 
 
 def _rejected(rejects: str) -> str:
-    """The records DuckDB's reader rejected as load errors, each with the first problem found."""
+    """The records DuckDB's reader rejected, each with the first problem found.
+
+    `line` is DuckDB's number for the record. `start` is the 0-based byte offset of its first
+    character: DuckDB's `line_byte_position` counts from 1 and from the blank lines (and the LF
+    ending a CRLF) that it prefixes the record's text with.
+    """
     return f"""
         select
-            line::bigint as line_number,
+            line::bigint as line,
+            (min(line_byte_position) - 1 + length(any_value(csv_line)) - length({RECORD_TEXT}))
+                ::bigint as start,
             arg_min(error_message, coalesce(column_idx, 0)) as reason,
             {RECORD_TEXT} as record_text,
         from {rejects}
@@ -448,7 +491,112 @@ def _rejected(rejects: str) -> str:
     """
 
 
-def _csv_header(path: str) -> list[str]:
+def _locate(connection: duckdb.DuckDBPyConnection, path: str, starts: str, errors: str) -> None:
+    """Create `errors` from the bad records in `starts`, each at the line where it starts."""
+    offsets = connection.execute(f"select start from {starts} order by start").fetchnumpy()["start"]
+    connection.execute(
+        f"""
+        create temp table {errors} as
+        select line_number, reason, record_text
+        from {starts}
+        join (
+            select unnest($start::bigint[]) as start, unnest($line_number::bigint[]) as line_number
+        ) using (start)
+        """,
+        {"start": offsets.tolist(), "line_number": _line_numbers(path, offsets).tolist()},
+    )
+
+
+def _line_numbers(path: str, offsets: np.ndarray) -> np.ndarray:
+    """The 1-based physical line of each of the ascending byte `offsets` of a file.
+
+    A line ends at a line feed, so a CRLF ends one. The file is read in chunks, only as far as
+    its last offset, and only for a file that has bad records.
+    """
+    lines = np.zeros(len(offsets), dtype=np.int64)
+    done = newlines = position = 0
+    with open(path, "rb") as file:
+        while done < len(offsets) and (chunk := file.read(SCAN_BYTES)):
+            found = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("\n")) + position
+            position += len(chunk)
+            within = int(np.searchsorted(offsets, position))
+            lines[done:within] = 1 + newlines + np.searchsorted(found, offsets[done:within])
+            newlines += len(found)
+            done = within
+    return lines
+
+
+def _unterminated_record(path: str, fields: int, records: int) -> tuple[int, str] | None:
+    """The line and text of a CSV's last record when it opens a quoted value never closed.
+
+    DuckDB's reader drops such a record, and with it the rest of the file, without rejecting
+    it. When the file's quotes allow one (_may_end_quoted), the csv module reads the file
+    again: what it finds past the header and the `records` DuckDB read or rejected is that
+    record, from its first line that is not blank. As by DuckDB, blank lines are skipped
+    unless the file has a single column, and a space before an opening quote is skipped. The
+    text is cut where DuckDB cuts the text of the records it rejects.
+    """
+    if not _may_end_quoted(path):
+        return None
+    newlines = 0
+
+    def counted(lines):
+        nonlocal newlines
+        for line in lines:
+            newlines += line.count("\n")
+            yield line
+
+    # DuckDB reads values up to its own line size limit, far past the csv module's default.
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        with open(path, newline="", encoding="utf-8-sig", errors="replace") as file:
+            lines = counted(file)
+            reader = csv.reader(lines, strict=False, skipinitialspace=True)
+            read = (row for row in reader if row or fields == 1)
+            next(islice(read, records + 1, records + 1), None)
+            for line in lines:
+                if line.strip("\r\n"):
+                    text = (line + file.read(RECORD_TEXT_BYTES)).encode()[:RECORD_TEXT_BYTES]
+                    line_number = newlines - line.count("\n") + 1
+                    return line_number, text.decode(errors="ignore").rstrip("\r\n")
+    finally:
+        csv.field_size_limit(limit)
+    return None
+
+
+def _may_end_quoted(path: str) -> bool:
+    """Whether DuckDB's reader might reach the end of a CSV inside a quoted value.
+
+    A run of quotes of even length leaves a value quoted or not as it was, so a value left
+    open is opened by the first quote of the last run of odd length, which must then follow
+    nothing or a byte of FIELD_STARTS. Counting quotes would not do: DuckDB takes a quote
+    inside an unquoted value as it is, so an odd count can be well formed and an even one can
+    end open. The file is scanned from its end, where in a well-formed file that run closes
+    the last quoted value, after its text: the common case reads little more than one chunk.
+    """
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        end = len(data)
+        while end:
+            start = max(0, end - SCAN_BYTES)
+            while start and data[start - 1] == QUOTE:  # a run of quotes stays in one chunk
+                start -= 1
+            at = np.flatnonzero(np.frombuffer(data[start:end], np.uint8) == QUOTE)
+            runs = np.flatnonzero(np.diff(at, prepend=-2) != 1)
+            odd = np.flatnonzero(np.diff(runs, append=len(at)) % 2)
+            if len(odd):
+                first = start + int(at[runs[odd[-1]]])
+                return first == 0 or data[first - 1] in FIELD_STARTS
+            end = start
+    return False
+
+
+def _csv_header(source: Source) -> list[str]:
+    """The names in a CSV's header row, which must name at least one of its table's columns.
+
+    A header naming none (most often a `;`-separated spreadsheet export, read as one column)
+    would load a row of nulls per record, so the file is refused as a whole.
+    """
+    path = source.path
     try:
         with open(path, newline="", encoding="utf-8-sig", errors="replace") as file:
             header = next(csv.reader(file), [])
@@ -459,6 +607,14 @@ def _csv_header(path: str) -> list[str]:
     repeated = [name for name, count in Counter(header).items() if count > 1]
     if repeated:
         raise LoadFailed(f"{path}: repeated in the header row: {', '.join(repeated)}")
+    if not set(header) & set(source.columns):
+        reason = (
+            f"{path}: the header row names none of the columns of raw.{source.table}:"
+            f" {', '.join(source.columns)}"
+        )
+        if any(";" in name for name in header):
+            reason += "; it looks ;-separated, but callstats load reads comma-separated CSV"
+        raise LoadFailed(reason)
     return header
 
 

@@ -63,7 +63,7 @@ CALLS = [
 def test_jsonl_loads_good_lines_and_keeps_bad_ones(connection, tmp_path):
     path = write(tmp_path, "calls.jsonl", CALLS)
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert report.summary() == (
         "loaded 2 rows into 1 table from 1 file; 3 records could not be parsed (raw.load_errors)"
@@ -122,7 +122,7 @@ def test_values_are_read_by_the_types_of_their_columns(connection, tmp_path):
         ],
     )
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert rows(
         connection,
@@ -154,7 +154,7 @@ CALL_ERRORS = [
 def test_csv_loads_good_lines_and_keeps_bad_ones(connection, tmp_path):
     path = write(tmp_path, "call_errors.csv", CALL_ERRORS)
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert report.summary() == (
         "loaded 3 rows into 1 table from 1 file; 2 records could not be parsed (raw.load_errors)"
@@ -178,29 +178,239 @@ def test_csv_loads_good_lines_and_keeps_bad_ones(connection, tmp_path):
     ]
 
 
-def test_csv_lines_count_blank_lines_and_a_quoted_value_once(connection, tmp_path):
+# A quoted value holding a newline makes a record two lines long: DuckDB counts it as one.
+TURNS = [
+    "call_id,turn_index,user_text,total_latency_ms",  # 1
+    'c1,0,"Hello,',  # 2
+    'is this billing?",850',  # 3
+    "c1,1,Yes,900",  # 4
+    "",  # 5
+    "c1,2,Thanks,910",  # 6
+    "c1,x,Bad,930",  # 7: a bad value
+    'c1,4,"Wait,',  # 8
+    'one more",940',  # 9
+    "c1,5,Extra,950,oops",  # 10: a field too many
+    'c1,6,"Two',  # 11: a field too many, on two lines
+    'lines",960,oops',  # 12
+    "c1,7,Done,970",  # 13
+]
+
+
+@pytest.mark.parametrize(("newline", "bom"), [("\n", ""), ("\r\n", "\ufeff")])
+def test_csv_bad_records_are_reported_at_their_first_physical_line(
+    connection, tmp_path, capsys, newline, bom
+):
+    path = tmp_path / "call_turns.csv"
+    path.write_bytes((bom + "".join(f"{line}{newline}" for line in TURNS)).encode())
+
+    code, out, err = run_cli(capsys, str(path))
+
+    assert (code, out) == (
+        1,
+        ["loaded 5 rows into 1 table from 1 file; 3 records could not be parsed (raw.load_errors)"],
+    )
+    assert err == [
+        f'{path}:7: turn_index: not an integer: "x"',
+        f"{path}:10: Expected Number of Columns: 4 Found: 5",
+        f"{path}:11: Expected Number of Columns: 4 Found: 5",
+    ]
+    assert rows(
+        connection,
+        "select line_number, reason, record_text from raw.load_errors order by line_number",
+    ) == [
+        (7, 'turn_index: not an integer: "x"', "c1,x,Bad,930"),
+        (10, "Expected Number of Columns: 4 Found: 5", "c1,5,Extra,950,oops"),
+        (11, "Expected Number of Columns: 4 Found: 5", f'c1,6,"Two{newline}lines",960,oops'),
+    ]
+    assert rows(
+        connection,
+        "select turn_index, user_text, total_latency_ms from raw.call_turns order by turn_index",
+    ) == [
+        (0, f"Hello,{newline}is this billing?", 850.0),
+        (1, "Yes", 900.0),
+        (2, "Thanks", 910.0),
+        (4, f"Wait,{newline}one more", 940.0),
+        (7, "Done", 970.0),
+    ]
+
+
+def test_a_quote_never_closed_makes_the_rest_of_the_file_one_bad_record(
+    connection, tmp_path, capsys
+):
+    path = write(tmp_path, "call_turns.csv", ["call_id,turn_index", "c1,1", 'c2,"2', "c3,3"])
+    problems = [f"{path}:3: unterminated quoted value"]
+
+    assert run_cli(capsys, "--dry-run", path) == (
+        1,
+        ["dry run: would load 1 row into 1 table from 1 file; 1 record could not be parsed"],
+        problems,
+    )
+    assert not has_raw_schema(connection)
+    assert run_cli(capsys, path) == (
+        1,
+        ["loaded 1 row into 1 table from 1 file; 1 record could not be parsed (raw.load_errors)"],
+        problems,
+    )
+    assert rows(connection, "select call_id, turn_index from raw.call_turns") == [("c1", 1)]
+    assert load_errors(connection) == [
+        ("call_turns", path, 3, "unterminated quoted value", 'c2,"2\nc3,3', NOW)
+    ]
+
+
+# A quoted value on two lines, then one never closed: the rest of the file is one record.
+OPEN_TURNS = [
+    "call_id,turn_index,user_text",  # 1
+    'c1,0, "Hello,',  # 2: DuckDB skips a space before a quote
+    'is this billing?"',  # 3
+    "",  # 4
+    "c1,x,Bad",  # 5: a bad value
+    'c1,2,"Yes, ""sure""',  # 6: never closed
+    "c1,3,Thanks",  # 7
+]
+
+
+@pytest.mark.parametrize(("newline", "bom"), [("\n", ""), ("\r\n", "\ufeff")])
+def test_a_quote_never_closed_is_reported_at_the_first_physical_line_of_its_record(
+    connection, tmp_path, newline, bom
+):
+    path = tmp_path / "call_turns.csv"
+    path.write_bytes((bom + "".join(f"{line}{newline}" for line in OPEN_TURNS)).encode())
+
+    report = load.load_files(connection, [str(path)], dry_run=False, progress=False)
+
+    assert report.problems == [
+        f'{path}:5: turn_index: not an integer: "x"',
+        f"{path}:6: unterminated quoted value",
+    ]
+    assert rows(
+        connection,
+        "select line_number, reason, record_text from raw.load_errors order by line_number",
+    ) == [
+        (5, 'turn_index: not an integer: "x"', "c1,x,Bad"),
+        (6, "unterminated quoted value", f'c1,2,"Yes, ""sure""{newline}c1,3,Thanks'),
+    ]
+    assert rows(connection, "select turn_index, user_text from raw.call_turns") == [
+        (0, f"Hello,{newline}is this billing?")
+    ]
+
+
+def test_stray_quotes_in_unquoted_values_are_not_taken_for_a_quote_never_closed(
+    connection, tmp_path
+):
     path = write(
         tmp_path,
         "call_turns.csv",
         [
-            "call_id,turn_index,user_text,total_latency_ms",
-            'c1,0,"Hello,',
-            'is this billing?",850',
-            "",
-            "c1,1,Yes,fast",
-            "c1,2,Thanks,910,extra",
+            "call_id,turn_index,user_text",
+            'c1,0,"She said ""hi"",',
+            'then left"',
+            'c1,1,a 12" pizza',
+            'c1,2,"ok "',
         ],
     )
+    # an odd number of quotes, the last after a space: the csv module has to look
+    assert load._may_end_quoted(path)
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
-    assert rows(connection, "select call_id, turn_index, user_text from raw.call_turns") == [
-        ("c1", 0, "Hello,\nis this billing?")
+    assert (report.summary(), report.problems) == ("loaded 3 rows into 1 table from 1 file", [])
+    assert rows(
+        connection, "select turn_index, user_text from raw.call_turns order by turn_index"
+    ) == [(0, 'She said "hi",\nthen left'), (1, 'a 12" pizza'), (2, "ok ")]
+    assert load_errors(connection) == []
+
+
+def test_a_quote_never_closed_is_found_when_a_stray_quote_makes_the_count_even(
+    connection, tmp_path
+):
+    lines = ["call_id,turn_index,user_text", 'c1,0,a 12" pizza', 'c1,1,"Yes', "c1,2,Thanks"]
+    path = write(tmp_path, "call_turns.csv", lines)
+
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
+
+    assert report.problems == [f"{path}:3: unterminated quoted value"]
+    assert rows(connection, "select turn_index, user_text from raw.call_turns") == [
+        (0, 'a 12" pizza')
     ]
-    assert report.problems == [
-        f'{path}:4: total_latency_ms: not a number: "fast"',
-        f"{path}:5: Expected Number of Columns: 4 Found: 5",
+    assert rows(connection, "select line_number, record_text from raw.load_errors") == [
+        (3, 'c1,1,"Yes\nc1,2,Thanks')
     ]
+
+
+def test_a_quote_never_closed_after_blank_lines_of_a_single_column_csv(connection, tmp_path):
+    path = write(tmp_path, "agents.csv", ["agent_id", "a1", "", '"a2', "", "a3"])
+
+    report = load.load_files(connection, [path], dry_run=True, progress=False)
+
+    assert report.problems == [f"{path}:4: unterminated quoted value"]
+
+
+def test_the_text_of_a_quote_never_closed_is_cut_like_that_of_rejected_records(
+    connection, tmp_path
+):
+    long_value = 'c1,0,"' + "y" * 200_000 + '"'
+    too_long = "c1,1,a field too many," + "w" * 20_000
+    never_closed = 'c1,2,"' + "x" * 20_000
+    lines = ["call_id,turn_index,user_text", long_value, too_long, never_closed]
+    path = write(tmp_path, "call_turns.csv", lines)
+
+    load.load_files(connection, [path], dry_run=False, progress=False)
+
+    assert rows(connection, "select length(user_text) from raw.call_turns") == [(200_000,)]
+    assert rows(
+        connection, "select line_number, record_text from raw.load_errors order by line_number"
+    ) == [(3, too_long[:10_000]), (4, never_closed[:10_000])]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_jsonl_bad_records_are_reported_at_their_physical_line(
+    connection, tmp_path, capsys, newline
+):
+    path = tmp_path / "calls.jsonl"
+    lines = [
+        '{"call_id": "c1"}',
+        "",
+        "",
+        '{"call_id": "c2", "duration_s": "x"}',
+        '{"call_id": "c3"}',
+    ]
+    path.write_bytes("".join(f"{line}{newline}" for line in lines).encode())
+
+    code, _, err = run_cli(capsys, str(path))
+
+    assert (code, err) == (1, [f'{path}:4: duration_s: not a number: "x"'])
+    assert rows(connection, "select line_number from raw.load_errors") == [(4,)]
+    assert rows(connection, "select call_id from raw.calls order by 1") == [("c1",), ("c3",)]
+
+
+def test_a_semicolon_separated_csv_is_refused_with_the_whole_command(connection, tmp_path, capsys):
+    before = write(tmp_path, "calls.jsonl", [CALLS[5]])
+    assert run_cli(capsys, before)[0] == 0
+    calls = write(tmp_path, "calls.csv", ["call_id;updated_at;status", "c7;2026-02-01;completed"])
+    turns = write(tmp_path, "call_turns.csv", ["call_id,turn_index", "c7,0"])
+
+    code, out, err = run_cli(capsys, turns, calls)
+
+    assert (code, out, len(err)) == (1, [], 1)
+    assert err[0].startswith(
+        f"callstats: {calls}: the header row names none of the columns of raw.calls:"
+        " call_id, updated_at, org_id, "
+    )
+    assert err[0].endswith("; it looks ;-separated, but callstats load reads comma-separated CSV")
+    assert rows(connection, "select call_id from raw.calls") == [("c5",)]
+    assert rows(connection, "select count(*) from raw.call_turns") == [(0,)]
+
+
+def test_a_csv_naming_none_of_its_columns_is_refused(connection, tmp_path):
+    path = write(tmp_path, "organizations.csv", ["id,title", "o1,Acme"])
+
+    with pytest.raises(load.LoadFailed) as failure:
+        load.load_files(connection, [path], dry_run=True, progress=False)
+
+    assert str(failure.value) == (
+        f"{path}: the header row names none of the columns of raw.organizations:"
+        " org_id, name, reseller_id, created_at"
+    )
 
 
 def test_parquet_rows_are_numbered_from_one(connection, tmp_path):
@@ -213,7 +423,7 @@ def test_parquet_rows_are_numbered_from_one(connection, tmp_path):
         f" to '{path}' (format parquet)"
     )
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert report.warnings == [f"{path}: ignored columns not loaded into raw.stt_events: shard"]
     assert rows(connection, "select event_id, call_id, created_at, detail from raw.stt_events") == [
@@ -234,7 +444,7 @@ def test_parquet_rows_are_numbered_from_one(connection, tmp_path):
 def test_dry_run_reports_the_same_and_writes_nothing(connection, tmp_path):
     path = write(tmp_path, "calls.jsonl", CALLS)
 
-    report = load.load_files(connection, [path], dry_run=True)
+    report = load.load_files(connection, [path], dry_run=True, progress=False)
 
     assert report.summary() == (
         "dry run: would load 2 rows into 1 table from 1 file; 3 records could not be parsed"
@@ -261,7 +471,7 @@ def test_a_file_that_cannot_be_loaded_fails_before_anything_is_written(
         write(tmp_path, name, CALLS[:1])
 
     with pytest.raises(load.LoadFailed) as failure:
-        load.load_files(connection, [good, bad], dry_run=False)
+        load.load_files(connection, [good, bad], dry_run=False, progress=False)
 
     assert str(failure.value).startswith(bad + reason)
     assert not has_raw_schema(connection)
@@ -273,7 +483,7 @@ def test_problems_list_the_first_records_of_a_file_then_count_the_rest(
     monkeypatch.setattr(load, "PROBLEMS_SHOWN_PER_FILE", 2)
     path = write(tmp_path, "calls.jsonl", ["{"] * 5)
 
-    report = load.load_files(connection, [path], dry_run=False)
+    report = load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert report.problems == [
         f"{path}:1: not valid JSON",
@@ -286,8 +496,8 @@ def test_problems_list_the_first_records_of_a_file_then_count_the_rest(
 def test_loading_a_file_twice_keeps_both_copies(connection, tmp_path):
     path = write(tmp_path, "calls.jsonl", CALLS)
 
-    load.load_files(connection, [path], dry_run=False)
-    load.load_files(connection, [path], dry_run=False)
+    load.load_files(connection, [path], dry_run=False, progress=False)
+    load.load_files(connection, [path], dry_run=False, progress=False)
 
     assert rows(connection, "select call_id, count(*) from raw.calls group by 1 order by 1") == [
         ("c1", 2),
@@ -328,3 +538,18 @@ def test_cli_exits_1_on_an_unknown_table(environment, tmp_path, capsys):
     assert (code, out) == (1, [])
     assert len(err) == 1
     assert err[0].startswith(f"callstats: {path}: no raw table named 'bookings'")
+
+
+def test_progress_is_a_bar_on_stderr_advancing_per_file_parsed_and_written(
+    connection, tmp_path, capsys
+):
+    paths = [
+        write(tmp_path, "calls.jsonl", CALLS[5:]),
+        write(tmp_path, "agents.csv", ["agent_id", "a1"]),
+    ]
+
+    load.load_files(connection, paths, dry_run=False, progress=True)
+
+    bar = capsys.readouterr().err
+    assert "load: 100%" in bar
+    assert "4/4" in bar

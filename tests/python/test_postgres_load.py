@@ -30,7 +30,7 @@ CALLS = [
 ]
 TURNS = [
     "call_id,turn_index,started_at,user_text,is_interrupted,stt_latency_ms",
-    'c1,0,2026-02-01T08:00:05Z,"hello, ""there""",true,120.5',
+    'c1,0,2026-02-01T08:00:05Z,"hello,\n""there""",true,120.5',  # lines 2 and 3
     "c1,one,2026-02-01T08:00:09Z,again,false,80",
     'c1,1,,"",f,',
 ]
@@ -115,7 +115,7 @@ def test_load_lands_exact_rows_and_load_errors(database, tmp_path):
         "select call_id, turn_index, started_at, user_text, is_interrupted, stt_latency_ms,"
         " loaded_at from raw.call_turns order by turn_index",
     ) == [
-        ("c1", 0, datetime(2026, 2, 1, 8, 0, 5), 'hello, "there"', True, 120.5, LOADED_AT),
+        ("c1", 0, datetime(2026, 2, 1, 8, 0, 5), 'hello,\n"there"', True, 120.5, LOADED_AT),
         ("c1", 1, None, None, False, None, LOADED_AT),
     ]
     assert pg_rows(
@@ -123,7 +123,7 @@ def test_load_lands_exact_rows_and_load_errors(database, tmp_path):
         "select table_name, source_file, line_number, reason, record_text, loaded_at"
         " from raw.load_errors order by table_name, line_number",
     ) == [
-        ("call_turns", turns, 3, 'turn_index: not an integer: "one"', TURNS[2], LOADED_AT),
+        ("call_turns", turns, 4, 'turn_index: not an integer: "one"', TURNS[2], LOADED_AT),
         ("calls", calls, 2, "not valid JSON", CALLS[1], LOADED_AT),
         ("calls", calls, 4, 'duration_s: not a number: "twelve"', CALLS[3], LOADED_AT),
     ]
@@ -156,6 +156,26 @@ def test_a_failing_file_keeps_the_files_before_it(database, tmp_path):
     assert "0x00" in result.stderr, result.stderr
     assert pg_rows(database, "select call_id from raw.calls") == [("c1",)]
     assert pg_rows(database, "select count(*) from raw.tool_calls") == [(0,)]
+
+
+def test_a_refused_file_leaves_postgres_untouched(database, tmp_path):
+    """A `;`-separated CSV is refused while parsing, before anything is written."""
+    good = write(tmp_path, "calls.jsonl", CALLS[:1])
+    refused = write(tmp_path, "call_turns.csv", ["call_id;turn_index", "c1;0"])
+    result = run_callstats(
+        "load", good, refused, warehouse=tmp_path / "unused.duckdb", now=NOW, check=False,
+        env=on_postgres(database),
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"callstats: {refused}: the header row names none of the columns of raw.call_turns:"
+        " call_id, turn_index, started_at, user_text, agent_text, stt_latency_ms,"
+        " llm_latency_ms, tts_latency_ms, total_latency_ms, is_interrupted;"
+        " it looks ;-separated, but callstats load reads comma-separated CSV\n"
+    )
+    assert pg_rows(
+        database, "select count(*) from information_schema.schemata where schema_name = 'raw'"
+    ) == [(0,)]
 
 
 def test_generate_writes_what_duckdb_gets(database, tmp_path):
