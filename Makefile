@@ -1,9 +1,9 @@
-# The two commands of the README: `make demo` and `make test`.
+# The two commands of the README: `make demo` and `make test` (and `make bench`).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint bench
 
 setup: $(VENV)/.installed
 
@@ -22,3 +22,7 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# Build figures at BENCH_CALLS calls (default 1000000) into docs/benchmarks.md; not a test.
+bench: setup
+	$(BIN)/python -m callstats.bench

@@ -49,5 +49,5 @@ class Marts:
 
     def built_at(self) -> datetime | None:
         """When the published marts were built (UTC)."""
-        [(built_at,)] = self.rows("select marts_built_at from main.publication")
+        [(built_at,)] = self.rows("select marts_built_at from marts.publication")
         return built_at

@@ -344,7 +344,8 @@ _SCHEMAS = {
     ),
     # Family B (seed 001).
     "Summary": _object(
-        "Totals of the window; `active_calls` counts the calls live now, whatever their start.",
+        "Totals of the window; `active_calls` counts the calls active now (live, and started"
+        " within the last 24 hours), whatever the window.",
         total_calls=_COUNT,
         completed_calls=_COUNT,
         failed_calls=_COUNT,
@@ -411,7 +412,7 @@ _SCHEMAS = {
             "The agent's name, else its id; null when the error's call is not a known call.",
         ),
     ),
-    "ActiveCalls": _object("Calls live now.", count=_COUNT),
+    "ActiveCalls": _object("Calls active now.", count=_COUNT),
     # Family C (seed 002).
     "Metrics": _object(
         "Usage metrics of the window.",
@@ -762,8 +763,9 @@ def _family_b() -> dict:
         f"{base}/active-calls": _operation(
             "v1AnalyticsActiveCalls",
             _B,
-            "Calls live now.",
-            "Live calls in scope, whatever their start time.",
+            "Calls active now.",
+            "Calls in scope that are live now and started within the last 24 hours (a call whose"
+            " final callback was lost stops counting a day after it started), whatever the window.",
             [],
             _schema("ActiveCalls"),
         ),

@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
     builder.add_argument("--full-refresh", action="store_true")
+    builder.add_argument("--verbose", action="store_true", help="show dbt's own log")
 
     server = commands.add_parser("serve", help="serve the API with gunicorn")
     server.add_argument("--host", default="127.0.0.1")
@@ -93,12 +94,19 @@ def _generate(args: argparse.Namespace) -> None:
             end=args.end or project.now(),
             seed=args.seed,
             target=target,
+            progress=sys.stderr.isatty(),
         )
 
 
 def _load(args: argparse.Namespace) -> int:
     with warehouse.raw_target() as target:
-        report = load.load_files(target.work, args.paths, dry_run=args.dry_run, target=target)
+        report = load.load_files(
+            target.work,
+            args.paths,
+            dry_run=args.dry_run,
+            target=target,
+            progress=sys.stderr.isatty(),
+        )
     for line in [*report.warnings, *report.problems]:
         print(line, file=sys.stderr)
     print(report.summary())
@@ -106,7 +114,13 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> None:
-    build.build_marts(full_refresh=args.full_refresh)
+    times = build.build_marts(
+        full_refresh=args.full_refresh, verbose=args.verbose, progress=sys.stderr.isatty()
+    )
+    print(
+        f"built in {times.total_s:.1f} s (models {times.models_s:.1f} s,"
+        f" tests {times.tests_s:.1f} s, publish {times.publish_s:.1f} s)"
+    )
 
 
 def _key_store() -> KeyStore:
@@ -181,8 +195,9 @@ def _demo(_: argparse.Namespace) -> None:
                 end=project.now(),
                 seed=generate.DEFAULT_SEED,
                 target=target,
+                progress=sys.stderr.isatty(),
             )
-    build.build_marts()
+    build.build_marts(progress=sys.stderr.isatty())
     print(headline.report(project.warehouse_path(), target=project.target()))
     _, token = _key_store().create(Scope("all"), "demo")
     base = "http://127.0.0.1:8000"

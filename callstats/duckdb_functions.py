@@ -27,4 +27,9 @@ def _canonical(value) -> str:
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        conn.create_function("json_canonical", json_canonical, [VARCHAR], VARCHAR)
+        # dbt may configure a new connection to a database instance that already has it
+        [(registered,)] = conn.execute(
+            "select count(*) from duckdb_functions() where function_name = 'json_canonical'"
+        ).fetchall()
+        if not registered:
+            conn.create_function("json_canonical", json_canonical, [VARCHAR], VARCHAR)

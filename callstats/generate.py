@@ -439,8 +439,10 @@ billed as (
         case when has_cost
             then round(coalesce(billed_duration_s / 60, talk_min) * 0.014, 6)
         end as telephony_cost_usd,
-        round(stt_cost_usd + llm_cost_usd + tts_cost_usd + telephony_cost_usd, 6)
-        as total_cost_usd
+        case when has_cost then round(talk_min * 0.05, 6) end as platform_cost_usd,
+        round(
+            stt_cost_usd + llm_cost_usd + tts_cost_usd + telephony_cost_usd + platform_cost_usd, 6
+        ) as total_cost_usd
     from described
 )
 
@@ -590,6 +592,7 @@ select
     case when stage >= report_stage then llm_cost_usd end as llm_cost_usd,
     case when stage >= report_stage then tts_cost_usd end as tts_cost_usd,
     case when stage >= report_stage then telephony_cost_usd end as telephony_cost_usd,
+    case when stage >= report_stage then platform_cost_usd end as platform_cost_usd,
     case when stage >= report_stage then prompt_tokens end as prompt_tokens,
     case when stage >= report_stage then completion_tokens end as completion_tokens,
     case when stage >= report_stage then cached_tokens end as cached_tokens,

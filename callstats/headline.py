@@ -4,6 +4,8 @@ from pathlib import Path
 
 import duckdb
 
+from callstats.publish import published_path
+
 HEADLINE_SQL = """
 with
 
@@ -38,11 +40,11 @@ def _mean(total: float, count: int, unit: str, digits: int) -> str:
 
 
 def report(warehouse: Path, *, target: str = "duckdb") -> str:
-    """The headline numbers of the DuckDB marts; on PostgreSQL a one-line note instead (the
-    marts are there, read them with any PostgreSQL client)."""
+    """The headline numbers of the published DuckDB marts; on PostgreSQL a one-line note
+    instead (the marts are there, read them with any PostgreSQL client)."""
     if target != "duckdb":
         return "Marts built in PostgreSQL (schema marts); headline numbers show on DuckDB only."
-    with duckdb.connect(str(warehouse)) as connection:
+    with duckdb.connect(str(published_path(warehouse)), read_only=True) as connection:
         cursor = connection.execute(HEADLINE_SQL)
         names = [column[0] for column in cursor.description]
         row = dict(zip(names, cursor.fetchone(), strict=True))

@@ -21,6 +21,16 @@ def warehouse_path() -> Path:
     return path.resolve()
 
 
+def duckdb_settings() -> dict[str, str]:
+    """What DuckDB may use, in every process of the command: memory
+    (CALLSTATS_DUCKDB_MEMORY_LIMIT) and temporary files (CALLSTATS_DUCKDB_TEMP_LIMIT). dbt
+    builds read the same variables, with the same defaults, in profiles.yml."""
+    return {
+        "memory_limit": os.environ.get("CALLSTATS_DUCKDB_MEMORY_LIMIT") or "6GB",
+        "max_temp_directory_size": os.environ.get("CALLSTATS_DUCKDB_TEMP_LIMIT") or "20GB",
+    }
+
+
 def now() -> datetime:
     """The current UTC instant as a naive timestamp, or CALLSTATS_NOW when it is set."""
     pinned = os.environ.get("CALLSTATS_NOW")

@@ -24,7 +24,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     """Open the DuckDB warehouse file for writing, creating its folder when missing."""
     path = project.warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path))
+    return duckdb.connect(str(path), config=project.duckdb_settings())
 
 
 def ensure_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
@@ -162,7 +162,7 @@ def raw_target() -> Iterator[RawTarget]:
     import psycopg
 
     with (
-        duckdb.connect(":memory:") as work,
+        duckdb.connect(":memory:", config=project.duckdb_settings()) as work,
         psycopg.connect("", autocommit=True) as connection,
     ):
         yield PostgresTarget(connection, work)

@@ -1,86 +1,160 @@
 {% macro classify_rows(
-    relation, columns, key_columns, required_columns, invalid_when={}, json_columns=[]
+    raw_table, relation, columns, key_columns, required_columns, invalid_when={},
+    json_columns=[], tie_rank='0'
 ) %}
     {#-
         Renders the CTEs that classify every row of `relation` (normalised raw rows) exactly
         once, ending with `classified`: an exact repeat (same values in every column but
         loaded_at as an earlier row; json compared as values), a rejected row with its reason,
         or the accepted row of its key (raw-tables.md). `invalid_when` maps a rejection reason
-        to the condition that triggers it. Rows whose key occurs once (most of them) skip the
-        window functions that compare rows with each other.
+        to the condition that triggers it. Among a key's rows tied on the newest loaded_at, the
+        greatest `tie_rank` wins (raw.calls: the status's lifecycle rank) and the others are
+        superseded; rows still tied are all ambiguous.
+
+        Most keys have one row: those rows are only checked. Only the rows of keys that occur
+        more than once (found by grouping the narrow row_key) go through the window functions
+        that compare rows with each other.
+
+        An incremental run re-classifies, in full, the rows of every id (the first key column)
+        that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
+        from this model's (a row stamped with an old loaded_at counts as much as a new one).
+        Each row records the run that classified it (`staged_at`).
     -#}
-keyed as (
-    select
-        *,
-        count(*) over (partition by {{ key_columns | join(', ') }}) as rows_with_key
-    from {{ relation }}
-),
-
-occurrences as (
-    select
-        *,
-        1 as content_occurrence
-    from keyed
-    where rows_with_key = 1
-
-    union all
-
-    select
-        *,
-        row_number() over (
-            partition by
-            {%- for column in columns if column != 'loaded_at' %}
-                {{ json_comparable(column) if column in json_columns else column }}
-                {{- "," if not loop.last }}
-            {%- endfor %}
-            order by loaded_at
-        ) as content_occurrence
-    from keyed
-    where rows_with_key > 1
-),
-
-checked as (
-    select
-        *,
+{%- set id_column = key_columns[0] %}
+{%- set checks %}
         case
-            when content_occurrence > 1 then null
             {%- for column in required_columns %}
             when {{ column }} is null then 'missing_{{ column }}'
             {%- endfor %}
             {%- for reason, condition in invalid_when.items() %}
             when {{ condition }} then '{{ reason }}'
             {%- endfor %}
-        end as invalid_reason
-    from occurrences
+        end
+{%- endset %}
+{%- if is_incremental() %}
+    {%- set newly_loaded = loaded_in_hours(changed_load_hours(raw_table)) %}
+restaged_ids as (
+    select distinct {{ id_column }} from {{ relation }}
+    where {{ newly_loaded }}
 ),
 
-candidates as (
+restaged as (
+    select * from {{ relation }}
+    where
+        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
+        or (
+            {{ id_column }} is null
+            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
+        )
+),
+    {%- set relation = 'restaged' %}
+{%- endif %}
+
+keyed as (
     select
         *,
-        content_occurrence = 1 and invalid_reason is null as is_candidate
-    from checked
+        {{ row_key(key_columns) }} as row_key
+    from {{ relation }}
+),
+
+repeated_keys as (
+    select row_key
+    from keyed
+    group by 1
+    having count(*) > 1
+),
+
+single_rows as (
+    select
+        keyed.*,
+        {{ checks }} as invalid_reason
+    from keyed
+    left join repeated_keys
+        on keyed.row_key = repeated_keys.row_key
+    where repeated_keys.row_key is null
+),
+
+repeated_rows as (
+    select
+        keyed.*
+        {%- for column in json_columns %},
+        {{ json_comparable(column, key_columns) }} as {{ column }}_comparable
+        {%- endfor %}
+    from keyed
+    inner join repeated_keys
+        on keyed.row_key = repeated_keys.row_key
+),
+
+occurrences as (
+    select
+        *,
+        row_number() over (
+            partition by
+            {%- for column in columns if column != 'loaded_at' %}
+                {{ column ~ '_comparable' if column in json_columns else column }}
+                {{- "," if not loop.last }}
+            {%- endfor %}
+            order by loaded_at
+        ) as content_occurrence
+    from repeated_rows
+),
+
+checked as (
+    select
+        *,
+        case when content_occurrence = 1 then {{ checks }} end as invalid_reason
+    from occurrences
 ),
 
 ranked as (
     select
         *,
-        loaded_at as newest_loaded_at,
-        1 as rows_at_loaded_at
-    from candidates
-    where rows_with_key = 1
+        max(loaded_at) over (
+            partition by invalid_reason is null, {{ key_columns | join(', ') }}
+        ) as newest_loaded_at,
+        {{ tie_rank }} as row_rank,
+        max({{ tie_rank }}) over (
+            partition by invalid_reason is null, {{ key_columns | join(', ') }}, loaded_at
+        ) as newest_rank,
+        count(*) over (
+            partition by
+                invalid_reason is null, {{ key_columns | join(', ') }}, loaded_at, {{ tie_rank }}
+        ) as rows_at_rank
+    from checked
+    where content_occurrence = 1
+),
+
+classified_repeats as (
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        row_key,
+        case
+            when invalid_reason is not null then 'rejected'
+            when loaded_at < newest_loaded_at then 'rejected'
+            when row_rank < newest_rank then 'rejected'
+            when rows_at_rank > 1 then 'rejected'
+            else 'accepted'
+        end as row_disposition,
+        case
+            when invalid_reason is not null then invalid_reason
+            when loaded_at < newest_loaded_at or row_rank < newest_rank then 'superseded'
+            when rows_at_rank > 1 then 'ambiguous_version'
+        end as rejection_reason
+    from ranked
 
     union all
 
     select
-        *,
-        max(loaded_at) over (
-            partition by is_candidate, {{ key_columns | join(', ') }}
-        ) as newest_loaded_at,
-        count(*) over (
-            partition by is_candidate, {{ key_columns | join(', ') }}, loaded_at
-        ) as rows_at_loaded_at
-    from candidates
-    where rows_with_key > 1
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        row_key,
+        'exact_repeat' as row_disposition,
+        cast(null as {{ dbt.type_string() }}) as rejection_reason
+    from checked
+    where content_occurrence > 1
 ),
 
 classified as (
@@ -88,20 +162,17 @@ classified as (
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
-        {{ row_key(key_columns) }} as row_key,
-        case
-            when content_occurrence > 1 then 'exact_repeat'
-            when not is_candidate then 'rejected'
-            when loaded_at < newest_loaded_at then 'rejected'
-            when rows_at_loaded_at > 1 then 'rejected'
-            else 'accepted'
-        end as row_disposition,
-        case
-            when content_occurrence > 1 then null
-            when not is_candidate then invalid_reason
-            when loaded_at < newest_loaded_at then 'superseded'
-            when rows_at_loaded_at > 1 then 'ambiguous_version'
-        end as rejection_reason
-    from ranked
+        row_key,
+        case when invalid_reason is null then 'accepted' else 'rejected' end as row_disposition,
+        invalid_reason as rejection_reason,
+        {{ timestamp_literal(run_started_at) }} as staged_at
+    from single_rows
+
+    union all
+
+    select
+        *,
+        {{ timestamp_literal(run_started_at) }} as staged_at
+    from classified_repeats
 )
 {% endmacro %}

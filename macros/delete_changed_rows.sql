@@ -1,11 +1,21 @@
-{% macro delete_changed_rows(column, grain) %}
+{% macro delete_changed_rows() %}
     {#-
-        Pre-hook of incremental models: deletes the rows the run is about to rebuild, so a key
-        left without any row (a call that lost its only accepted version, an hour left without
-        calls) does not linger.
+        Pre-hook of the incremental marts: in an incremental run, delete the rows whose
+        `unique_key` (a call id, a start hour or an STT event id) is in the run's change set,
+        the `*_changed_this_run` model the mart reads, so that the run's rows replace them and
+        a key left without rows (a call that lost its only accepted version, an hour left
+        without calls) does not linger. The change set is found among the mart's parents, so
+        the DAG stays declared by the models themselves.
     -#}
-    {% set since = incremental_since() %}
-    {% if since is not none %}
-        delete from {{ this }} where {{ changed_rows_filter(column, grain, since) }}
-    {% endif %}
+    {%- if execute and is_incremental() %}
+        {%- set key = config.get('unique_key') %}
+        {%- set change_sets = [] %}
+        {%- for parent in model.depends_on.nodes if parent.endswith('_changed_this_run') %}
+            {%- set node = graph.nodes[parent] %}
+            {%- do change_sets.append(api.Relation.create(
+                database=node.database, schema=node.schema, identifier=node.alias
+            )) %}
+        {%- endfor %}
+        delete from {{ this }} where {{ key }} in (select {{ key }} from {{ change_sets[0] }})
+    {%- endif %}
 {% endmacro %}

@@ -1,22 +1,20 @@
 {% macro record_marts_built_at() %}
     {#-
-        On PostgreSQL the API reads the marts where dbt builds them; after a build in which
-        nothing failed, this records when, for /health. (On DuckDB `callstats build` records it
-        in the published copy.)
+        on-run-end: after a run that built models and in which nothing failed, record when in
+        marts.publication, which the API's /health reports. (On DuckDB `callstats build` then
+        publishes the marts file; a failed build is never published.)
     -#}
-    {{ return(adapter.dispatch('record_marts_built_at', 'callstats')()) }}
-{% endmacro %}
-
-{% macro default__record_marts_built_at() %}
-    select 1
-{% endmacro %}
-
-{% macro postgres__record_marts_built_at() %}
+    {%- if not execute -%}
+        {{ return('select 1') }}
+    {%- endif -%}
     {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'skipped']) | list %}
-    {%- if not failed %}
-    create table if not exists marts.publication (marts_built_at timestamp not null);
-    delete from marts.publication;
-    insert into marts.publication values (now() at time zone 'UTC');
+    {%- set built = results | selectattr('node.resource_type', 'equalto', 'model') | list %}
+    {%- set publication = marts_relation('publication') %}
+    {%- if built and not failed %}
+    create table if not exists {{ publication }} (marts_built_at {{ dbt.type_timestamp() }});
+    delete from {{ publication }};
+    insert into {{ publication }}
+    values ({{ timestamp_literal(modules.datetime.datetime.now(modules.pytz.utc)) }})
     {%- else %}
     select 1
     {%- endif %}

@@ -27,7 +27,7 @@ class CallsAnalytics:
                     count(*),
                     count(*) filter (where is_completed),
                     count(*) filter (where is_failed),
-                    count(*) filter (where is_active),
+                    count(*) filter (where active_until >= ?),
                     coalesce(sum(duration_s), 0),
                     coalesce(avg(duration_s), 0),
                     coalesce(
@@ -38,7 +38,7 @@ class CallsAnalytics:
                 from marts.fct_calls as calls
                 where {where}
                 """,
-                parameters,
+                [window.upper, *parameters],
             )
         )
         resp.media = {

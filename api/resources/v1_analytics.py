@@ -70,11 +70,13 @@ class Summary:
 
 
 def active_calls(marts: Marts, req: falcon.Request) -> int:
-    """Live calls in scope whatever their start time: "active" means now, not in the window."""
+    """Calls in scope active now, whatever their start: live, and started within
+    live_call_timeout_hours of now (metrics.md; fct_calls.active_until)."""
     in_scope, parameters = org_predicate(req.context.scope, "calls.org_id")
     [(count,)] = marts.rows(
-        f"select count(*) from marts.fct_calls as calls where calls.is_active and {in_scope}",
-        parameters,
+        "select count(*) from marts.fct_calls as calls"
+        f" where calls.active_until >= ? and {in_scope}",
+        [project.now(), *parameters],
     )
     return count
 

@@ -1,12 +1,12 @@
 {%- set classified_tables = {
-    'organizations': 'stg_raw__organizations',
-    'agents': 'stg_raw__agents',
-    'workflows': 'stg_raw__workflows',
-    'calls': 'stg_raw__calls',
-    'call_turns': 'stg_raw__call_turns',
-    'tool_calls': 'stg_raw__tool_calls',
-    'call_errors': 'stg_raw__call_errors',
-    'stt_events': 'stg_raw__stt_events',
+    'organizations': 'base_raw__organizations',
+    'agents': 'base_raw__agents',
+    'workflows': 'base_raw__workflows',
+    'calls': 'base_raw__calls',
+    'call_turns': 'base_raw__call_turns',
+    'tool_calls': 'base_raw__tool_calls',
+    'call_errors': 'base_raw__call_errors',
+    'stt_events': 'base_raw__stt_events',
 } -%}
 
 with

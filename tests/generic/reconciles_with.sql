@@ -1,13 +1,22 @@
 {% test reconciles_with(
     model, column_name, compare_model, compare_expression, group_by, compare_where='true',
-    tolerance=0
+    tolerance=0, rebuilt_by=none
 ) %}
 {#-
     Groups where the sum of `column_name` in this model differs from `compare_expression`
     (an aggregate) over the `compare_model` rows matching `compare_where`, by `group_by`
     (columns that are never null). A group present on one side only counts as 0 on the
-    other. `tolerance` is relative, for sums of fractional values.
+    other. `tolerance` is relative, for sums of fractional values. With `rebuilt_by`
+    (started_hour or started_date), only the groups of the build's change set: what the run
+    rebuilt.
 -#}
+{%- set rebuilt %}
+    {%- if rebuilt_by %}
+        and {{ rebuilt_by }} in (
+            select {{ rebuilt_by }} from {{ ref('int_calls_changed_this_run') }}
+        )
+    {%- endif %}
+{%- endset %}
 
 with
 
@@ -16,6 +25,7 @@ this_side as (
         {{ group_by | join(', ') }},
         sum({{ column_name }}) as measured
     from {{ model }}
+    where true {{ rebuilt }}
     group by {{ group_by | join(', ') }}
 ),
 
@@ -24,7 +34,7 @@ other_side as (
         {{ group_by | join(', ') }},
         {{ compare_expression }} as measured
     from {{ compare_model }}
-    where {{ compare_where }}
+    where ({{ compare_where }}) {{ rebuilt }}
     group by {{ group_by | join(', ') }}
 ),
 

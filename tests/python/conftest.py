@@ -27,7 +27,7 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def query(fixture_warehouse: Path) -> Query:
-    return query_function(fixture_warehouse)
+    return query_function(published_path(fixture_warehouse))
 
 
 @pytest.fixture(scope="session")

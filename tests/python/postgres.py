@@ -5,7 +5,10 @@ binaries are missing, they are installed from Debian's packages. Anything that k
 starting fails the tests that need it: they are never skipped.
 """
 
+import datetime
+import decimal
 import glob
+import json
 import os
 import shutil
 import subprocess
@@ -17,7 +20,9 @@ from pathlib import Path
 import duckdb
 import psycopg2
 from servers import free_port
+from warehouses import BUILD_RECORDS, assert_same_rows
 
+from callstats.publish import published_path
 from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES, create_table_statements
 
 SERVER_USER = "postgres"
@@ -109,3 +114,49 @@ def libpq(environment: dict[str, str]) -> dict[str, str]:
         "user": environment["PGUSER"],
         "dbname": environment["PGDATABASE"],
     }
+
+
+def assert_same_marts(duckdb_warehouse: Path, environment: dict[str, str]) -> None:
+    """Every marts table a DuckDB warehouse published and PostgreSQL's hold the same rows
+    (floats within 1e-9 relative, json as parsed values)."""
+    with (
+        duckdb.connect(str(published_path(duckdb_warehouse)), read_only=True) as duck,
+        psycopg2.connect(**libpq(environment)) as pg,
+        pg.cursor() as cursor,
+    ):
+        tables = duck.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+            f" and table_type = 'BASE TABLE' and table_name not in ({BUILD_RECORDS}) order by 1"
+        ).fetchall()
+        assert len(tables) >= 20
+        for (table,) in tables:
+            columns = [
+                column
+                for (column,) in duck.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            on_duckdb = _rows(duck.cursor(), table, columns)
+            assert_same_rows(_rows(cursor, table, columns), on_duckdb, table)
+
+
+def _comparable(value):
+    """One form per value across engines: json as parsed values, numbers as floats."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        return json.dumps(json.loads(value), sort_keys=True)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def _rows(cursor, table: str, columns: list[str]) -> list[tuple]:
+    names = ", ".join(f'"{column}"' for column in columns)
+    cursor.execute(f"select {names} from marts.{table}")
+    rows = [tuple(_comparable(value) for value in row) for row in cursor.fetchall()]
+    return sorted(rows, key=lambda row: [(value is None, str(value)) for value in row])

@@ -62,8 +62,10 @@ C2 = {
 }
 
 # c-1 (a-1, org-a): queued 09:00:00, in_progress 09:00:10, completed 09:05:10 (sent twice,
-# one exact repeat). Turn 2 is delivered twice and has no user text; turn 3 is rejected
-# (negative LLM latency). Metadata carries recording_id, call_context and call_timeline only.
+# one exact repeat). Turn 2 is delivered twice and has no user text; turn 3 is kept with its
+# negative LLM latency nulled, so it is in stt_data and tts_data (100 ms each) but not in
+# llm_data, and it has no texts. Metadata carries recording_id, call_context and call_timeline
+# only.
 C1 = {
     "call_id": "c-1",
     "call_agent_id": "a-1",
@@ -71,6 +73,7 @@ C1 = {
         {"turn_index": 0, "provider": "deepgram", "model": "nova-2", "latency_ms": 100},
         {"turn_index": 1, "provider": "deepgram", "model": "nova-2", "latency_ms": 120},
         {"turn_index": 2, "provider": "deepgram", "model": "nova-2", "latency_ms": 140},
+        {"turn_index": 3, "provider": "deepgram", "model": "nova-2", "latency_ms": 100},
     ],
     "llm_data": [
         {"turn_index": 0, "provider": "openai", "model": "gpt-4o-mini", "latency_ms": 400},
@@ -81,6 +84,7 @@ C1 = {
         {"turn_index": 0, "provider": "cartesia", "model": "sonic", "latency_ms": 80},
         {"turn_index": 1, "provider": "cartesia", "model": "sonic", "latency_ms": 90},
         {"turn_index": 2, "provider": "cartesia", "model": "sonic", "latency_ms": 100},
+        {"turn_index": 3, "provider": "cartesia", "model": "sonic", "latency_ms": 100},
     ],
     "call_transcription": [
         {"turn_index": 0, "role": "user", "text": "I need a refill"},
@@ -133,8 +137,9 @@ C1 = {
     "org_id": "org-a",
 }
 
-# c-5 (hard-deleted agent a-9, org-b): one accepted version (its twin with a negative cost is
-# rejected), no turns, no tool calls, no metadata.
+# c-5 (hard-deleted agent a-9, org-b): two accepted versions, both completed: 11:00:20 (its
+# negative cost nulled) then the current 11:00:30, so one state change at 11:00:20; no turns,
+# no tool calls, no metadata.
 C5 = {
     "call_id": "c-5",
     "call_agent_id": "a-9",
@@ -157,7 +162,7 @@ C5 = {
     "hangup_source": None,
     "call_direction": "inbound",
     "task_id": None,
-    "call_state_changes": [{"status": "completed", "at": "2026-03-02T11:00:30Z"}],
+    "call_state_changes": [{"status": "completed", "at": "2026-03-02T11:00:20Z"}],
     "call_triggered": False,
     "call_quality": {},
     "call_insights": {},

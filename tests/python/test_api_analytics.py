@@ -1,15 +1,16 @@
 """Family A, /analytics/... (seed 000), on the fixture calls (see test_fixture_marts.py).
 
 The six accepted calls all start on Monday 2026-03-02 (UTC):
-c-1 09:00 org-a a-1  completed 300 s  cost 0.42 (stt 0.05, llm 0.2, tts 0.07)  3 turns
+c-1 09:00 org-a a-1  completed 300 s  cost 0.42 (stt 0.05, llm 0.2, tts 0.07)  4 turns
 c-2 09:30 org-a a-1  completed  60 s  cost 0.10  escalated  2 turns, barge-in,
                      tts error (elevenlabs)
 c-3 10:15 org-a a-2  failed     20 s  cost 0.01  0 turns, stt error (deepgram)
 c-4 10:40 org-b a-3  in_progress, no duration, no cost  1 turn
 c-5 11:00 org-b a-9  completed  30 s  cost 0.05  voicemail  (a-9 is deleted: no name)
 c-9 11:45 org-b a-3  unknown    60 s  cost 0.10
-Turn latencies (stt/llm/tts/total ms): c-1 100/400/80/600, 120/500/90/720, 140/600/100/850;
-c-2 200/800/150/1200, 180/-/130/3000; c-4 100/300/60/500.
+Turn latencies (stt/llm/tts/total ms): c-1 100/400/80/600, 120/500/90/720, 140/600/100/850,
+100/-/100/300 (turn 3: its negative llm latency is nulled); c-2 200/800/150/1200,
+180/-/130/3000; c-4 100/300/60/500.
 Providers (stt/llm/tts): c-1 deepgram/openai/cartesia, c-2 deepgram/openai/elevenlabs,
 c-3 deepgram/anthropic/cartesia, c-4 deepgram/openai/cartesia, c-5 assemblyai/openai/deepgram.
 STT events: s-1 09:00:10 opened conn-1 (c-1), s-2 09:05:10 closed conn-1, s-3 09:30:05 opened
@@ -170,9 +171,9 @@ WHOLE_DAY = {
         "failed_calls": 1,  # c-3
     },
     "/analytics/call-volume": day_series("count", 6),
-    # Over the 6 turns: stt 840/6; llm 2600/5 (c-2's second turn has none); tts 610/6;
-    # total 6870/6.
-    "/analytics/latency": latency(140.0, 520.0, 610 / 6, 1145.0),
+    # Over the 7 turns: stt 940/7; llm 2600/5 (c-1's turn 3 and c-2's second turn have none);
+    # tts 710/7; total 7170/7.
+    "/analytics/latency": latency(940 / 7, 520.0, 710 / 7, 7170 / 7),
     "/analytics/cost-overview": {
         "total_spend": 0.68,  # 0.42 + 0.10 + 0.01 + 0.05 + 0.10
         "avg_cost_per_call": 0.136,  # 0.68 / 5 calls with a cost (c-4 has none)
@@ -189,12 +190,12 @@ WHOLE_DAY = {
     ],
     # c-3 20 | c-5 30 | c-2 60, c-9 60 | - | c-1 300; c-4 has no duration.
     "/analytics/duration-distribution": buckets(1, 1, 2, 0, 1),
-    # 600 720 850 500 | 1200 | - | 3000
-    "/analytics/latency-distribution": latency_buckets(0, 4, 1, 0, 1),
-    # (3 + 2 + 1) turns / 3 calls with turns
+    # 300 | 600 720 850 500 | 1200 | - | 3000
+    "/analytics/latency-distribution": latency_buckets(1, 4, 1, 0, 1),
+    # (4 + 2 + 1) turns / 3 calls with turns
     "/analytics/conversation-turns": {
-        "avg_turns": 2.0,
-        "daily_trend": day_series("avg_turns", 2.0),
+        "avg_turns": 7 / 3,
+        "daily_trend": day_series("avg_turns", 7 / 3),
     },
     # c-2 of the 3 calls with turns
     "/analytics/barge-in": {
@@ -219,11 +220,24 @@ WHOLE_DAY = {
         for outcome in ("escalated", "failed", "in_progress", "resolved", "unknown", "voicemail")
     ],
     "/analytics/agent-comparison": [
-        # c-1, c-2: durations (300 + 60) / 2; stt (100+120+140+200+180) / 5; llm
-        # (400+500+600+800) / 4; tts (80+90+100+150+130) / 5; total (600+720+850+1200+3000) / 5;
-        # cost (0.42 + 0.10) / 2; barge-in 1 of 2; turns (3 + 2) / 2; c-2 has an error.
+        # c-1, c-2: durations (300 + 60) / 2; stt (100+120+140+100+200+180) / 6; llm
+        # (400+500+600+800) / 4; tts (80+90+100+100+150+130) / 6; total
+        # (600+720+850+300+1200+3000) / 6; cost (0.42 + 0.10) / 2; barge-in 1 of 2;
+        # turns (4 + 2) / 2; c-2 has an error.
         agent(
-            "a-1", "Support Agent v2", 2, 180.0, 1.0, 148.0, 575.0, 110.0, 1274.0, 0.26, 0.5, 2.5, 1
+            "a-1",
+            "Support Agent v2",
+            2,
+            180.0,
+            1.0,
+            140.0,
+            575.0,
+            650 / 6,
+            6670 / 6,
+            0.26,
+            0.5,
+            3.0,
+            1,
         ),
         # c-3: no turns, so latencies, barge-in and turns are 0.
         agent("a-2", "Sales Agent", 1, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.01, 0.0, 0.0, 1),
@@ -310,7 +324,7 @@ AGENT_A1 = {
         "failed_calls": 0,
     },
     "/analytics/call-volume": day_series("count", 2),
-    "/analytics/latency": latency(148.0, 575.0, 110.0, 1274.0),  # as in agent-comparison
+    "/analytics/latency": latency(140.0, 575.0, 650 / 6, 6670 / 6),  # as in agent-comparison
     "/analytics/cost-overview": {
         "total_spend": 0.52,
         "avg_cost_per_call": 0.26,
@@ -323,10 +337,10 @@ AGENT_A1 = {
         {"agent_id": "a-1", "agent_name": "Support Agent v2", "total_cost": 0.52}
     ],
     "/analytics/duration-distribution": buckets(0, 0, 1, 0, 1),
-    "/analytics/latency-distribution": latency_buckets(0, 3, 1, 0, 1),
+    "/analytics/latency-distribution": latency_buckets(1, 3, 1, 0, 1),  # c-1 and c-2's turns
     "/analytics/conversation-turns": {
-        "avg_turns": 2.5,
-        "daily_trend": day_series("avg_turns", 2.5),
+        "avg_turns": 3.0,  # (4 + 2) / 2
+        "daily_trend": day_series("avg_turns", 3.0),
     },
     "/analytics/barge-in": {"barge_in_rate": 0.5, "daily_trend": day_series("barge_in_rate", 0.5)},
     "/analytics/provider-errors": [
@@ -406,7 +420,7 @@ RESELLER = {
         "failed_calls": 1,
     },
     "/analytics/call-volume": day_series("count", 3),
-    "/analytics/latency": latency(148.0, 575.0, 110.0, 1274.0),  # c-3 has no turns
+    "/analytics/latency": latency(140.0, 575.0, 650 / 6, 6670 / 6),  # c-3 has no turns
     "/analytics/cost-overview": {
         "total_spend": 0.53,
         "avg_cost_per_call": 0.53 / 3,
@@ -420,10 +434,10 @@ RESELLER = {
         {"agent_id": "a-2", "agent_name": "Sales Agent", "total_cost": 0.01},
     ],
     "/analytics/duration-distribution": buckets(1, 0, 1, 0, 1),
-    "/analytics/latency-distribution": latency_buckets(0, 3, 1, 0, 1),
+    "/analytics/latency-distribution": latency_buckets(1, 3, 1, 0, 1),  # c-1 and c-2's turns
     "/analytics/conversation-turns": {
-        "avg_turns": 2.5,
-        "daily_trend": day_series("avg_turns", 2.5),
+        "avg_turns": 3.0,  # (4 + 2) / 2
+        "daily_trend": day_series("avg_turns", 3.0),
     },
     "/analytics/barge-in": {"barge_in_rate": 0.5, "daily_trend": day_series("barge_in_rate", 0.5)},
     "/analytics/provider-errors": [
@@ -531,9 +545,9 @@ def test_agent_comparison_hides_agents_of_other_orgs(get):
     [
         ("/analytics/call-volume", "count", 6),
         ("/analytics/cost-trend", "total_cost", 0.68),
-        ("/analytics/conversation-turns", "avg_turns", 2.0),
+        ("/analytics/conversation-turns", "avg_turns", 7 / 3),
         ("/analytics/barge-in", "barge_in_rate", 1 / 3),
-        ("/analytics/latency", "total_latency_ms", 1145.0),
+        ("/analytics/latency", "total_latency_ms", 7170 / 7),
     ],
 )
 def test_daily_series_list_every_day_of_the_window(get, path, field, value):

@@ -2,7 +2,8 @@
 
 Accepted calls, all on 2026-03-02 (resolution from the outcome; sentiment; duration):
   c-1 org-a a-1 09:00 resolved     positive  300 s  corrections 0, cached 300 of 1200 tokens,
-      stt_confidence 0.9, llm turns 400/500/600, tool calls t-1 ok, t-2 failed
+      stt_confidence 0.9, llm turns 400/500/600 (turn 3's negative value is nulled), tool
+      calls t-1 ok, t-2 failed
   c-2 org-a a-1 09:30 transferred  negative   60 s  corrections 2, llm turn 800, tool call t-3
       with no outcome; escalated "billing dispute" 45 s after it was answered
   c-3 org-a a-2 10:15 other        -          20 s

@@ -2,8 +2,9 @@
 
 The fixture's accepted calls all start on 2026-03-02 and "now" is 12:00Z that day, so the
 default period (24h) holds all of them:
-  c-1 org-a a-1 wf-1 09:00 completed 300 s, 1200 tokens, turns stt 100/120/140, llm 400/500/600,
-      tts 80/90/100 (deepgram, openai, cartesia)
+  c-1 org-a a-1 wf-1 09:00 completed 300 s, 1200 tokens, turns stt 100/120/140/100,
+      llm 400/500/600/- (turn 3's negative value is nulled), tts 80/90/100/100
+      (deepgram, openai, cartesia)
   c-2 org-a a-1      09:30 completed  60 s,  600 tokens, turns stt 200/180, llm 800/-,
       tts 150/130 (deepgram, openai, elevenlabs)
   c-3 org-a a-2 wf-1 10:15 failed     20 s, no turns (deepgram, anthropic, cartesia)
@@ -43,9 +44,9 @@ def test_summary_of_every_call_in_the_default_period(get):
         "avg_duration_seconds": 94,  # (300 + 60 + 20 + 30 + 60) / 5 calls with a duration
         "success_rate": 50,  # 100 * 3 / 6
         "total_tokens": 1800,  # 1200 + 600
-        "avg_stt_latency_ms": 140,  # (360 + 380 + 100) / 6 turns
+        "avg_stt_latency_ms": approx(940 / 7),  # (460 + 380 + 100) / 7 turns
         "avg_llm_latency_ms": 520,  # (1500 + 800 + 300) / 5 turns with a value
-        "avg_tts_latency_ms": approx(610 / 6),  # (270 + 280 + 60) / 6 turns
+        "avg_tts_latency_ms": approx(710 / 7),  # (370 + 280 + 60) / 7 turns
     }
 
 
@@ -70,9 +71,9 @@ def test_summary_sees_only_the_tokens_calls(get):
         "avg_duration_seconds": approx(380 / 3),  # (300 + 60 + 20) / 3
         "success_rate": approx(200 / 3),
         "total_tokens": 1800,
-        "avg_stt_latency_ms": 148,  # (360 + 380) / 5
+        "avg_stt_latency_ms": 140,  # (460 + 380) / 6
         "avg_llm_latency_ms": 575,  # (1500 + 800) / 4
-        "avg_tts_latency_ms": 110,  # (270 + 280) / 5
+        "avg_tts_latency_ms": approx(650 / 6),  # (370 + 280) / 6
     }
     assert ok(get(SUMMARY, "org-b")) == org_b
     assert ok(get(SUMMARY, "org-a")) == org_a
@@ -88,7 +89,7 @@ def test_summary_windows(get):
         "total_calls": 2,
         "completed_calls": 1,
         "failed_calls": 0,
-        "active_calls": 1,  # c-4 started at 10:40 but is live now
+        "active_calls": 1,  # c-4 started at 10:40 but is live, active until 24 h after start
         "avg_duration_seconds": 45,
         "success_rate": 50,
         "total_tokens": 0,
@@ -207,18 +208,20 @@ def test_workflow_stats(get):
 
 def test_provider_latency_percentiles_over_the_turn_values(get):
     assert ok(get(PROVIDER_LATENCY)) == [
-        # 100, 100, 120, 140, 180, 200: p50 at rank 2.5 = 130, p95 at 4.75 = 180 + 0.75 * 20,
-        # p99 at 4.95 = 180 + 0.95 * 20; calls c-1, c-2, c-4. assemblyai (c-5) has no turns.
-        {"provider_type": "stt", "provider_name": "deepgram", "avg_latency_ms": 140,
-         "p50_latency_ms": 130, "p95_latency_ms": approx(195), "p99_latency_ms": approx(199),
+        # 100, 100, 100, 120, 140, 180, 200 (mean 940 / 7): p50 at rank 3 = 120, p95 at
+        # 5.7 = 180 + 0.7 * 20, p99 at 5.94 = 180 + 0.94 * 20; calls c-1, c-2, c-4.
+        # assemblyai (c-5) has no turns.
+        {"provider_type": "stt", "provider_name": "deepgram", "avg_latency_ms": approx(940 / 7),
+         "p50_latency_ms": 120, "p95_latency_ms": approx(194), "p99_latency_ms": approx(198.8),
          "call_count": 3},
-        # 300, 400, 500, 600, 800 (c-2's second turn has none): ranks 2, 3.8, 3.96.
+        # 300, 400, 500, 600, 800 (c-1's turn 3 and c-2's second turn have none): ranks 2,
+        # 3.8, 3.96.
         {"provider_type": "llm", "provider_name": "openai", "avg_latency_ms": 520,
          "p50_latency_ms": 500, "p95_latency_ms": approx(760), "p99_latency_ms": approx(792),
          "call_count": 3},
-        # 60, 80, 90, 100 (c-4, c-1): ranks 1.5, 2.85, 2.97.
-        {"provider_type": "tts", "provider_name": "cartesia", "avg_latency_ms": 82.5,
-         "p50_latency_ms": 85, "p95_latency_ms": approx(98.5), "p99_latency_ms": approx(99.7),
+        # 60, 80, 90, 100, 100 (c-4, c-1; mean 430 / 5): ranks 2, 3.8, 3.96.
+        {"provider_type": "tts", "provider_name": "cartesia", "avg_latency_ms": 86,
+         "p50_latency_ms": 90, "p95_latency_ms": 100, "p99_latency_ms": 100,
          "call_count": 2},
         # 130, 150 (c-2): ranks 0.5, 0.95, 0.99.
         {"provider_type": "tts", "provider_name": "elevenlabs", "avg_latency_ms": 140,

@@ -1,10 +1,12 @@
 """The command as a user meets it: the demo, and one-line errors with a non-zero exit."""
 
+import duckdb
 import pytest
 from servers import http_get, running
-from warehouses import run_callstats
+from warehouses import PROJECT_DIR, run_callstats
 
 from callstats import cli
+from callstats.publish import published_path
 
 DEMO_NOW = "2026-03-02T12:00:00Z"
 DEMO_HEALTH = "http://127.0.0.1:8000/health"
@@ -26,11 +28,28 @@ def test_demo_builds_sample_data_prints_a_token_and_serves(tmp_path):
     )
 
 
-def test_build_without_raw_tables_fails_with_one_line(tmp_path):
-    result = run_callstats("build", warehouse=tmp_path / "empty.duckdb", check=False)
+def test_build_without_raw_tables_publishes_empty_marts(tmp_path):
+    warehouse = tmp_path / "empty.duckdb"
+    result = run_callstats("build", warehouse=warehouse)
+    assert result.stdout.startswith("built in ")
+    with duckdb.connect(str(published_path(warehouse))) as published:
+        assert published.execute("select count(*) from marts.fct_calls").fetchone() == (0,)
+
+
+def test_a_failed_build_names_the_model_and_its_first_error_line(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create schema raw")
+        connection.execute("create table raw.calls (call_id text, started_at text)")
+        connection.execute("insert into raw.calls values ('c-1', 'not a time')")
+    result = run_callstats("build", warehouse=warehouse, check=False)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("callstats: dbt build failed")
+    assert result.stderr.startswith(
+        "callstats: dbt build failed: model base_raw__calls: Conversion Error:"
+    )
+    assert result.stderr.endswith(f"(log: {PROJECT_DIR / 'logs' / 'dbt.log'})\n")
+    assert not published_path(warehouse).exists()
 
 
 @pytest.mark.parametrize(

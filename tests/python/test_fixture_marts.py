@@ -13,8 +13,8 @@ def test_every_raw_row_is_accounted_for(query):
     ) == [
         ("agents", 5, 4, 1, 0),
         ("call_errors", 5, 4, 1, 0),
-        ("call_turns", 9, 7, 1, 1),
-        ("calls", 16, 10, 5, 1),
+        ("call_turns", 9, 8, 0, 1),
+        ("calls", 16, 11, 4, 1),
         ("load_errors", 1, 0, 1, 0),
         ("organizations", 4, 2, 1, 1),
         ("stt_events", 10, 8, 1, 1),
@@ -30,8 +30,6 @@ def test_rejected_rows_are_listed_with_key_and_reason(query):
     ) == [
         ("agents", "a-2 | 2026-02-20 00:00:00", "missing_org_id", None),
         ("call_errors", "e-5", "missing_occurred_at", None),
-        ("call_turns", "c-1 | 3", "negative_llm_latency_ms", None),
-        ("calls", "c-5 | 2026-03-02 11:00:30", "negative_total_cost_usd", None),
         ("calls", "c-6 | 2026-03-02 11:30:10", "ambiguous_version", None),
         ("calls", "c-6 | 2026-03-02 11:30:10", "ambiguous_version", None),
         ("calls", "c-7 | 2026-03-02 11:35:00", "missing_started_at", None),
@@ -48,30 +46,45 @@ def test_rejected_rows_are_listed_with_key_and_reason(query):
     ]
 
 
+def test_out_of_range_values_are_nulled_and_listed(query):
+    # The rows are kept (accepted): c-1's turn 3 loses only its llm latency, c-5's earlier
+    # version only its total cost.
+    assert query(
+        "select raw_table, row_key, column_name, original_value, nulling_reason "
+        "from marts.audit_nulled_values order by all"
+    ) == [
+        ("call_turns", "c-1 | 3", "llm_latency_ms", -5.0, "negative_llm_latency_ms"),
+        ("calls", "c-5 | 2026-03-02 11:00:20", "total_cost_usd", -1.0, "negative_total_cost_usd"),
+    ]
+
+
 def test_each_call_is_reported_from_its_newest_accepted_version(query):
     rows = query(
-        "select call_id, status, agent_call_status, is_active, duration_s, duration_bucket, "
+        "select call_id, status, agent_call_status, is_live, "
+        "strftime(active_until, '%Y-%m-%d %H:%M'), duration_s, duration_bucket, "
         "billable_s, cost_usd, is_cost_estimated, resolution, outcome_or_status, turns, "
         "has_barge_in, has_error, seconds_before_escalation, accepted_versions "
         "from marts.fct_calls order by call_id"
     )
     assert rows == [
-        # c-1: three versions, the completed one wins; explicit cost; 300 s is in 300+.
-        ("c-1", "completed", "ANSWERED", False, 300, "300+", 300, 0.42, False, "resolved",
-         "resolved", 3, False, False, None, 3),
+        # c-1: three versions, the completed one wins; explicit cost; 300 s is in 300+;
+        # 4 turns (0..3: turn 3 is kept with its negative llm latency nulled).
+        ("c-1", "completed", "ANSWERED", False, None, 300, "300+", 300, 0.42, False, "resolved",
+         "resolved", 4, False, False, None, 3),
         # c-2: no duration_s: answered 09:30:05 to ended 09:31:05 = 60 s; cost 60/60 * 0.10.
-        ("c-2", "completed", "ANSWERED", False, 60, "60-120", 60, approx(0.1), True,
+        ("c-2", "completed", "ANSWERED", False, None, 60, "60-120", 60, approx(0.1), True,
          "transferred", "escalated", 2, True, True, 45, 2),
-        ("c-3", "failed", "FAILED", False, 20, "0-30", 20, 0.01, False, "other", "failed", 0,
+        ("c-3", "failed", "FAILED", False, None, 20, "0-30", 20, 0.01, False, "other", "failed", 0,
          False, True, None, 1),
-        # c-4: still live: no duration, no cost.
-        ("c-4", "in_progress", "ANSWERED", True, None, None, None, None, False, "other",
-         "in_progress", 1, False, False, None, 2),
-        # c-5: its negative-cost twin is rejected; 30.0 s is in 30-60; billed 30 s * 0.10/60.
-        ("c-5", "completed", "ANSWERED", False, 30, "30-60", 30, approx(0.05), True, "other",
-         "voicemail", 0, False, False, None, 1),
+        # c-4: still live (no end): active until 24 h after its 10:40 start; no duration, no cost.
+        ("c-4", "in_progress", "ANSWERED", True, "2026-03-03 10:40", None, None, None, None,
+         False, "other", "in_progress", 1, False, False, None, 2),
+        # c-5: two accepted versions; the 11:00:30 one (no total cost) is current, the earlier
+        # 11:00:20 one had its negative cost nulled; 30.0 s is in 30-60; billed 30 s * 0.10/60.
+        ("c-5", "completed", "ANSWERED", False, None, 30, "30-60", 30, approx(0.05), True,
+         "other", "voicemail", 0, False, False, None, 2),
         # c-9: a status outside the vocabulary is reported as unknown.
-        ("c-9", "unknown", "FAILED", False, 60, "60-120", 60, approx(0.1), True, "other",
+        ("c-9", "unknown", "FAILED", False, None, 60, "60-120", 60, approx(0.1), True, "other",
          "unknown", 0, False, False, None, 1),
     ]  # fmt: skip
 
@@ -79,12 +92,12 @@ def test_each_call_is_reported_from_its_newest_accepted_version(query):
 def test_hourly_rollup(query):
     rows = query(
         "select strftime(started_hour, '%H'), org_id, agent_id, workflow_id, total_calls, "
-        "completed_calls, failed_calls, active_calls, duration_sum_s, calls_with_duration, "
+        "completed_calls, failed_calls, live_calls, duration_sum_s, calls_with_duration, "
         "cost_sum_usd, calls_with_cost, turns, calls_with_turns, barge_in_calls, error_calls "
         "from marts.rpt_calls_hourly order by all"
     )
     assert rows == [
-        ("09", "org-a", "a-1", "wf-1", 1, 1, 0, 0, 300, 1, 0.42, 1, 3, 1, 0, 0),
+        ("09", "org-a", "a-1", "wf-1", 1, 1, 0, 0, 300, 1, 0.42, 1, 4, 1, 0, 0),
         ("09", "org-a", "a-1", None, 1, 1, 0, 0, 60, 1, approx(0.1), 1, 2, 1, 1, 1),
         ("10", "org-a", "a-2", "wf-1", 1, 0, 1, 0, 20, 1, 0.01, 1, 0, 0, 0, 1),
         ("10", "org-b", "a-3", None, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0),
@@ -97,10 +110,11 @@ def test_whole_window_metrics_add_up_from_the_hourly_rollup(query):
     [row] = query(
         """
         select
-            sum(total_calls), sum(completed_calls), sum(failed_calls), sum(active_calls),
+            sum(total_calls), sum(completed_calls), sum(failed_calls), sum(live_calls),
             sum(duration_sum_s), sum(duration_sum_s) / sum(calls_with_duration),
             sum(cost_sum_usd), sum(cost_sum_usd) / sum(calls_with_cost),
             sum(stt_cost_sum_usd), sum(llm_cost_sum_usd), sum(tts_cost_sum_usd),
+            sum(platform_cost_sum_usd),
             sum(total_tokens),
             sum(stt_latency_sum_ms) / sum(stt_latency_turns),
             sum(llm_latency_sum_ms) / sum(llm_latency_turns),
@@ -124,9 +138,12 @@ def test_whole_window_metrics_add_up_from_the_hourly_rollup(query):
         470, 94,  # 300 + 60 + 20 + 30 + 60 over 5 calls with a duration
         approx(0.68), approx(0.136),  # 0.42 + 0.10 + 0.01 + 0.05 + 0.10 over 5
         0.05, 0.2, 0.07,  # explicit parts of c-1 only
+        0,  # no call has a platform cost
         1800,  # (1000 + 200) + (500 + 100)
-        140, 520, approx(610 / 6), 1145,  # turn means: stt 840/6, llm 2600/5, tts, total 6870/6
-        2, approx(1 / 3),  # 6 turns over 3 calls with turns; c-2 barged in
+        # turn means: stt 940/7, llm 2600/5 (c-1 turn 3 and c-2 turn 1 have none), tts 710/7,
+        # total 7170/7
+        approx(940 / 7), 520, approx(710 / 7), approx(7170 / 7),
+        approx(7 / 3), approx(1 / 3),  # 4 + 2 + 1 turns over 3 calls with turns; c-2 barged in
         1, 1, 0, 4,  # resolved c-1, transferred c-2 (escalated), no abandoned, other 4
         50, 50,  # positive 1 of 2 with a sentiment; 0 corrections 1 of 2 measured
         25, approx(90),  # cached 300 of 1200 tokens (c-1 only); stt_confidence 0.9
@@ -159,9 +176,10 @@ def test_distributions_list_every_bucket_in_order(query):
         order by buckets.bucket_position
         """
     )
-    # 600, 720, 850, 500 | 1200 | 3000; the orphan turn of rejected call c-6 does not count.
+    # 300 | 600, 720, 850, 500 | 1200 | 3000; the orphan turn of rejected call c-6 does not
+    # count.
     assert latencies == [
-        ("0-500", 0),
+        ("0-500", 1),
         ("500-1000", 4),
         ("1000-2000", 1),
         ("2000-3000", 0),
@@ -210,15 +228,15 @@ def test_provider_latency_sums_and_histogram(query):
         "sum(latency_turns) from marts.rpt_provider_latency_hourly group by 1, 2 order by 1, 2"
     ) == [
         ("llm", "openai", 3, 2600, 5),
-        ("stt", "deepgram", 3, 840, 6),
-        ("tts", "cartesia", 2, 330, 4),
+        ("stt", "deepgram", 3, 940, 7),  # c-1 100+120+140+100, c-2 200+180, c-4 100
+        ("tts", "cartesia", 2, 430, 5),  # c-1 80+90+100+100, c-4 60
         ("tts", "elevenlabs", 1, 280, 2),
     ]
     buckets = query(
-        "select histogram_bucket, sum(turns) from marts.rpt_provider_latency_histogram_hourly "
+        "select histogram_bucket, sum(turns) from marts.rpt_provider_latency_histogram_daily "
         "where provider_type = 'stt' group by 1 order by 1"
     )
-    values = [100, 120, 140, 200, 180, 100]
+    values = [100, 120, 140, 100, 200, 180, 100]
     expected: dict[int, int] = {}
     for value in values:
         index = math.floor(math.log(value) / math.log(1.01))
@@ -262,7 +280,7 @@ def test_call_state_history(query):
         ("c-3", "10:15:20", "failed"),
         ("c-4", "10:40:00", "ringing"),
         ("c-4", "10:40:30", "in_progress"),
-        ("c-5", "11:00:30", "completed"),
+        ("c-5", "11:00:20", "completed"),  # its first accepted version; 11:00:30 is no change
         ("c-9", "11:46:00", "unknown"),
     ]
 

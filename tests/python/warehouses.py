@@ -9,9 +9,13 @@ from pathlib import Path
 import duckdb
 from pytest import approx
 
+from callstats.publish import prepare
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NOW = "2026-03-02T12:00:00Z"
+# Tables of schema marts that record builds (when, which) rather than hold data.
+BUILD_RECORDS = "'build_manifest', 'publication'"
 
 
 def _run(
@@ -48,7 +52,9 @@ def run_callstats(
 
 
 def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:
-    """Run dbt itself on the project, as a data engineer would."""
+    """Run dbt itself on the project, as a data engineer would, on a copy of the published
+    marts (the marts file dbt writes by default, as `callstats build` starts it)."""
+    prepare(warehouse)
     dbt = str(Path(sys.executable).parent / "dbt")
     project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     return _run([dbt, *args, *project], warehouse, None, True)
@@ -57,9 +63,11 @@ def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:
 Query = Callable[[str], list[tuple]]
 
 
-def query_function(warehouse: Path) -> Query:
+def query_function(database: Path) -> Query:
+    """Queries of a DuckDB file, read-only as the API opens the published marts."""
+
     def query(sql: str) -> list[tuple]:
-        with duckdb.connect(str(warehouse)) as connection:
+        with duckdb.connect(str(database), read_only=True) as connection:
             return connection.execute(sql).fetchall()
 
     return query

@@ -14,10 +14,7 @@ compared as (
     {%- for raw_table, staging, fact, measure in pairs %}
         select
             '{{ raw_table }}' as raw_table,
-            (
-                select count(*) from {{ ref(staging) }}
-                where row_disposition = 'accepted'
-            ) as accepted_rows,
+            (select count(*) from {{ ref(staging) }}) as accepted_rows,
             (select coalesce({{ measure }}, 0) from {{ ref(fact) }}) as fact_rows
         {%- if not loop.last %}
             union all

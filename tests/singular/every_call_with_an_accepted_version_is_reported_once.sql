@@ -3,7 +3,6 @@ with
 
 accepted_calls as (
     select distinct call_id from {{ ref('stg_raw__calls') }}
-    where row_disposition = 'accepted'
 ),
 
 reported_calls as (

@@ -11,7 +11,7 @@ raw_counts as (
         select
             '{{ raw_table }}' as raw_table,
             count(*) as raw_rows
-        from {{ source('raw', raw_table) }}
+        from {{ raw_source(raw_table) }}
         {%- if not loop.last %}
             union all
         {%- endif %}

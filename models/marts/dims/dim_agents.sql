@@ -2,7 +2,6 @@ with
 
 agent_versions as (
     select * from {{ ref('stg_raw__agents') }}
-    where row_disposition = 'accepted'
 ),
 
 calls as (

@@ -21,8 +21,8 @@ buckets as (
         listed.distribution,
         listed.bucket_position,
         listed.bucket,
-        cast(listed.lower_bound as double precision) as lower_bound,
-        cast(listed.upper_bound as double precision) as upper_bound
+        cast(listed.lower_bound as {{ type_double() }}) as lower_bound,
+        cast(listed.upper_bound as {{ type_double() }}) as upper_bound
     from (
         values {{ rows | join(', ') }}
     ) as listed (distribution, bucket_position, bucket, lower_bound, upper_bound)

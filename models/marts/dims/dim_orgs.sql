@@ -2,7 +2,6 @@ with
 
 organizations as (
     select * from {{ ref('stg_raw__organizations') }}
-    where row_disposition = 'accepted'
 ),
 
 final as (

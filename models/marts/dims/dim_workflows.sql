@@ -2,7 +2,6 @@ with
 
 workflows as (
     select * from {{ ref('stg_raw__workflows') }}
-    where row_disposition = 'accepted'
 ),
 
 final as (

@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='call_id',
-    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_errors as (
     select * from {{ ref('stg_raw__call_errors') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call', since) }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 described as (
@@ -25,8 +19,7 @@ described as (
         level,
         message,
         details,
-        level = 'error' as is_call_affecting,
-        loaded_at as source_loaded_at
+        level = 'error' as is_call_affecting
     from call_errors
 )
 

@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='call_id',
-    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_versions as (
     select * from {{ ref('stg_raw__calls') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call', since) }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 sequenced as (
@@ -20,7 +14,6 @@ sequenced as (
         call_id,
         updated_at,
         status,
-        loaded_at,
         lag(status) over (partition by call_id order by updated_at) as previous_status
     from call_versions
 ),
@@ -29,8 +22,7 @@ changes as (
     select
         call_id,
         updated_at as changed_at,
-        status,
-        loaded_at as source_loaded_at
+        status
     from sequenced
     where previous_status is null or previous_status != status
 )

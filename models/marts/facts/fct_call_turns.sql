@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='call_id',
-    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 turns as (
     select * from {{ ref('stg_raw__call_turns') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call', since) }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 described as (
@@ -27,8 +21,7 @@ described as (
         tts_latency_ms,
         total_latency_ms,
         coalesce(is_interrupted, false) as is_interrupted,
-        {{ bucket_label('total_latency_ms', var('latency_bucket_edges_ms')) }} as latency_bucket,
-        loaded_at as source_loaded_at
+        {{ bucket_label('total_latency_ms', var('latency_bucket_edges_ms')) }} as latency_bucket
     from turns
 )
 

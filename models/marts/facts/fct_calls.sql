@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='call_id',
-    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_versions as (
     select * from {{ ref('stg_raw__calls') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call', since) }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 call_statuses as (
@@ -39,8 +33,7 @@ latest_versions as (
     select
         call_id,
         max(updated_at) as updated_at,
-        count(*) as accepted_versions,
-        max(loaded_at) as versions_loaded_at
+        count(*) as accepted_versions
     from call_versions
     group by 1
 ),
@@ -48,8 +41,7 @@ latest_versions as (
 current_versions as (
     select
         call_versions.*,
-        latest_versions.accepted_versions,
-        latest_versions.versions_loaded_at
+        latest_versions.accepted_versions
     from call_versions
     inner join latest_versions
         on
@@ -69,8 +61,7 @@ turns_per_call as (
         coalesce(sum(tts_latency_ms), 0) as tts_latency_sum_ms,
         count(tts_latency_ms) as tts_latency_turns,
         coalesce(sum(total_latency_ms), 0) as total_latency_sum_ms,
-        count(total_latency_ms) as total_latency_turns,
-        max(source_loaded_at) as turns_loaded_at
+        count(total_latency_ms) as total_latency_turns
     from turns
     where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
@@ -81,8 +72,7 @@ tool_calls_per_call as (
         call_id,
         count(*) as tool_calls,
         count(is_success) as tool_calls_with_outcome,
-        count(case when is_success then 1 end) as tool_calls_succeeded,
-        max(source_loaded_at) as tool_calls_loaded_at
+        count(case when is_success then 1 end) as tool_calls_succeeded
     from tool_calls
     where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
@@ -92,8 +82,7 @@ errors_per_call as (
     select
         call_id,
         count(*) as errors,
-        count(case when is_call_affecting then 1 end) as call_affecting_errors,
-        max(source_loaded_at) as errors_loaded_at
+        count(case when is_call_affecting then 1 end) as call_affecting_errors
     from call_errors
     where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
@@ -116,7 +105,14 @@ derived as (
         coalesce(
             current_versions.duration_s,
             case
-                when current_versions.ended_at is not null
+                when current_versions.ended_at is null then null
+                when
+                    current_versions.answered_at is null and call_statuses.is_unconnected_status
+                    then 0
+                {#- An answer after the end implies a negative duration: nulled (audited). #}
+                when
+                    current_versions.ended_at
+                    >= coalesce(current_versions.answered_at, current_versions.started_at)
                     then {{ seconds_between(
                         'coalesce(current_versions.answered_at, current_versions.started_at)',
                         'current_versions.ended_at',
@@ -124,7 +120,7 @@ derived as (
             end
         ) as derived_duration_s,
         coalesce(outcome_resolutions.resolution, 'other') as resolution,
-        call_statuses.is_live_status and current_versions.ended_at is null as is_active,
+        call_statuses.is_live_status and current_versions.ended_at is null as is_live,
         call_statuses.agent_call_status
     from current_versions
     inner join call_statuses
@@ -153,13 +149,20 @@ final as (
         measured.agent_call_status,
         measured.status = 'completed' as is_completed,
         measured.status = 'failed' as is_failed,
-        measured.is_active,
+        measured.is_live,
+        case
+            when measured.is_live
+                then {{ dbt.dateadd(
+                    'hour', var('live_call_timeout_hours'), 'measured.started_at'
+                ) }}
+        end as active_until,
         measured.outcome,
         coalesce(measured.outcome, measured.status) as outcome_or_status,
         measured.resolution,
         measured.resolution = 'transferred' as is_escalated,
         measured.started_at,
         {{ dbt.date_trunc('hour', 'measured.started_at') }} as started_hour,
+        cast({{ dbt.date_trunc('day', 'measured.started_at') }} as date) as started_date,
         measured.answered_at,
         measured.ended_at,
         measured.derived_duration_s as duration_s,
@@ -177,13 +180,14 @@ final as (
         measured.llm_cost_usd,
         measured.tts_cost_usd,
         measured.telephony_cost_usd,
+        measured.platform_cost_usd,
         measured.prompt_tokens,
         measured.completion_tokens,
         measured.cached_tokens,
         measured.total_tokens,
         case
             when measured.total_tokens > 0 and measured.cached_tokens is not null
-                then cast(measured.cached_tokens as double precision) / measured.total_tokens
+                then cast(measured.cached_tokens as {{ type_double() }}) / measured.total_tokens
         end as cached_token_ratio,
         measured.sentiment,
         measured.escalation_reason,
@@ -232,13 +236,7 @@ final as (
         stt_failures.provider_name is not null as has_stt_provider_error,
         llm_failures.provider_name is not null as has_llm_provider_error,
         tts_failures.provider_name is not null as has_tts_provider_error,
-        measured.accepted_versions,
-        greatest(
-            measured.versions_loaded_at,
-            coalesce(turns_per_call.turns_loaded_at, measured.versions_loaded_at),
-            coalesce(tool_calls_per_call.tool_calls_loaded_at, measured.versions_loaded_at),
-            coalesce(errors_per_call.errors_loaded_at, measured.versions_loaded_at)
-        ) as source_loaded_at
+        measured.accepted_versions
     from measured
     left join turns_per_call
         on measured.call_id = turns_per_call.call_id

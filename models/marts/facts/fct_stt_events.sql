@@ -1,18 +1,14 @@
-{{ config(
-    materialized='incremental',
-    unique_key='event_id',
-    pre_hook="{{ delete_changed_rows('event_id', 'stt_event') }}",
-) }}
+{{ config(unique_key='event_id') }}
 
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_stt_events_changed_this_run') }}
 
 with
 
 stt_events as (
     select * from {{ ref('stg_raw__stt_events') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('event_id', 'stt_event', since) }}
+    {%- if is_incremental() %}
+        where event_id in (select event_id from {{ ref('int_stt_events_changed_this_run') }})
+    {%- endif %}
 ),
 
 calls as (
@@ -55,8 +51,7 @@ final as (
         attributed.model,
         attributed.detail,
         attributed.created_at,
-        {{ dbt.date_trunc('hour', 'attributed.created_at') }} as created_hour,
-        attributed.loaded_at as source_loaded_at
+        {{ dbt.date_trunc('hour', 'attributed.created_at') }} as created_hour
     from attributed
     left join calls
         on attributed.attributed_call_id = calls.call_id

@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='call_id',
-    pre_hook="{{ delete_changed_rows('call_id', 'call') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 tool_calls as (
     select * from {{ ref('stg_raw__tool_calls') }}
-    where
-        row_disposition = 'accepted'
-        and {{ changed_rows_filter('call_id', 'call', since) }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 described as (
@@ -23,8 +17,7 @@ described as (
         started_at,
         latency_ms,
         is_success,
-        error_message,
-        loaded_at as source_loaded_at
+        error_message
     from tool_calls
 )
 

@@ -1,3 +1,5 @@
+{{ config(materialized='ephemeral') }}
+
 with
 
 calls as (
@@ -15,8 +17,7 @@ stages as (
             {{ stage }}_provider as provider_name,
             {{ stage }}_latency_sum_ms as latency_sum_ms,
             {{ stage }}_latency_turns as latency_turns,
-            has_{{ stage }}_provider_error as has_provider_error,
-            source_loaded_at
+            has_{{ stage }}_provider_error as has_provider_error
         from calls
         where {{ stage }}_provider is not null
         {%- if not loop.last %}

@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
-    where
-        duration_bucket is not null
-        and {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 rolled_up as (
@@ -21,9 +15,9 @@ rolled_up as (
         org_id,
         agent_id,
         duration_bucket,
-        count(*) as calls,
-        max(source_loaded_at) as source_loaded_at
+        count(*) as calls
     from calls
+    where duration_bucket is not null
     group by 1, 2, 3, 4
 )
 

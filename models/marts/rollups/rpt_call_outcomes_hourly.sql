@@ -1,16 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
-    where {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 rolled_up as (
@@ -19,8 +15,7 @@ rolled_up as (
         org_id,
         agent_id,
         outcome_or_status,
-        count(*) as calls,
-        max(source_loaded_at) as source_loaded_at
+        count(*) as calls
     from calls
     group by 1, 2, 3, 4
 )

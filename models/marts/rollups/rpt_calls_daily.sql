@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 with
 
 hourly as (
@@ -12,11 +14,16 @@ daily as (
         sum(total_calls) as total_calls,
         sum(completed_calls) as completed_calls,
         sum(failed_calls) as failed_calls,
-        sum(active_calls) as active_calls,
+        sum(live_calls) as live_calls,
         sum(calls_with_duration) as calls_with_duration,
         sum(duration_sum_s) as duration_sum_s,
         sum(calls_with_cost) as calls_with_cost,
         sum(cost_sum_usd) as cost_sum_usd,
+        sum(stt_cost_sum_usd) as stt_cost_sum_usd,
+        sum(llm_cost_sum_usd) as llm_cost_sum_usd,
+        sum(tts_cost_sum_usd) as tts_cost_sum_usd,
+        sum(telephony_cost_sum_usd) as telephony_cost_sum_usd,
+        sum(platform_cost_sum_usd) as platform_cost_sum_usd,
         sum(calls_with_turns) as calls_with_turns,
         sum(turns) as turns,
         sum(barge_in_calls) as barge_in_calls,

@@ -1,16 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
-    where {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 rolled_up as (
@@ -22,7 +18,7 @@ rolled_up as (
         count(*) as total_calls,
         count(case when is_completed then 1 end) as completed_calls,
         count(case when is_failed then 1 end) as failed_calls,
-        count(case when is_active then 1 end) as active_calls,
+        count(case when is_live then 1 end) as live_calls,
         count(duration_s) as calls_with_duration,
         coalesce(sum(duration_s), 0) as duration_sum_s,
         count(cost_usd) as calls_with_cost,
@@ -31,6 +27,7 @@ rolled_up as (
         coalesce(sum(llm_cost_usd), 0) as llm_cost_sum_usd,
         coalesce(sum(tts_cost_usd), 0) as tts_cost_sum_usd,
         coalesce(sum(telephony_cost_usd), 0) as telephony_cost_sum_usd,
+        coalesce(sum(platform_cost_usd), 0) as platform_cost_sum_usd,
         sum(total_tokens) as total_tokens,
         count(case when turns > 0 then 1 end) as calls_with_turns,
         sum(turns) as turns,
@@ -57,8 +54,7 @@ rolled_up as (
         count(stt_confidence) as calls_with_stt_confidence,
         coalesce(sum(stt_confidence), 0) as stt_confidence_sum,
         sum(tool_calls_with_outcome) as tool_calls_with_outcome,
-        sum(tool_calls_succeeded) as tool_calls_succeeded,
-        max(source_loaded_at) as source_loaded_at
+        sum(tool_calls_succeeded) as tool_calls_succeeded
     from calls
     group by 1, 2, 3, 4
 )

@@ -1,19 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
-    where
-        is_escalated
-        and escalation_reason is not null
-        and {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 rolled_up as (
@@ -24,9 +17,9 @@ rolled_up as (
         escalation_reason,
         count(*) as escalated_calls,
         count(seconds_before_escalation) as calls_with_escalation_time,
-        coalesce(sum(seconds_before_escalation), 0) as seconds_before_escalation_sum,
-        max(source_loaded_at) as source_loaded_at
+        coalesce(sum(seconds_before_escalation), 0) as seconds_before_escalation_sum
     from calls
+    where is_escalated and escalation_reason is not null
     group by 1, 2, 3, 4
 )
 

@@ -1,16 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_stages as (
     select * from {{ ref('int_call_stages_unpivoted') }}
-    where {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 call_providers as (
@@ -21,8 +17,7 @@ call_providers as (
         org_id,
         agent_id,
         provider_name,
-        has_provider_error,
-        source_loaded_at
+        has_provider_error
     from call_stages
 ),
 
@@ -33,8 +28,7 @@ rolled_up as (
         agent_id,
         provider_name,
         count(*) as calls,
-        count(case when has_provider_error then 1 end) as error_calls,
-        max(source_loaded_at) as source_loaded_at
+        count(case when has_provider_error then 1 end) as error_calls
     from call_providers
     group by 1, 2, 3, 4
 )

@@ -1,28 +1,48 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
+{{ config(unique_key='started_date') }}
 
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
-turn_latencies as (
-    select * from {{ ref('int_turn_latencies_unpivoted') }}
-    where {{ changed_rows_filter('started_hour', 'hour', since) }}
+calls as (
+    select * from {{ ref('fct_calls') }}
+    {%- if is_incremental() %}
+        where started_date in (select started_date from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
+),
+
+turns as (
+    select * from {{ ref('fct_call_turns') }}
+),
+
+stage_latencies as (
+    {%- for stage in ['stt', 'llm', 'tts'] %}
+        select
+            calls.started_date,
+            calls.org_id,
+            '{{ stage }}' as provider_type,
+            calls.{{ stage }}_provider as provider_name,
+            turns.{{ stage }}_latency_ms as latency_ms
+        from calls
+        inner join turns
+            on calls.call_id = turns.call_id
+        where calls.{{ stage }}_provider is not null and turns.{{ stage }}_latency_ms is not null
+        {%- if not loop.last %}
+
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 rolled_up as (
     select
-        started_hour,
+        started_date,
         org_id,
         provider_type,
         provider_name,
         {{ histogram_bucket('latency_ms') }} as histogram_bucket,
-        count(*) as turns,
-        max(source_loaded_at) as source_loaded_at
-    from turn_latencies
+        count(*) as turns
+    from stage_latencies
     group by 1, 2, 3, 4, 5
 )
 

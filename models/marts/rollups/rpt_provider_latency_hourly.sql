@@ -1,18 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_stages as (
     select * from {{ ref('int_call_stages_unpivoted') }}
-    where
-        latency_turns > 0
-        and {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 rolled_up as (
@@ -23,9 +17,9 @@ rolled_up as (
         provider_name,
         count(*) as calls_with_latency,
         sum(latency_sum_ms) as latency_sum_ms,
-        sum(latency_turns) as latency_turns,
-        max(source_loaded_at) as source_loaded_at
+        sum(latency_turns) as latency_turns
     from call_stages
+    where latency_turns > 0
     group by 1, 2, 3, 4
 )
 

@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 with
 
 stt_events as (

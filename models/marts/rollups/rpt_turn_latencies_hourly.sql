@@ -1,16 +1,12 @@
-{{ config(
-    materialized='incremental',
-    unique_key='started_hour',
-    pre_hook="{{ delete_changed_rows('started_hour', 'hour') }}",
-) }}
-
-{% set since = incremental_since() %}
+-- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 calls as (
     select * from {{ ref('fct_calls') }}
-    where {{ changed_rows_filter('started_hour', 'hour', since) }}
+    {%- if is_incremental() %}
+        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 turns as (
@@ -24,8 +20,7 @@ rolled_up as (
         calls.org_id,
         calls.agent_id,
         turns.latency_bucket,
-        count(*) as turns,
-        max(calls.source_loaded_at) as source_loaded_at
+        count(*) as turns
     from calls
     inner join turns
         on calls.call_id = turns.call_id

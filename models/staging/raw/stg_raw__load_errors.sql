@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'load_errors') }}
+    select * from {{ raw_source('load_errors') }}
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'agents') }}
+    select * from {{ raw_source('agents') }}
 ),
 
 normalised as (
@@ -17,6 +17,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='agents',
     relation='normalised',
     columns=[
         'agent_id', 'org_id', 'agent_name', 'agent_status', 'created_at', 'updated_at',

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'call_errors') }}
+    select * from {{ raw_source('call_errors') }}
 ),
 
 normalised as (
@@ -19,6 +19,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='call_errors',
     relation='normalised',
     columns=[
         'error_id', 'call_id', 'occurred_at', 'service', 'provider_name', 'level', 'message',

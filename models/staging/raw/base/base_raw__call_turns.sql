@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'call_turns') }}
+    select * from {{ raw_source('call_turns') }}
 ),
 
 normalised as (
@@ -21,6 +21,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='call_turns',
     relation='normalised',
     columns=[
         'call_id', 'turn_index', 'started_at', 'user_text', 'agent_text', 'stt_latency_ms',
@@ -28,12 +29,6 @@ normalised as (
     ],
     key_columns=['call_id', 'turn_index'],
     required_columns=['call_id', 'turn_index', 'loaded_at'],
-    invalid_when={
-        'negative_stt_latency_ms': 'stt_latency_ms < 0',
-        'negative_llm_latency_ms': 'llm_latency_ms < 0',
-        'negative_tts_latency_ms': 'tts_latency_ms < 0',
-        'negative_total_latency_ms': 'total_latency_ms < 0',
-    },
 ) }}
 
 select * from classified

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'calls') }}
+    select * from {{ raw_source('calls') }}
 ),
 
 call_statuses as (
@@ -19,6 +19,7 @@ normalised as (
         {{ clean_label('source.direction') }} as direction,
         {{ clean_label('source.status') }} as status_label,
         coalesce(call_statuses.status, 'unknown') as status,
+        coalesce(call_statuses.lifecycle_rank, 5) as lifecycle_rank,
         {{ clean_label('source.outcome') }} as outcome,
         source.started_at,
         source.answered_at,
@@ -40,6 +41,7 @@ normalised as (
         source.llm_cost_usd,
         source.tts_cost_usd,
         source.telephony_cost_usd,
+        source.platform_cost_usd,
         source.prompt_tokens,
         source.completion_tokens,
         source.cached_tokens,
@@ -53,10 +55,12 @@ normalised as (
         source.loaded_at
     from source
     left join call_statuses
-        on {{ clean_label('source.status') }} = call_statuses.status
+        -- hyphenated forms (Twilio's in-progress, no-answer) are the same status
+        on replace({{ clean_label('source.status') }}, '-', '_') = call_statuses.status
 ),
 
 {{ classify_rows(
+    raw_table='calls',
     relation='normalised',
     columns=[
         'call_id', 'updated_at', 'org_id', 'agent_id', 'workflow_id', 'call_sid', 'direction',
@@ -64,26 +68,15 @@ normalised as (
         'duration_s', 'billed_duration_s', 'from_number', 'to_number', 'hangup_cause',
         'hangup_source', 'stt_provider', 'stt_model', 'llm_provider', 'llm_model',
         'tts_provider', 'tts_model', 'total_cost_usd', 'stt_cost_usd', 'llm_cost_usd',
-        'tts_cost_usd', 'telephony_cost_usd', 'prompt_tokens', 'completion_tokens',
-        'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at', 'user_corrections',
-        'stt_confidence', 'recording_url', 'metadata', 'loaded_at',
+        'tts_cost_usd', 'telephony_cost_usd', 'platform_cost_usd', 'prompt_tokens',
+        'completion_tokens', 'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at',
+        'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'loaded_at',
     ],
     key_columns=['call_id', 'updated_at'],
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
     json_columns=['metadata'],
-    invalid_when={
-        'ended_before_started': 'ended_at < started_at',
-        'negative_duration_s': 'duration_s < 0 or (duration_s is null and ended_at < coalesce(answered_at, started_at))',
-        'negative_billed_duration_s': 'billed_duration_s < 0',
-        'negative_total_cost_usd': 'total_cost_usd < 0',
-        'negative_stt_cost_usd': 'stt_cost_usd < 0',
-        'negative_llm_cost_usd': 'llm_cost_usd < 0',
-        'negative_tts_cost_usd': 'tts_cost_usd < 0',
-        'negative_telephony_cost_usd': 'telephony_cost_usd < 0',
-        'negative_prompt_tokens': 'prompt_tokens < 0',
-        'negative_completion_tokens': 'completion_tokens < 0',
-        'negative_cached_tokens': 'cached_tokens < 0',
-    },
+    invalid_when={'ended_before_started': 'ended_at < started_at'},
+    tie_rank='lifecycle_rank',
 ) }}
 
 select * from classified

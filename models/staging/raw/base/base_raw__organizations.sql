@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'organizations') }}
+    select * from {{ raw_source('organizations') }}
 ),
 
 normalised as (
@@ -15,6 +15,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='organizations',
     relation='normalised',
     columns=['org_id', 'org_name', 'reseller_id', 'created_at', 'loaded_at'],
     key_columns=['org_id'],

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'stt_events') }}
+    select * from {{ raw_source('stt_events') }}
 ),
 
 normalised as (
@@ -20,6 +20,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='stt_events',
     relation='normalised',
     columns=[
         'event_id', 'call_id', 'call_sid', 'connection_id', 'event_type', 'provider_name',

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'tool_calls') }}
+    select * from {{ raw_source('tool_calls') }}
 ),
 
 normalised as (
@@ -18,6 +18,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='tool_calls',
     relation='normalised',
     columns=[
         'tool_call_id', 'call_id', 'tool_name', 'started_at', 'latency_ms', 'is_success',
@@ -25,7 +26,6 @@ normalised as (
     ],
     key_columns=['tool_call_id'],
     required_columns=['tool_call_id', 'call_id', 'loaded_at'],
-    invalid_when={'negative_latency_ms': 'latency_ms < 0'},
 ) }}
 
 select * from classified

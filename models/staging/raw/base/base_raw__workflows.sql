@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('raw', 'workflows') }}
+    select * from {{ raw_source('workflows') }}
 ),
 
 normalised as (
@@ -16,6 +16,7 @@ normalised as (
 ),
 
 {{ classify_rows(
+    raw_table='workflows',
     relation='normalised',
     columns=['workflow_id', 'org_id', 'workflow_name', 'workflow_slug', 'created_at', 'loaded_at'],
     key_columns=['workflow_id'],

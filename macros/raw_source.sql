@@ -1,0 +1,34 @@
+{% macro raw_source(table_name) -%}
+    {#-
+        The raw table `table_name` as a subquery with every column the source `raw` declares,
+        typed as declared: a column the table lacks reads as null, and a table that does not
+        exist as no rows (raw-tables.md), so an EL tool may create only what it has.
+    -#}
+    {%- set relation = source('raw', table_name) -%}
+    {%- if not execute or model.resource_type == 'unit_test' -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set declared = graph.sources['source.callstats.raw.' ~ table_name].columns.values() -%}
+    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {%- set present = {} -%}
+    {%- if existing is not none -%}
+        {%- for column in adapter.get_columns_in_relation(existing) -%}
+            {%- do present.update({column.name | lower: column.name}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    (
+        select
+        {%- for column in declared %}
+            cast(
+                {{- adapter.quote(present[column.name]) if column.name in present else 'null' }}
+                as {{ raw_column_type(column.data_type) -}}
+            ) as {{ column.name }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
+        {%- if existing is none %}
+        where false
+        {%- else %}
+        from {{ existing }}
+        {%- endif %}
+    ) as {{ table_name }}_rows
+{%- endmacro %}

@@ -1,0 +1,44 @@
+{{ config(materialized='table') }}
+
+{#-
+    The STT events this run rebuilds in fct_stt_events: those staged since the last complete
+    build, and every event that may belong to a changed call, by its call_id or by the
+    call_sid of any version of that call. Before the first complete build: every event.
+-#}
+{%- set since = last_complete_build_at() %}
+
+with
+
+stt_events as (
+    select * from {{ ref('base_raw__stt_events') }}
+    where event_id is not null
+),
+
+changed_calls as (
+    select distinct call_id from {{ ref('int_calls_changed_this_run') }}
+),
+
+call_versions as (
+    select * from {{ ref('base_raw__calls') }}
+),
+
+changed_call_sids as (
+    select distinct call_versions.call_sid
+    from call_versions
+    inner join changed_calls
+        on call_versions.call_id = changed_calls.call_id
+    where call_versions.call_sid is not null
+),
+
+changed_events as (
+    select event_id from stt_events
+    where {{ 'true' if since is none else 'staged_at > ' ~ since }}
+    union
+    select event_id from stt_events
+    where call_id in (select changed_calls.call_id from changed_calls)
+    union
+    select event_id from stt_events
+    where call_sid in (select changed_call_sids.call_sid from changed_call_sids)
+)
+
+select * from changed_events

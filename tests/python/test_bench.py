@@ -1,0 +1,30 @@
+"""`make bench` keeps working: at a few thousand calls it runs every step and writes its
+section of the benchmarks document, keeping the other sizes' sections."""
+
+from callstats import bench
+
+
+def test_bench_runs_every_step_and_writes_its_section(tmp_path):
+    document = tmp_path / "benchmarks.md"
+    document.write_text("# Benchmarks\n\n## 10,000,000 calls over 90 days\n\nearlier figures\n")
+    steps, raw_bytes = bench.run(2700, tmp_path / "bench")
+    assert [step.name for step in steps] == [
+        "generate",
+        "full build",
+        "+1 day, incremental",
+        "late batch (1 % of calls), incremental",
+    ]
+    builds = steps[1:]
+    assert all(set(step.split) == {"total", "models", "tests", "publish"} for step in builds)
+    assert all(step.peak_rss_bytes > 0 and step.wall_s > step.split["total"] for step in builds)
+    assert raw_bytes == (tmp_path / "bench" / "raw-2700.duckdb").stat().st_size
+    bench.write(document, 2700, bench.section(2700, steps, raw_bytes))
+    text = document.read_text()
+    assert text.index("## 2,700 calls") < text.index("## 10,000,000 calls")
+    assert "earlier figures" in text
+    assert text.count("| late batch (1 % of calls), incremental |") == 1
+    # the raw data is generated once and reused
+    assert bench.raw_data(2700, tmp_path / "bench") == (
+        tmp_path / "bench" / "raw-2700.duckdb",
+        None,
+    )
