@@ -63,7 +63,7 @@ def _run_dbt(*args: str, verbose: bool, progress: bool) -> dbtRunnerResult:
     os.environ["CALLSTATS_WAREHOUSE"] = str(project.warehouse_path())
     os.environ["CALLSTATS_MARTS"] = str(publish.building_path(project.warehouse_path()))
     bar = _Progress(progress and not verbose)
-    quiet = [] if verbose else ["--log-level", "none"]
+    quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug"]
     try:
         result = dbtRunner(callbacks=[bar]).invoke(
             [
@@ -91,6 +91,8 @@ def _failure(result: dbtRunnerResult) -> str:
         return "a model or test failed"
     first = failed[0]
     line = f"{first.node.resource_type} {first.node.name}: {_first_line(first.message or '')}"
+    if "schemas on this incremental model are out of sync" in (first.message or ""):
+        line += " Its columns changed: run callstats build --full-refresh"
     return line + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else "")
 
 
