@@ -50,7 +50,7 @@ restaged as (
     {%- set relation = 'restaged' %}
 {%- endif %}
 
-keyed as (
+keyed as not materialized (
     select
         *,
         {{ row_key(key_columns) }} as row_key

@@ -35,10 +35,14 @@ changed_events as (
     where {{ 'true' if since is none else 'staged_at > ' ~ since }}
     union
     select event_id from stt_events
-    where call_id in (select changed_calls.call_id from changed_calls)
+    where
+        {{ 'false and' if since is none }}
+        call_id in (select changed_calls.call_id from changed_calls)
     union
     select event_id from stt_events
-    where call_sid in (select changed_call_sids.call_sid from changed_call_sids)
+    where
+        {{ 'false and' if since is none }}
+        call_sid in (select changed_call_sids.call_sid from changed_call_sids)
 )
 
 select * from changed_events

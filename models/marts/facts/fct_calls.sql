@@ -2,7 +2,7 @@
 
 with
 
-call_versions as (
+call_versions as not materialized (
     select * from {{ ref('stg_raw__calls') }}
     {%- if is_incremental() %}
         where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})

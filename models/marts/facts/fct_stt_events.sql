@@ -11,7 +11,7 @@ stt_events as (
     {%- endif %}
 ),
 
-calls as (
+calls as not materialized (
     select * from {{ ref('fct_calls') }}
 ),
 

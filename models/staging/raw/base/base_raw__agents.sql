@@ -1,10 +1,10 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('agents') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('org_id') }} as org_id,

@@ -1,10 +1,10 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('call_errors') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('error_id') }} as error_id,
         {{ clean_text('call_id') }} as call_id,

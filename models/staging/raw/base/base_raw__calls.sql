@@ -1,6 +1,6 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('calls') }}
 ),
 
@@ -8,7 +8,7 @@ call_statuses as (
     select * from {{ ref('call_statuses') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('source.call_id') }} as call_id,
         source.updated_at,

@@ -1,10 +1,10 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('organizations') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('org_id') }} as org_id,
         {{ clean_text('name') }} as org_name,

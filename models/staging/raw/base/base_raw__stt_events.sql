@@ -1,10 +1,10 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('stt_events') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('call_id') }} as call_id,

@@ -1,10 +1,10 @@
 with
 
-source as (
+source as not materialized (
     select * from {{ raw_source('tool_calls') }}
 ),
 
-normalised as (
+normalised as not materialized (
     select
         {{ clean_text('tool_call_id') }} as tool_call_id,
         {{ clean_text('call_id') }} as call_id,
