@@ -11,14 +11,8 @@ call_stages as (
 
 call_providers as (
     {#- One row per call and provider name, however many stages of the call it served. -#}
-    select distinct
-        call_id,
-        started_hour,
-        org_id,
-        agent_id,
-        provider_name,
-        has_provider_error
-    from call_stages
+    select * from call_stages
+    where is_first_stage_of_provider
 ),
 
 rolled_up as (

@@ -5,33 +5,57 @@
 with
 
 calls as (
-    select * from {{ ref('fct_calls') }}
+    select
+        call_id,
+        started_date,
+        org_id,
+        stt_provider,
+        llm_provider,
+        tts_provider
+    from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
         where started_date in (select started_date from {{ ref('int_calls_changed_this_run') }})
     {%- endif %}
 ),
 
 turns as (
-    select * from {{ ref('fct_call_turns') }}
+    select
+        call_id,
+        stt_latency_ms,
+        llm_latency_ms,
+        tts_latency_ms
+    from {{ ref('fct_call_turns') }}
 ),
 
-stage_latencies as (
+provider_types as (
     {%- for stage in ['stt', 'llm', 'tts'] %}
-        select
-            calls.started_date,
-            calls.org_id,
-            '{{ stage }}' as provider_type,
-            calls.{{ stage }}_provider as provider_name,
-            turns.{{ stage }}_latency_ms as latency_ms
-        from calls
-        inner join turns
-            on calls.call_id = turns.call_id
-        where calls.{{ stage }}_provider is not null and turns.{{ stage }}_latency_ms is not null
+        select '{{ stage }}' as provider_type
         {%- if not loop.last %}
-
             union all
         {%- endif %}
     {%- endfor %}
+),
+
+stage_latencies as (
+    {#- One pass over the turns of the calls, each turn once per pipeline stage. -#}
+    select
+        calls.started_date,
+        calls.org_id,
+        provider_types.provider_type,
+        case provider_types.provider_type
+            {%- for stage in ['stt', 'llm', 'tts'] %}
+                when '{{ stage }}' then calls.{{ stage }}_provider
+            {%- endfor %}
+        end as provider_name,
+        case provider_types.provider_type
+            {%- for stage in ['stt', 'llm', 'tts'] %}
+                when '{{ stage }}' then turns.{{ stage }}_latency_ms
+            {%- endfor %}
+        end as latency_ms
+    from calls
+    inner join turns
+        on calls.call_id = turns.call_id
+    cross join provider_types
 ),
 
 rolled_up as (
@@ -43,6 +67,7 @@ rolled_up as (
         {{ histogram_bucket('latency_ms') }} as histogram_bucket,
         count(*) as turns
     from stage_latencies
+    where provider_name is not null and latency_ms is not null
     group by 1, 2, 3, 4, 5
 )
 
