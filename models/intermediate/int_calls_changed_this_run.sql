@@ -5,18 +5,27 @@
     call or error staged since the last complete build (a re-sent tool call or error is
     re-staged with every row of its id, so the call it named before comes too), with the start
     hour and day of each of its versions (a call whose start moved leaves its old hour).
+    A tool call or error without an id is rejected whatever else arrives and never reaches
+    the facts, so it names no call: every such row is re-staged whenever another arrives.
 -#}
 {%- set since = last_complete_build_at() %}
-{%- set staged = [
-    'base_raw__calls', 'base_raw__call_turns', 'base_raw__tool_calls', 'base_raw__call_errors',
-] %}
+{%- set staged = {
+    'base_raw__calls': 'call_id',
+    'base_raw__call_turns': 'call_id',
+    'base_raw__tool_calls': 'tool_call_id',
+    'base_raw__call_errors': 'error_id',
+} %}
 
 with
 
-{% for model in staged %}
+{% for model, id_column in staged.items() %}
+    {%- set conditions = ['call_id is not null', id_column ~ ' is not null'] | unique | list %}
+    {%- if since is not none %}
+        {%- do conditions.append('staged_at > ' ~ since) %}
+    {%- endif %}
     {{ model }} as (
         select call_id from {{ ref(model) }}
-        where call_id is not null {% if since is not none %}and staged_at > {{ since }}{% endif %}
+        where {{ conditions | join(' and ') }}
     ),
 
 {% endfor %}
