@@ -13,6 +13,7 @@ peak RSS and the peak size of DuckDB's temporary files:
 Figures, not tests: nothing here asserts a time.
 """
 
+import contextlib
 import os
 import platform
 import re
@@ -108,9 +109,13 @@ def run_step(name: str, args: list[str], warehouse: Path) -> Step:
 
 
 def _directory_bytes(path: Path) -> int:
-    if not path.is_dir():
-        return 0
-    return sum(file.stat().st_size for file in path.rglob("*") if file.is_file())
+    """The size of the files under `path`, which DuckDB may remove while it is read."""
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
 
 
 def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
