@@ -1,7 +1,5 @@
 {{ config(materialized='ephemeral') }}
 
-{%- set stages = ['stt', 'llm', 'tts'] %}
-
 with
 
 calls as (
@@ -9,12 +7,7 @@ calls as (
 ),
 
 provider_types as (
-    {%- for stage in stages %}
-        select '{{ stage }}' as provider_type
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ pipeline_stage_rows() }}
 ),
 
 stages as (
@@ -25,18 +18,10 @@ stages as (
         calls.org_id,
         calls.agent_id,
         provider_types.provider_type,
-        {%- for column, expression in [
-            ('provider_name', '{}_provider'),
-            ('latency_sum_ms', '{}_latency_sum_ms'),
-            ('latency_turns', '{}_latency_turns'),
-            ('has_provider_error', 'has_{}_provider_error'),
-        ] %}
-            case provider_types.provider_type
-                {%- for stage in stages %}
-                    when '{{ stage }}' then calls.{{ expression.format(stage) }}
-                {%- endfor %}
-            end as {{ column }},
-        {%- endfor %}
+        {{ per_pipeline_stage('calls.{}_provider') }} as provider_name,
+        {{ per_pipeline_stage('calls.{}_latency_sum_ms') }} as latency_sum_ms,
+        {{ per_pipeline_stage('calls.{}_latency_turns') }} as latency_turns,
+        {{ per_pipeline_stage('calls.has_{}_provider_error') }} as has_provider_error,
         case provider_types.provider_type
             when 'llm' then (calls.llm_provider is distinct from calls.stt_provider)
             when 'tts'

@@ -28,12 +28,7 @@ turns as (
 ),
 
 provider_types as (
-    {%- for stage in ['stt', 'llm', 'tts'] %}
-        select '{{ stage }}' as provider_type
-        {%- if not loop.last %}
-            union all
-        {%- endif %}
-    {%- endfor %}
+    {{ pipeline_stage_rows() }}
 ),
 
 stage_latencies as (
@@ -42,16 +37,8 @@ stage_latencies as (
         calls.started_date,
         calls.org_id,
         provider_types.provider_type,
-        case provider_types.provider_type
-            {%- for stage in ['stt', 'llm', 'tts'] %}
-                when '{{ stage }}' then calls.{{ stage }}_provider
-            {%- endfor %}
-        end as provider_name,
-        case provider_types.provider_type
-            {%- for stage in ['stt', 'llm', 'tts'] %}
-                when '{{ stage }}' then turns.{{ stage }}_latency_ms
-            {%- endfor %}
-        end as latency_ms
+        {{ per_pipeline_stage('calls.{}_provider') }} as provider_name,
+        {{ per_pipeline_stage('turns.{}_latency_ms') }} as latency_ms
     from calls
     inner join turns
         on calls.call_id = turns.call_id
