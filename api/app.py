@@ -5,6 +5,7 @@ import orjson
 
 from api import errors
 from api.auth import BearerAuth
+from api.caching import Caching
 from api.config import Config
 from api.marts import Marts, MartsUnavailable
 from api.postgres_marts import PostgresMarts
@@ -23,7 +24,7 @@ from callstats.keys import KeyStore
 def create_app(config: Config | None = None) -> falcon.App:
     config = config or Config.from_environment()
     marts = marts_for(config)
-    app = falcon.App(middleware=[BearerAuth(KeyStore(config.keys_path))])
+    app = falcon.App(middleware=[BearerAuth(KeyStore(config.keys_path)), Caching(marts)])
     json = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json

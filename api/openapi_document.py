@@ -87,6 +87,13 @@ def _timestamp_parameter(name: str, what: str) -> dict:
 
 # Parameters shared by a family, referenced from components.parameters.
 _PARAMETERS = {
+    "If-None-Match": {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "schema": _TEXT,
+        "description": "The ETag of an earlier answer (or `*`): a 304 while it still holds.",
+    },
     "start_date": _timestamp_parameter(
         "start_date", "Calls (events) from this instant on: `start_date <= started_at`."
     ),
@@ -122,6 +129,24 @@ _FAMILY_A_WINDOW = [_ref("parameters", name) for name in ("start_date", "end_dat
 _FAMILY_B = [_ref("parameters", name) for name in ("period", "started_after", "started_before")]
 
 
+_HEADERS = {
+    "ETag": {
+        "description": (
+            "Strong; changes with each published build and differs between different answers."
+        ),
+        "schema": _TEXT,
+    },
+    "Cache-Control": {
+        "description": (
+            "On the six /api/v1/analytics paths only: `private, max-age=N`, N seed 001's refresh"
+            " rate for the path in seconds (10 for active-calls, 30 for summary and errors, 60"
+            " for the others)."
+        ),
+        "schema": _TEXT,
+    },
+}
+
+
 def _error_response(description: str, headers: dict | None = None) -> dict:
     response = {
         "description": description,
@@ -152,6 +177,13 @@ _RESPONSES = {
         " path answers the same way)."
     ),
     "MethodNotAllowed": _error_response("Any method other than GET on a path of this document."),
+    "NotModified": {
+        "description": (
+            "If-None-Match holds the answer's ETag (or `*`): the answer is unchanged and no new"
+            " build is published. No body."
+        ),
+        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+    },
     "ServiceUnavailable": _error_response("No marts are published yet: run `callstats build`."),
 }
 
@@ -170,8 +202,13 @@ def _operation(
     responses = {
         "200": {
             "description": "Success.",
+            "headers": {
+                "ETag": {"$ref": "#/components/headers/ETag"},
+                "Cache-Control": {"$ref": "#/components/headers/Cache-Control"},
+            },
             "content": {"application/json": {"schema": schema}},
-        }
+        },
+        "304": _ref("responses", "NotModified"),
     }
     if parameters:
         responses["400"] = _ref("responses", "BadRequest")
@@ -185,7 +222,7 @@ def _operation(
             "tags": [tag],
             "summary": summary,
             "description": description,
-            "parameters": parameters,
+            "parameters": [*parameters, _ref("parameters", "If-None-Match")],
             "responses": responses,
         }
     }
@@ -903,6 +940,7 @@ def document() -> dict:
                 }
             },
             "parameters": _PARAMETERS,
+            "headers": _HEADERS,
             "responses": _RESPONSES,
             "schemas": _SCHEMAS,
         },

@@ -8,7 +8,8 @@ peak RSS and the peak size of DuckDB's temporary files:
 1. the full build (`callstats build`: models, every test, publish);
 2. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
 3. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
-   EL tool writes them), built incrementally.
+   EL tool writes them), built incrementally;
+4. the API on the result (callstats.bench_api): every documented request and polling throughput.
 
 Figures, not tests: nothing here asserts a time.
 """
@@ -29,10 +30,12 @@ from pathlib import Path
 
 import duckdb
 
-from callstats import project
+from callstats import bench_api, project
 
 DAYS = 90
 END = datetime(2026, 11, 1)
+# The end of the API's 30-day window (and its now): not on the hour.
+API_END = END + timedelta(hours=7, minutes=17, seconds=23)
 GIB = 1 << 30
 BUILT = re.compile(
     r"built in (?P<total>[\d.]+) s \(models (?P<models>[\d.]+) s, tests (?P<tests>[\d.]+) s,"
@@ -136,8 +139,8 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
     return raw, step
 
 
-def run(calls: int, directory: Path) -> tuple[list[Step], int]:
-    """Every step at `calls` calls, and the raw data's size in bytes."""
+def run(calls: int, directory: Path) -> tuple[list[Step], int, str]:
+    """Every step at `calls` calls, the raw data's size in bytes and the API's figures."""
     raw, generated = raw_data(calls, directory)
     work = directory / "work" / "callstats.duckdb"
     shutil.rmtree(work.parent, ignore_errors=True)
@@ -153,9 +156,10 @@ def run(calls: int, directory: Path) -> tuple[list[Step], int]:
     with duckdb.connect(str(work)) as connection:
         connection.execute(LATE_BATCH_SQL, {"loaded_at": END + timedelta(days=2)})
     steps.append(run_step("late batch (1 % of calls), incremental", ["build"], work))
+    api = bench_api.section(*bench_api.measure(work, API_END), API_END)
     size = raw.stat().st_size
     shutil.rmtree(work.parent, ignore_errors=True)
-    return steps, size
+    return steps, size, api
 
 
 def section(calls: int, steps: list[Step], raw_bytes: int) -> str:
@@ -216,8 +220,8 @@ def main() -> None:
     calls = int(os.environ.get("BENCH_CALLS") or 1_000_000)
     directory = Path(os.environ.get("BENCH_DIR") or project.PROJECT_DIR / "warehouse" / "bench")
     document = Path(os.environ.get("BENCH_DOC") or project.PROJECT_DIR / "docs" / "benchmarks.md")
-    steps, raw_bytes = run(calls, directory)
-    text = section(calls, steps, raw_bytes)
+    steps, raw_bytes, api = run(calls, directory)
+    text = section(calls, steps, raw_bytes) + api
     write(document, calls, text)
     print(text)
 

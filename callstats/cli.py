@@ -162,22 +162,24 @@ def _serve(args: argparse.Namespace) -> None:
 
 def serve(host: str, port: int, workers: int) -> None:
     """Replace this process with gunicorn serving the API."""
-    os.execvp(
+    os.execvp(sys.executable, gunicorn_command(host, port, workers))
+
+
+def gunicorn_command(host: str, port: int, workers: int, app: str = "api.wsgi:app") -> list[str]:
+    """The command line of gunicorn serving the WSGI `app` as `callstats serve` does."""
+    return [
         sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            str(workers),
-            "--no-control-socket",
-            "--chdir",
-            str(project.PROJECT_DIR),
-            "api.wsgi:app",
-        ],
-    )
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--no-control-socket",
+        "--chdir",
+        str(project.PROJECT_DIR),
+        app,
+    ]
 
 
 def _demo(_: argparse.Namespace) -> None:

@@ -28,6 +28,8 @@ def call_window(req: falcon.Request) -> Window:
 
 
 class Summary:
+    max_age_s = 30  # seed 001's refresh rate
+
     def __init__(self, marts: Marts):
         self._marts = marts
 
@@ -82,6 +84,8 @@ def active_calls(marts: Marts, req: falcon.Request) -> int:
 
 
 class ActiveCalls:
+    max_age_s = 10  # seed 001's refresh rate
+
     def __init__(self, marts: Marts):
         self._marts = marts
 
@@ -90,6 +94,8 @@ class ActiveCalls:
 
 
 class CallVolume:
+    max_age_s = 60  # seed 001's refresh rate
+
     def __init__(self, marts: Marts):
         self._marts = marts
 
@@ -129,6 +135,8 @@ class CallVolume:
 
 
 class WorkflowStats:
+    max_age_s = 60  # seed 001's refresh rate
+
     def __init__(self, marts: Marts):
         self._marts = marts
 
@@ -171,6 +179,8 @@ class WorkflowStats:
 
 
 class ProviderLatency:
+    max_age_s = 60  # seed 001's refresh rate
+
     def __init__(self, marts: Marts):
         self._marts = marts
 
@@ -233,6 +243,8 @@ class ProviderLatency:
 
 class Errors:
     """Errors windowed by when they occurred, not by their call's start (metrics.md)."""
+
+    max_age_s = 30  # seed 001's refresh rate
 
     def __init__(self, marts: Marts):
         self._marts = marts

@@ -57,9 +57,13 @@ def get(client: testing.TestClient, tokens: dict[str, str], monkeypatch):
     """GET a path as one of the fixture tokens, with "now" pinned to the fixture's now."""
     monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
 
-    def request(path: str, token: str = "all", **params) -> testing.Result:
-        headers = {"Authorization": f"Bearer {tokens[token]}"} if token else {}
-        return client.simulate_get(path, params=params or None, headers=headers)
+    def request(
+        path: str, token: str = "all", headers: dict[str, str] | None = None, **params
+    ) -> testing.Result:
+        authorization = {"Authorization": f"Bearer {tokens[token]}"} if token else {}
+        return client.simulate_get(
+            path, params=params or None, headers={**authorization, **(headers or {})}
+        )
 
     return request
 

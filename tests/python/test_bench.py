@@ -1,13 +1,17 @@
-"""`make bench` keeps working: at a few thousand calls it runs every step and writes its
-section of the benchmarks document, keeping the other sizes' sections."""
+"""`make bench` keeps working: at a few thousand calls it runs every step, the API's among
+them, and writes its section of the benchmarks document, keeping the other sizes' sections."""
 
-from callstats import bench
+from api.openapi_document import document as api_document
+from callstats import bench, bench_api
 
 
-def test_bench_runs_every_step_and_writes_its_section(tmp_path):
+def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench_api, "RUNS", 3)
+    monkeypatch.setattr(bench_api, "POLL_SECONDS", 1)
+    monkeypatch.setattr(bench_api, "POLL_REQUESTS", 50)
     document = tmp_path / "benchmarks.md"
     document.write_text("# Benchmarks\n\n## 10,000,000 calls over 90 days\n\nearlier figures\n")
-    steps, raw_bytes = bench.run(2700, tmp_path / "bench")
+    steps, raw_bytes, api = bench.run(2700, tmp_path / "bench")
     assert [step.name for step in steps] == [
         "generate",
         "full build",
@@ -18,11 +22,22 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path):
     assert all(set(step.split) == {"total", "models", "tests", "publish"} for step in builds)
     assert all(step.peak_rss_bytes > 0 and step.wall_s > step.split["total"] for step in builds)
     assert raw_bytes == (tmp_path / "bench" / "raw-2700.duckdb").stat().st_size
-    bench.write(document, 2700, bench.section(2700, steps, raw_bytes))
+    # every documented request, with each token, answered
+    rows = {tuple(line.split(" | ")[:2]): line for line in api.splitlines()}
+    for path in api_document()["paths"]:
+        for token in ("org", "all"):
+            row = rows[(f"| `{path}`", token)]
+            assert row.split(" | ")[2] == "200", row
+    polled = [line for line in api.splitlines() if line.startswith("| `/api/v1/analytics/")]
+    polled = [line for line in polled if line.count(" | ") == 2]
+    assert len(polled) == len(bench_api.POLLED_PATHS)
+    assert "| `bare Falcon endpoint` |" in api
+    bench.write(document, 2700, bench.section(2700, steps, raw_bytes) + api)
     text = document.read_text()
     assert text.index("## 2,700 calls") < text.index("## 10,000,000 calls")
     assert "earlier figures" in text
     assert text.count("| late batch (1 % of calls), incremental |") == 1
+    assert text.count("### API") == 1
     # the raw data is generated once and reused
     assert bench.raw_data(2700, tmp_path / "bench") == (
         tmp_path / "bench" / "raw-2700.duckdb",

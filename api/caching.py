@@ -1,0 +1,43 @@
+"""Caching for polling dashboards (api.md, Caching).
+
+Every 200 carries a strong ETag: a hash of the published build (when its marts were built) and
+the response body, so it changes with each published build and differs between requests with
+different answers. A request whose If-None-Match holds it (or `*`) gets a 304 with no body.
+A resource with a `max_age_s` attribute (the seed-001 paths, its refresh table) adds
+`Cache-Control: private, max-age=<max_age_s>`.
+"""
+
+import hashlib
+
+import falcon
+
+from api.marts import Marts, MartsUnavailable
+
+
+class Caching:
+    """Falcon middleware: ETag, If-None-Match → 304, and Cache-Control for polled paths."""
+
+    def __init__(self, marts: Marts):
+        self._marts = marts
+
+    def process_response(self, req, resp, resource, req_succeeded) -> None:
+        if not req_succeeded or req.method != "GET" or resp.status_code != 200:
+            return
+        body = resp.render_body()
+        if body is None:
+            return
+        tag = hashlib.sha256(self._build().encode() + b"\n" + body).hexdigest()[:32]
+        resp.etag = tag
+        max_age_s = getattr(resource, "max_age_s", None)
+        if max_age_s is not None:
+            resp.cache_control = ["private", f"max-age={max_age_s}"]
+        if any(match in ("*", tag) for match in req.if_none_match or ()):
+            resp.status = falcon.HTTP_304
+            resp.delete_header("Content-Type")
+
+    def _build(self) -> str:
+        """The published build: when its marts were built, or "none" before the first."""
+        try:
+            return str(self._marts.built_at())
+        except MartsUnavailable:
+            return "none"

@@ -1,0 +1,259 @@
+"""The API side of `make bench`: what each documented request costs, served as users serve it.
+
+On a built warehouse, `callstats serve` (gunicorn, 2 workers) answers every documented request
+(api.md; the paths of /openapi.json) for a 30-day window whose edges are not on the hour, with
+the token of the org with the most calls and with an all-scope token: the first (cold)
+request, then RUNS more for p50 and p99, one client at a time. Then a loopback load generator
+(ApacheBench, bounded in time and count) polls each of the six endpoints seed 001 gives
+dashboard refresh rates for, and a bare Falcon endpoint under the same gunicorn, in the same
+run: polling throughput in requests per second.
+
+Figures, not tests: nothing here asserts a time.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import falcon
+
+from api.openapi_document import document
+from callstats import cli, publish
+from callstats.keys import KeyStore, Scope, keys_path
+
+RUNS = 20
+WORKERS = 2
+# The load generator: concurrent clients, and its bounds per endpoint.
+CLIENTS = 4
+POLL_SECONDS = 10
+POLL_REQUESTS = 5000
+# Seed 001's dashboard refresh table.
+POLLED_PATHS = [
+    "/api/v1/analytics/summary",
+    "/api/v1/analytics/active-calls",
+    "/api/v1/analytics/call-volume",
+    "/api/v1/analytics/workflow-stats",
+    "/api/v1/analytics/provider-latency",
+    "/api/v1/analytics/errors",
+]
+REQUESTS_PER_SECOND = re.compile(r"Requests per second:\s+([\d.]+)")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One documented request's latency in milliseconds: the first request, then p50 and p99
+    of RUNS more; and the HTTP status they got."""
+
+    path: str
+    token: str
+    status: int
+    cold_ms: float
+    p50_ms: float
+    p99_ms: float
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Requests per second one endpoint served to CLIENTS concurrent pollers."""
+
+    path: str
+    requests_per_s: float
+
+
+class _Bare:
+    def on_get(self, _: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"ok": True}
+
+
+# The bare endpoint the polling throughput is compared with: Falcon, no middleware, no data.
+bare_app = falcon.App()
+bare_app.add_route("/bare", _Bare())
+
+
+def window(end: datetime) -> dict[str, str]:
+    """The query parameters of a 30-day window ending at `end`, under every family's names
+    (each endpoint reads its own and ignores the others, api.md)."""
+    start = end - timedelta(days=30)
+    edges = {"start": f"{start:%Y-%m-%dT%H:%M:%S}Z", "end": f"{end:%Y-%m-%dT%H:%M:%S}Z"}
+    return {
+        "start_date": edges["start"],
+        "end_date": edges["end"],
+        "startDate": edges["start"],
+        "endDate": edges["end"],
+        "started_after": edges["start"],
+        "started_before": edges["end"],
+        "period": "30d",
+    }
+
+
+def measure(warehouse: Path, end: datetime) -> tuple[list[Timing], list[Throughput]]:
+    """Serve the published marts of `warehouse` and measure every documented request and the
+    polling throughput, for a 30-day window ending at `end` (also the server's now)."""
+    tokens = _tokens(warehouse)
+    parameters = window(end)
+    query = "&".join(f"{name}={value}" for name, value in parameters.items())
+    environment = {
+        "CALLSTATS_WAREHOUSE": str(warehouse),
+        "CALLSTATS_TARGET": "duckdb",
+        "CALLSTATS_NOW": f"{end:%Y-%m-%dT%H:%M:%S}",
+    }
+    agent_id = _agent_of(warehouse, tokens["org"][1])
+    with _served("api.wsgi:app", "/health", environment) as port:
+        timings = [
+            _time(port, path, f"{path.replace('{agent_id}', agent_id)}?{query}", label, token)
+            for label, (token, _) in tokens.items()
+            for path in document()["paths"]
+        ]
+        polled = [
+            Throughput(path, _poll(port, f"{path}?{query}", tokens["org"][0]))
+            for path in POLLED_PATHS
+        ]
+    with _served(f"{__name__}:bare_app", "/bare", environment) as port:
+        polled.append(Throughput("bare Falcon endpoint", _poll(port, "/bare", None)))
+    return timings, polled
+
+
+def _tokens(warehouse: Path) -> dict[str, tuple[str, str | None]]:
+    """An all-scope token and the token of the org with the most calls: label → (token, org)."""
+    with duckdb.connect(str(publish.published_path(warehouse)), read_only=True) as connection:
+        [(org_id,)] = connection.execute(
+            "select org_id from marts.fct_calls group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchall()
+    store = KeyStore(keys_path(warehouse))
+    _, org_token = store.create(Scope("org", org_id), name="bench")
+    _, all_token = store.create(Scope("all"), name="bench")
+    return {"org": (org_token, org_id), "all": (all_token, None)}
+
+
+def _agent_of(warehouse: Path, org_id: str) -> str:
+    """The agent of `org_id` with the most calls."""
+    with duckdb.connect(str(publish.published_path(warehouse)), read_only=True) as connection:
+        [(agent_id,)] = connection.execute(
+            "select agent_id from marts.fct_calls where org_id = ?"
+            " group by 1 order by count(*) desc, 1 limit 1",
+            [org_id],
+        ).fetchall()
+    return agent_id
+
+
+@contextmanager
+def _served(app: str, ready_path: str, environment: dict[str, str]) -> Iterator[int]:
+    """gunicorn serving `app` as `callstats serve` does, on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        cli.gunicorn_command("127.0.0.1", port, WORKERS, app),
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while _status(port, ready_path) is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn serving {app} did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _status(port: int, path: str) -> int | None:
+    try:
+        return _get(port, path, None)[0]
+    except OSError:
+        return None
+
+
+def _get(port: int, target: str, token: str | None) -> tuple[int, float]:
+    """One GET on a new connection: its status and its milliseconds, body read."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    started = time.perf_counter()
+    try:
+        connection.request("GET", target, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    return response.status, (time.perf_counter() - started) * 1000
+
+
+def _time(port: int, path: str, target: str, label: str, token: str) -> Timing:
+    """The timing of the documented `path`, requested as `target`."""
+    status, cold = _get(port, target, token)
+    runs = [_get(port, target, token)[1] for _ in range(RUNS)]
+    p99 = statistics.quantiles(runs, n=100, method="inclusive")[98]
+    return Timing(path, label, status, cold, statistics.median(runs), p99)
+
+
+def _poll(port: int, target: str, token: str | None) -> float:
+    """Requests per second ApacheBench got from CLIENTS concurrent clients, within
+    POLL_SECONDS and POLL_REQUESTS."""
+    command = [_ab(), "-q", "-c", str(CLIENTS), "-t", str(POLL_SECONDS), "-n", str(POLL_REQUESTS)]
+    if token:
+        command += ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{target}"], capture_output=True, text=True, check=True
+    ).stdout
+    return float(REQUESTS_PER_SECOND.search(output).group(1))
+
+
+def _ab() -> str:
+    """ApacheBench, installed from Debian's packages when it is missing."""
+    found = shutil.which("ab")
+    if found is None:
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "apache2-utils"], check=True)
+        found = shutil.which("ab")
+    if found is None:
+        raise RuntimeError("no ApacheBench: apt-get install apache2-utils")
+    return found
+
+
+def section(timings: list[Timing], polled: list[Throughput], end: datetime) -> str:
+    """The Markdown of the API figures, for the size's section of docs/benchmarks.md."""
+    start = end - timedelta(days=30)
+    rows = "\n".join(
+        f"| `{timing.path}` | {timing.token} | {timing.status} | {timing.cold_ms:.1f}"
+        f" | {timing.p50_ms:.1f} | {timing.p99_ms:.1f} |"
+        for timing in timings
+    )
+    bare = polled[-1].requests_per_s
+    polls = "\n".join(
+        f"| `{poll.path}` | {poll.requests_per_s:.1f} | {100 * poll.requests_per_s / bare:.0f} % |"
+        for poll in polled
+    )
+    return f"""
+### API
+
+`callstats serve` (gunicorn, {WORKERS} workers) on the published marts; window
+{start:%Y-%m-%d %H:%M:%S} to {end:%Y-%m-%d %H:%M:%S} UTC; `org` is the token of the org with the
+most calls, `all` an all-scope token; `{{agent_id}}` is that org's agent with the most calls. One
+client: the first request, then p50 and p99 of {RUNS} more.
+
+| request | token | status | first ms | p50 ms | p99 ms |
+|---|---|---|---|---|---|
+{rows}
+
+Polling throughput ({CLIENTS} concurrent clients on loopback, ApacheBench, at most
+{POLL_SECONDS} s and {POLL_REQUESTS:,} requests each; `org` token), beside a bare Falcon endpoint
+under the same gunicorn:
+
+| endpoint | requests/s | of bare |
+|---|---|---|
+{polls}
+"""

@@ -1,0 +1,105 @@
+"""Caching for polling (api.md, Caching): a strong ETag on every 200 that changes with each
+published build and with the answer, If-None-Match → 304, and seed 001's refresh rates as
+Cache-Control on its six paths."""
+
+import re
+import shutil
+
+import duckdb
+from falcon import testing
+
+from api.app import create_app
+from api.config import Config
+from api.openapi_document import document
+from callstats.keys import keys_path
+from callstats.publish import published_path
+
+SUMMARY = "/api/v1/analytics/summary"
+DAY = {"started_after": "2026-03-02T00:00:00Z", "started_before": "2026-03-03T00:00:00Z"}
+
+
+def test_every_200_has_a_strong_etag_and_a_match_answers_304_without_a_body(get):
+    first = get(SUMMARY, **DAY)
+    assert first.status_code == 200
+    assert re.fullmatch(r'"[0-9a-f]{32}"', first.headers["ETag"])
+    again = get(SUMMARY, **DAY)
+    assert again.headers["ETag"] == first.headers["ETag"]
+    for validator in (
+        first.headers["ETag"],
+        f"W/{first.headers['ETag']}",
+        '"other", ' + first.headers["ETag"],
+        "*",
+    ):
+        cached = get(SUMMARY, headers={"If-None-Match": validator}, **DAY)
+        assert cached.status_code == 304, validator
+        assert cached.content == b""
+        assert cached.headers["ETag"] == first.headers["ETag"]
+    stale = get(SUMMARY, headers={"If-None-Match": '"0123"'}, **DAY)
+    assert stale.status_code == 200
+    assert stale.json == first.json
+
+
+def test_different_answers_have_different_etags(get):
+    day = get(SUMMARY, **DAY)
+    other_day = get(
+        SUMMARY, started_after="2026-03-01T00:00:00Z", started_before="2026-03-02T00:00:00Z"
+    )
+    other_scope = get(SUMMARY, token="org-b", **DAY)
+    assert day.json != other_day.json and day.json != other_scope.json
+    tags = {result.headers["ETag"] for result in (day, other_day, other_scope)}
+    assert len(tags) == 3
+
+
+def test_seed_001_paths_carry_its_refresh_rates_and_others_none(get):
+    refresh_s = {
+        "/api/v1/analytics/summary": 30,
+        "/api/v1/analytics/active-calls": 10,
+        "/api/v1/analytics/call-volume": 60,
+        "/api/v1/analytics/workflow-stats": 60,
+        "/api/v1/analytics/provider-latency": 60,
+        "/api/v1/analytics/errors": 30,
+    }
+    for path, seconds in refresh_s.items():
+        result = get(path, **DAY)
+        assert result.status_code == 200, path
+        assert result.headers["Cache-Control"] == f"private, max-age={seconds}", path
+    overview = get("/analytics/overview")
+    assert overview.status_code == 200 and "ETag" in overview.headers
+    assert "Cache-Control" not in overview.headers
+
+
+def test_errors_carry_no_etag(get):
+    assert "ETag" not in get("/analytics/overview", start_date="not a date").headers
+    assert "ETag" not in get("/api/agents/nobody/call_stats").headers
+
+
+def test_a_new_published_build_changes_every_etag(fixture_warehouse, tokens, tmp_path, monkeypatch):
+    monkeypatch.setenv("CALLSTATS_NOW", "2026-03-03T00:00:00")
+    rebuilt = tmp_path / "published.duckdb"
+    shutil.copyfile(published_path(fixture_warehouse), rebuilt)
+    with duckdb.connect(str(rebuilt)) as connection:
+        connection.execute(
+            "update marts.publication set marts_built_at = marts_built_at + interval 1 hour"
+        )
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    answers = []
+    for marts_path in (published_path(fixture_warehouse), rebuilt):
+        config = Config(marts_path=marts_path, keys_path=keys_path(fixture_warehouse))
+        client = testing.TestClient(create_app(config))
+        answers.append(client.simulate_get(SUMMARY, params=DAY, headers=headers))
+    before, after = answers
+    assert before.json == after.json
+    assert before.headers["ETag"] != after.headers["ETag"]
+
+
+def test_the_document_declares_etag_304_and_if_none_match_where_a_token_is_needed():
+    spec = document()
+    for path, item in spec["paths"].items():
+        operation = item["get"]
+        if operation.get("security") == []:
+            continue
+        assert "304" in operation["responses"], path
+        assert "ETag" in operation["responses"]["200"]["headers"], path
+        assert {"$ref": "#/components/parameters/If-None-Match"} in operation["parameters"], path
+    header = spec["components"]["parameters"]["If-None-Match"]
+    assert (header["in"], header["required"]) == ("header", False)
