@@ -6,6 +6,8 @@ Field names and types follow the seed documents; a field is nullable only where 
 
 from importlib.metadata import version
 
+from api.resources import v1_analytics
+
 # Schemas used for many fields.
 _TEXT = {"type": "string"}
 _NULLABLE_TEXT = {"type": ["string", "null"]}
@@ -132,19 +134,33 @@ _FAMILY_B = [_ref("parameters", name) for name in ("period", "started_after", "s
 _HEADERS = {
     "ETag": {
         "description": (
-            "Strong; changes with each published build and differs between different answers."
-        ),
-        "schema": _TEXT,
-    },
-    "Cache-Control": {
-        "description": (
-            "On the six /api/v1/analytics paths only: `private, max-age=N`, N seed 001's refresh"
-            " rate for the path in seconds (10 for active-calls, 30 for summary and errors, 60"
-            " for the others)."
+            "Strong; changes with each published build and differs between different answers"
+            " (an answer over a window relative to now changes as time passes)."
         ),
         "schema": _TEXT,
     },
 }
+
+
+def _cached(success: dict, max_age_s: int | None = None) -> dict:
+    """The 200 `success` with its ETag (and Cache-Control when the path sets a polling
+    interval), and the 304 an If-None-Match holding that ETag gets."""
+    headers = {"ETag": {"$ref": "#/components/headers/ETag"}}
+    if max_age_s is not None:
+        headers["Cache-Control"] = {
+            "description": f"Poll this path at most every {max_age_s} s.",
+            "schema": {"type": "string", "const": f"private, max-age={max_age_s}"},
+        }
+    return {
+        "200": {**success, "headers": headers},
+        "304": {
+            "description": (
+                "If-None-Match holds the answer's ETag (or `*`): the answer is unchanged and no"
+                " new build is published. No body."
+            ),
+            "headers": headers,
+        },
+    }
 
 
 def _error_response(description: str, headers: dict | None = None) -> dict:
@@ -177,13 +193,6 @@ _RESPONSES = {
         " path answers the same way)."
     ),
     "MethodNotAllowed": _error_response("Any method other than GET on a path of this document."),
-    "NotModified": {
-        "description": (
-            "If-None-Match holds the answer's ETag (or `*`): the answer is unchanged and no new"
-            " build is published. No body."
-        ),
-        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
-    },
     "ServiceUnavailable": _error_response("No marts are published yet: run `callstats build`."),
 }
 
@@ -197,19 +206,13 @@ def _operation(
     schema: dict,
     *,
     takes_ids: bool = False,
+    max_age_s: int | None = None,
 ) -> dict:
     """A GET that needs a token and reads the marts."""
-    responses = {
-        "200": {
-            "description": "Success.",
-            "headers": {
-                "ETag": {"$ref": "#/components/headers/ETag"},
-                "Cache-Control": {"$ref": "#/components/headers/Cache-Control"},
-            },
-            "content": {"application/json": {"schema": schema}},
-        },
-        "304": _ref("responses", "NotModified"),
-    }
+    responses = _cached(
+        {"description": "Success.", "content": {"application/json": {"schema": schema}}},
+        max_age_s,
+    )
     if parameters:
         responses["400"] = _ref("responses", "BadRequest")
     responses["401"] = _ref("responses", "Unauthorized")
@@ -753,6 +756,7 @@ def _family_b() -> dict:
             window,
             _FAMILY_B,
             _schema("Summary"),
+            max_age_s=v1_analytics.Summary.max_age_s,
         ),
         f"{base}/call-volume": _operation(
             "v1AnalyticsCallVolume",
@@ -764,6 +768,7 @@ def _family_b() -> dict:
                 _choice_parameter("interval", ["hour", "day", "week"], "hour", "Bucket size."),
             ],
             _schema("CallVolume"),
+            max_age_s=v1_analytics.CallVolume.max_age_s,
         ),
         f"{base}/workflow-stats": _operation(
             "v1AnalyticsWorkflowStats",
@@ -772,6 +777,7 @@ def _family_b() -> dict:
             window,
             [*_FAMILY_B, _integer_parameter("limit", 10, 1, 50, "At most this many workflows.")],
             _array(_schema("WorkflowStats")),
+            max_age_s=v1_analytics.WorkflowStats.max_age_s,
         ),
         f"{base}/provider-latency": _operation(
             "v1AnalyticsProviderLatency",
@@ -780,6 +786,7 @@ def _family_b() -> dict:
             window,
             _FAMILY_B,
             _array(_schema("ProviderLatency")),
+            max_age_s=v1_analytics.ProviderLatency.max_age_s,
         ),
         f"{base}/errors": _operation(
             "v1AnalyticsErrors",
@@ -796,6 +803,7 @@ def _family_b() -> dict:
                 _integer_parameter("limit", 50, 1, 200, "At most this many errors."),
             ],
             _schema("ErrorLog"),
+            max_age_s=v1_analytics.Errors.max_age_s,
         ),
         f"{base}/active-calls": _operation(
             "v1AnalyticsActiveCalls",
@@ -805,6 +813,7 @@ def _family_b() -> dict:
             " final callback was lost stops counting a day after it started), whatever the window.",
             [],
             _schema("ActiveCalls"),
+            max_age_s=v1_analytics.ActiveCalls.max_age_s,
         ),
     }
 
@@ -876,10 +885,10 @@ def _service() -> dict:
             "tags": [_SERVICE],
             "summary": summary,
             "security": [],
-            "parameters": [],
-            "responses": {
-                "200": {"description": "Success.", "content": {media_type: {"schema": schema}}}
-            },
+            "parameters": [_ref("parameters", "If-None-Match")],
+            "responses": _cached(
+                {"description": "Success.", "content": {media_type: {"schema": schema}}}
+            ),
         }
 
     health = public(

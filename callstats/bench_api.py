@@ -48,6 +48,8 @@ POLLED_PATHS = [
     "/api/v1/analytics/errors",
 ]
 REQUESTS_PER_SECOND = re.compile(r"Requests per second:\s+([\d.]+)")
+# ApacheBench's counts of failed requests and of answers other than 2xx (absent when none).
+UNANSWERED = re.compile(r"(Failed requests|Non-2xx responses):\s+([1-9]\d*)")
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ def measure(warehouse: Path, end: datetime) -> tuple[list[Timing], list[Throughp
             for path in POLLED_PATHS
         ]
     with _served(f"{__name__}:bare_app", "/bare", environment) as port:
-        polled.append(Throughput("bare Falcon endpoint", _poll(port, "/bare", None)))
+        polled.append(Throughput("/bare", _poll(port, "/bare", None)))
     return timings, polled
 
 
@@ -202,13 +204,16 @@ def _time(port: int, path: str, target: str, label: str, token: str) -> Timing:
 
 def _poll(port: int, target: str, token: str | None) -> float:
     """Requests per second ApacheBench got from CLIENTS concurrent clients, within
-    POLL_SECONDS and POLL_REQUESTS."""
+    POLL_SECONDS and POLL_REQUESTS; a failed request or an answer other than 2xx is an error."""
     command = [_ab(), "-q", "-c", str(CLIENTS), "-t", str(POLL_SECONDS), "-n", str(POLL_REQUESTS)]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{target}"], capture_output=True, text=True, check=True
     ).stdout
+    unanswered = UNANSWERED.search(output)
+    if unanswered:
+        raise RuntimeError(f"polling {target}: {unanswered.group(1)}: {unanswered.group(2)}")
     return float(REQUESTS_PER_SECOND.search(output).group(1))
 
 
@@ -234,7 +239,7 @@ def section(timings: list[Timing], polled: list[Throughput], end: datetime) -> s
     )
     bare = polled[-1].requests_per_s
     polls = "\n".join(
-        f"| `{poll.path}` | {poll.requests_per_s:.1f} | {100 * poll.requests_per_s / bare:.0f} % |"
+        f"| `{poll.path}` | {poll.requests_per_s:.1f} | {100 * poll.requests_per_s / bare:.1f} % |"
         for poll in polled
     )
     return f"""
@@ -250,8 +255,8 @@ client: the first request, then p50 and p99 of {RUNS} more.
 {rows}
 
 Polling throughput ({CLIENTS} concurrent clients on loopback, ApacheBench, at most
-{POLL_SECONDS} s and {POLL_REQUESTS:,} requests each; `org` token), beside a bare Falcon endpoint
-under the same gunicorn:
+{POLL_SECONDS} s and {POLL_REQUESTS:,} requests each; `org` token; every answer a 200, none
+revalidated), beside `/bare`, a bare Falcon endpoint under the same gunicorn command:
 
 | endpoint | requests/s | of bare |
 |---|---|---|

@@ -31,7 +31,7 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     polled = [line for line in api.splitlines() if line.startswith("| `/api/v1/analytics/")]
     polled = [line for line in polled if line.count(" | ") == 2]
     assert len(polled) == len(bench_api.POLLED_PATHS)
-    assert "| `bare Falcon endpoint` |" in api
+    assert "| `/bare` |" in api
     bench.write(document, 2700, bench.section(2700, steps, raw_bytes) + api)
     text = document.read_text()
     assert text.index("## 2,700 calls") < text.index("## 10,000,000 calls")
