@@ -47,9 +47,15 @@ POLLED_PATHS = [
     "/api/v1/analytics/provider-latency",
     "/api/v1/analytics/errors",
 ]
-REQUESTS_PER_SECOND = re.compile(r"Requests per second:\s+([\d.]+)")
-# ApacheBench's counts of failed requests and of answers other than 2xx (absent when none).
-UNANSWERED = re.compile(r"(Failed requests|Non-2xx responses):\s+([1-9]\d*)")
+# ApacheBench's completed requests and elapsed time (its requests per second are missing when
+# no request completed within its time limit).
+COMPLETE = re.compile(r"Complete requests:\s+(\d+)")
+TAKEN = re.compile(r"Time taken for tests:\s+([\d.]+) seconds")
+# ApacheBench's failed requests by kind, and its count of answers other than 2xx (absent when
+# none). A "Length" failure is an answer whose length differs from the first one's: averages
+# summed over threads differ in their last digits from one answer to the next; not an error.
+FAILED = re.compile(r"\(Connect: (\d+), Receive: (\d+), Length: \d+, Exceptions: (\d+)\)")
+NON_2XX = re.compile(r"Non-2xx responses:\s+(\d+)")
 
 
 @dataclass(frozen=True)
@@ -211,10 +217,11 @@ def _poll(port: int, target: str, token: str | None) -> float:
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{target}"], capture_output=True, text=True, check=True
     ).stdout
-    unanswered = UNANSWERED.search(output)
-    if unanswered:
-        raise RuntimeError(f"polling {target}: {unanswered.group(1)}: {unanswered.group(2)}")
-    return float(REQUESTS_PER_SECOND.search(output).group(1))
+    failed = FAILED.search(output)
+    non_2xx = NON_2XX.search(output)
+    if (failed and sum(map(int, failed.groups()))) or non_2xx:
+        raise RuntimeError(f"polling {target}: requests failed or not answered 2xx:\n{output}")
+    return int(COMPLETE.search(output).group(1)) / float(TAKEN.search(output).group(1))
 
 
 def _ab() -> str:

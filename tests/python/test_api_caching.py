@@ -6,10 +6,13 @@ import re
 import shutil
 
 import duckdb
+import falcon
 from falcon import testing
 
 from api.app import create_app
+from api.caching import Caching
 from api.config import Config
+from api.marts import Marts
 from api.openapi_document import document
 from callstats.keys import keys_path
 from callstats.publish import published_path
@@ -106,3 +109,24 @@ def test_the_document_declares_etags_304s_and_the_polling_intervals():
         assert cache_control == (expected and f"private, max-age={expected}"), path
     header = spec["components"]["parameters"]["If-None-Match"]
     assert (header["in"], header["required"]) == ("header", False)
+
+
+def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes_it(
+    fixture_warehouse,
+):
+    class Answer:
+        value = 0.0
+
+        def on_get(self, req, resp):
+            resp.media = {"avg_duration_seconds": self.value, "calls": [1, {"ms": self.value}]}
+
+    answer = Answer()
+    app = falcon.App(middleware=[Caching(Marts(published_path(fixture_warehouse)))])
+    app.add_route("/answer", answer)
+    client = testing.TestClient(app)
+    tags = []
+    # the same average summed in two orders, then another value
+    for value in (102.12674139018327, 102.1267413901864, 102.1267414):
+        answer.value = value
+        tags.append(client.simulate_get("/answer").headers["ETag"])
+    assert tags[0] == tags[1] != tags[2]

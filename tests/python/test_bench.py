@@ -1,6 +1,10 @@
 """`make bench` keeps working: at a few thousand calls it runs every step, the API's among
 them, and writes its section of the benchmarks document, keeping the other sizes' sections."""
 
+import http.server
+import threading
+import time
+
 from api.openapi_document import document as api_document
 from callstats import bench, bench_api
 
@@ -43,3 +47,22 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
         tmp_path / "bench" / "raw-2700.duckdb",
         None,
     )
+
+
+def test_a_poll_that_completes_nothing_within_its_time_is_zero_requests_per_second(monkeypatch):
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            time.sleep(2)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    monkeypatch.setattr(bench_api, "POLL_SECONDS", 1)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert bench_api._poll(server.server_address[1], "/", None) == 0.0
+    finally:
+        server.shutdown()
