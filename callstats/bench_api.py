@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import falcon
@@ -92,15 +93,15 @@ bare_app.add_route("/bare", _Bare())
 def window(end: datetime) -> dict[str, str]:
     """The query parameters of a 30-day window ending at `end`, under every family's names
     (each endpoint reads its own and ignores the others, api.md)."""
-    start = end - timedelta(days=30)
-    edges = {"start": f"{start:%Y-%m-%dT%H:%M:%S}Z", "end": f"{end:%Y-%m-%dT%H:%M:%S}Z"}
+    start = f"{end - timedelta(days=30):%Y-%m-%dT%H:%M:%S}Z"
+    stop = f"{end:%Y-%m-%dT%H:%M:%S}Z"
     return {
-        "start_date": edges["start"],
-        "end_date": edges["end"],
-        "startDate": edges["start"],
-        "endDate": edges["end"],
-        "started_after": edges["start"],
-        "started_before": edges["end"],
+        "start_date": start,
+        "end_date": stop,
+        "startDate": start,
+        "endDate": stop,
+        "started_after": start,
+        "started_before": stop,
         "period": "30d",
     }
 
@@ -108,51 +109,46 @@ def window(end: datetime) -> dict[str, str]:
 def measure(warehouse: Path, end: datetime) -> tuple[list[Timing], list[Throughput]]:
     """Serve the published marts of `warehouse` and measure every documented request and the
     polling throughput, for a 30-day window ending at `end` (also the server's now)."""
-    tokens = _tokens(warehouse)
-    parameters = window(end)
-    query = "&".join(f"{name}={value}" for name, value in parameters.items())
+    org_id, agent_id = _busiest(warehouse)
+    tokens = _tokens(warehouse, org_id)
+    query = urlencode(window(end))
     environment = {
         "CALLSTATS_WAREHOUSE": str(warehouse),
         "CALLSTATS_TARGET": "duckdb",
         "CALLSTATS_NOW": f"{end:%Y-%m-%dT%H:%M:%S}",
     }
-    agent_id = _agent_of(warehouse, tokens["org"][1])
     with _served("api.wsgi:app", "/health", environment) as port:
         timings = [
             _time(port, path, f"{path.replace('{agent_id}', agent_id)}?{query}", label, token)
-            for label, (token, _) in tokens.items()
+            for label, token in tokens.items()
             for path in document()["paths"]
         ]
         polled = [
-            Throughput(path, _poll(port, f"{path}?{query}", tokens["org"][0]))
-            for path in POLLED_PATHS
+            Throughput(path, _poll(port, f"{path}?{query}", tokens["org"])) for path in POLLED_PATHS
         ]
     with _served(f"{__name__}:bare_app", "/bare", environment) as port:
         polled.append(Throughput("/bare", _poll(port, "/bare", None)))
     return timings, polled
 
 
-def _tokens(warehouse: Path) -> dict[str, tuple[str, str | None]]:
-    """An all-scope token and the token of the org with the most calls: label → (token, org)."""
+def _busiest(warehouse: Path) -> tuple[str, str]:
+    """The org with the most calls, and its agent with the most calls."""
     with duckdb.connect(str(publish.published_path(warehouse)), read_only=True) as connection:
-        [(org_id,)] = connection.execute(
-            "select org_id from marts.fct_calls group by 1 order by count(*) desc, 1 limit 1"
+        [row] = connection.execute(
+            "select org_id, agent_id from marts.fct_calls group by 1, 2"
+            " order by sum(count(*)) over (partition by org_id) desc, 1, count(*) desc, 2"
+            " limit 1"
         ).fetchall()
+    return row
+
+
+def _tokens(warehouse: Path, org_id: str) -> dict[str, str]:
+    """A token of `org_id` and an all-scope token, by label (org, all)."""
     store = KeyStore(keys_path(warehouse))
-    _, org_token = store.create(Scope("org", org_id), name="bench")
-    _, all_token = store.create(Scope("all"), name="bench")
-    return {"org": (org_token, org_id), "all": (all_token, None)}
-
-
-def _agent_of(warehouse: Path, org_id: str) -> str:
-    """The agent of `org_id` with the most calls."""
-    with duckdb.connect(str(publish.published_path(warehouse)), read_only=True) as connection:
-        [(agent_id,)] = connection.execute(
-            "select agent_id from marts.fct_calls where org_id = ?"
-            " group by 1 order by count(*) desc, 1 limit 1",
-            [org_id],
-        ).fetchall()
-    return agent_id
+    return {
+        "org": store.create(Scope("org", org_id), name="bench")[1],
+        "all": store.create(Scope("all"), name="bench")[1],
+    }
 
 
 @contextmanager
