@@ -4,10 +4,10 @@ from collections.abc import Callable
 
 import falcon
 
-from api import analytics_queries as queries
 from api import errors, params
 from api.marts import Marts
-from api.scope import visible_agents
+from api.queries import calls, events
+from api.queries.selection import Selection, visible_agents
 
 
 def _window(req: falcon.Request) -> params.Window:
@@ -17,7 +17,7 @@ def _window(req: falcon.Request) -> params.Window:
 class CallAnalytics:
     """An endpoint computed from the calls selected by the window, agent_id and the scope."""
 
-    def __init__(self, marts: Marts, compute: Callable[[Marts, queries.Calls], object]):
+    def __init__(self, marts: Marts, compute: Callable[[Marts, Selection], object]):
         self._marts = marts
         self._compute = compute
 
@@ -26,11 +26,11 @@ class CallAnalytics:
         agent_id = params.text(req, "agent_id")
         agent_ids = None
         if agent_id is not None:
-            agent_ids = [agent_id.strip()]
+            agent_ids = (agent_id.strip(),)
             if not visible_agents(self._marts, req.context.scope, agent_ids):
                 raise errors.not_visible("agent_id", agent_ids[0])
-        calls = queries.Calls.select(req.context.scope, window, agent_ids)
-        resp.media = self._compute(self._marts, calls)
+        selection = Selection(req.context.scope, window, agent_ids=agent_ids)
+        resp.media = self._compute(self._marts, selection)
 
 
 class AgentComparison:
@@ -48,9 +48,9 @@ class AgentComparison:
             hidden = [agent_id for agent_id in requested if agent_id not in visible]
             if hidden:
                 raise errors.not_visible("agent_ids", hidden[0])
-        agent_ids = requested if requested is not None else visible
-        calls = queries.Calls.select(scope, window, agent_ids)
-        resp.media = queries.agent_comparison(self._marts, calls, agent_ids)
+        agent_ids = tuple(requested if requested is not None else visible)
+        selection = Selection(scope, window, agent_ids=agent_ids)
+        resp.media = calls.agent_comparison(self._marts, selection)
 
 
 class SttEvents:
@@ -62,12 +62,15 @@ class SttEvents:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         window = _window(req)
         call_sid = params.text(req, "call_sid")
-        event_type = params.choice(req, "event_type", queries.STT_EVENT_TYPES, None)
+        event_type = params.choice(req, "event_type", events.EVENT_TYPES, None)
         limit = params.integer(req, "limit", 100, 1, 500)
-        events = queries.SttEvents.select(
-            req.context.scope, window, call_sid and call_sid.strip(), event_type
+        resp.media = events.stt_events(
+            self._marts,
+            Selection(req.context.scope, window),
+            limit,
+            call_sid and call_sid.strip(),
+            event_type,
         )
-        resp.media = queries.stt_events(self._marts, events, limit)
 
 
 class SttEventsSummary:
@@ -77,24 +80,24 @@ class SttEventsSummary:
         self._marts = marts
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        events = queries.SttEvents.select(req.context.scope, _window(req))
-        resp.media = queries.stt_summary(self._marts, events)
+        selection = Selection(req.context.scope, _window(req))
+        resp.media = events.stt_summary(self._marts, selection)
 
 
 _CALL_ENDPOINTS = {
-    "overview": queries.overview,
-    "call-volume": queries.call_volume,
-    "latency": queries.latency,
-    "cost-overview": queries.cost_overview,
-    "cost-trend": queries.cost_trend,
-    "cost-by-agent": queries.cost_by_agent,
-    "duration-distribution": queries.duration_distribution,
-    "latency-distribution": queries.latency_distribution,
-    "conversation-turns": queries.conversation_turns,
-    "barge-in": queries.barge_in,
-    "provider-errors": queries.provider_errors,
-    "peak-hours": queries.peak_hours,
-    "outcomes": queries.outcomes,
+    "overview": calls.overview,
+    "call-volume": calls.call_volume,
+    "latency": calls.latency,
+    "cost-overview": calls.cost_overview,
+    "cost-trend": calls.cost_trend,
+    "cost-by-agent": calls.cost_by_agent,
+    "duration-distribution": calls.duration_distribution,
+    "latency-distribution": calls.latency_distribution,
+    "conversation-turns": calls.conversation_turns,
+    "barge-in": calls.barge_in,
+    "provider-errors": calls.provider_errors,
+    "peak-hours": calls.peak_hours,
+    "outcomes": calls.outcomes,
 }
 
 

@@ -1,5 +1,50 @@
 {{ config(materialized='table') }}
 
+{#- Every sum and count of rpt_calls_hourly. -#}
+{%- set sums = [
+    'total_calls',
+    'completed_calls',
+    'failed_calls',
+    'live_calls',
+    'calls_with_duration',
+    'duration_sum_s',
+    'calls_with_cost',
+    'cost_sum_usd',
+    'stt_cost_sum_usd',
+    'llm_cost_sum_usd',
+    'tts_cost_sum_usd',
+    'telephony_cost_sum_usd',
+    'platform_cost_sum_usd',
+    'total_tokens',
+    'calls_with_turns',
+    'turns',
+    'barge_in_calls',
+    'stt_latency_sum_ms',
+    'stt_latency_turns',
+    'llm_latency_sum_ms',
+    'llm_latency_turns',
+    'tts_latency_sum_ms',
+    'tts_latency_turns',
+    'total_latency_sum_ms',
+    'total_latency_turns',
+    'error_calls',
+    'escalated_calls',
+    'resolved_calls',
+    'transferred_calls',
+    'abandoned_calls',
+    'other_resolution_calls',
+    'calls_with_sentiment',
+    'positive_calls',
+    'calls_with_corrections_measured',
+    'calls_without_corrections',
+    'calls_with_cached_token_ratio',
+    'cached_token_ratio_sum',
+    'calls_with_stt_confidence',
+    'stt_confidence_sum',
+    'tool_calls_with_outcome',
+    'tool_calls_succeeded',
+] %}
+
 with
 
 hourly as (
@@ -11,27 +56,12 @@ daily as (
         cast({{ dbt.date_trunc('day', 'started_hour') }} as date) as started_date,
         org_id,
         agent_id,
-        sum(total_calls) as total_calls,
-        sum(completed_calls) as completed_calls,
-        sum(failed_calls) as failed_calls,
-        sum(live_calls) as live_calls,
-        sum(calls_with_duration) as calls_with_duration,
-        sum(duration_sum_s) as duration_sum_s,
-        sum(calls_with_cost) as calls_with_cost,
-        sum(cost_sum_usd) as cost_sum_usd,
-        sum(stt_cost_sum_usd) as stt_cost_sum_usd,
-        sum(llm_cost_sum_usd) as llm_cost_sum_usd,
-        sum(tts_cost_sum_usd) as tts_cost_sum_usd,
-        sum(telephony_cost_sum_usd) as telephony_cost_sum_usd,
-        sum(platform_cost_sum_usd) as platform_cost_sum_usd,
-        sum(calls_with_turns) as calls_with_turns,
-        sum(turns) as turns,
-        sum(barge_in_calls) as barge_in_calls,
-        sum(total_latency_sum_ms) as total_latency_sum_ms,
-        sum(total_latency_turns) as total_latency_turns,
-        sum(error_calls) as error_calls
+        workflow_id,
+        {% for column in sums -%}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor -%}
     from hourly
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 ),
 
 rated as (

@@ -41,6 +41,7 @@ rolled_up as (
         sum(total_latency_sum_ms) as total_latency_sum_ms,
         sum(total_latency_turns) as total_latency_turns,
         count(case when has_error then 1 end) as error_calls,
+        count(case when is_escalated then 1 end) as escalated_calls,
         count(case when resolution = 'resolved' then 1 end) as resolved_calls,
         count(case when resolution = 'transferred' then 1 end) as transferred_calls,
         count(case when resolution = 'abandoned' then 1 end) as abandoned_calls,

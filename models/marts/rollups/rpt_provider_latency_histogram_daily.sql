@@ -4,57 +4,26 @@
 
 with
 
-calls as (
-    select
-        call_id,
-        started_date,
-        org_id,
-        stt_provider,
-        llm_provider,
-        tts_provider
-    from {{ ref('fct_calls') }}
+hourly as (
+    select * from {{ ref('rpt_provider_latency_histogram_hourly') }}
     {%- if is_incremental() %}
-        where started_date in (select started_date from {{ ref('int_calls_changed_this_run') }})
+        where
+            cast({{ dbt.date_trunc('day', 'started_hour') }} as date)
+            in (select started_date from {{ ref('int_calls_changed_this_run') }})
     {%- endif %}
-),
-
-turns as (
-    select
-        call_id,
-        stt_latency_ms,
-        llm_latency_ms,
-        tts_latency_ms
-    from {{ ref('fct_call_turns') }}
-),
-
-provider_types as (
-    {{ pipeline_stage_rows() }}
-),
-
-stage_latencies as (
-    {#- One pass over the turns of the calls, each turn once per pipeline stage. -#}
-    select
-        calls.started_date,
-        calls.org_id,
-        provider_types.provider_type,
-        {{ per_pipeline_stage('calls.{}_provider') }} as provider_name,
-        {{ per_pipeline_stage('turns.{}_latency_ms') }} as latency_ms
-    from calls
-    inner join turns
-        on calls.call_id = turns.call_id
-    cross join provider_types
 ),
 
 rolled_up as (
     select
-        started_date,
+        cast({{ dbt.date_trunc('day', 'started_hour') }} as date) as started_date,
         org_id,
         provider_type,
         provider_name,
-        {{ histogram_bucket('latency_ms') }} as histogram_bucket,
-        count(*) as turns
-    from stage_latencies
-    where provider_name is not null and latency_ms is not null
+        histogram_bucket,
+        sum(turns) as turns,
+        min(min_latency_ms) as min_latency_ms,
+        max(max_latency_ms) as max_latency_ms
+    from hourly
     group by 1, 2, 3, 4, 5
 )
 

@@ -2,28 +2,24 @@
 
 with
 
-calls as (
-    select * from {{ ref('fct_calls') }}
-    {%- if is_incremental() %}
-        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
-    {%- endif %}
-),
-
 turns as (
-    select * from {{ ref('fct_call_turns') }}
+    select * from {{ ref('fct_call_turn_latencies') }}
     where latency_bucket is not null
+    {%- if is_incremental() %}
+        and call_started_hour in (
+            select started_hour from {{ ref('int_calls_changed_this_run') }}
+        )
+    {%- endif %}
 ),
 
 rolled_up as (
     select
-        calls.started_hour,
-        calls.org_id,
-        calls.agent_id,
-        turns.latency_bucket,
+        call_started_hour as started_hour,
+        org_id,
+        agent_id,
+        latency_bucket,
         count(*) as turns
-    from calls
-    inner join turns
-        on calls.call_id = turns.call_id
+    from turns
     group by 1, 2, 3, 4
 )
 

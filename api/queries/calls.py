@@ -1,0 +1,499 @@
+"""What the call endpoints answer, from the CALLS family and its siblings (rollups.py), as
+rows named after their JSON fields (api.md; metrics.md)."""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from api.marts import Marts
+from api.queries import measures
+from api.queries.periods import bucket_start, buckets
+from api.queries.rollups import (
+    CALLS,
+    DURATIONS,
+    ESCALATION_REASONS,
+    OUTCOMES,
+    PROVIDER_ERRORS,
+    TURN_LATENCIES,
+    Family,
+    aggregate,
+)
+from api.queries.selection import Selection
+from api.serialize import day, timestamp
+
+_STAGES = ("stt", "llm", "tts")
+
+
+def totals(marts: Marts, selection: Selection) -> dict:
+    """The CALLS sums over the selection."""
+    [sums] = aggregate(marts, CALLS, selection)
+    return sums
+
+
+def series(
+    marts: Marts, selection: Selection, interval: str, parameter: str, family: Family = CALLS
+) -> list[tuple[datetime, dict]]:
+    """The sums of `family` per UTC `interval` (hour, day, week) of the window, every bucket
+    listed (metrics.md, Time series); a window of too many buckets is a 400 naming
+    `parameter`."""
+    rows = aggregate(marts, family, selection, at="hour" if interval == "hour" else "day")
+    sums: dict[datetime, dict] = {}
+    for row in rows:
+        bucket = sums.setdefault(
+            bucket_start(row.pop("period_start"), interval), dict.fromkeys(family.components, 0)
+        )
+        for name, value in row.items():
+            bucket[name] += value
+    empty = dict.fromkeys(family.components, 0)
+    return [
+        (start, sums.get(start, empty))
+        for start in buckets(selection.window, interval, sums, parameter)
+    ]
+
+
+def daily(
+    marts: Marts, selection: Selection, parameter: str, fields: Callable[[dict], dict]
+) -> list[dict]:
+    """A daily series: `{"date": ..., **fields(sums)}` per day."""
+    return [
+        {"date": day(start.date()), **fields(sums)}
+        for start, sums in series(marts, selection, "day", parameter)
+    ]
+
+
+def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) -> dict:
+    """`columns` of the rows of dimension `table` whose `key` is in `ids`, by key."""
+    if not ids:
+        return {}
+    rows = marts.rows(f"select {key}, {columns} from {table} where {key} = any(?)", [list(ids)])
+    return {row[0]: row[1:] for row in rows}
+
+
+def by_agent(marts: Marts, selection: Selection) -> list[dict]:
+    """The CALLS sums per agent with calls, by agent_id."""
+    return sorted(aggregate(marts, CALLS, selection, by=("agent_id",)), key=_agent_id)
+
+
+def _agent_id(row: dict) -> str:
+    return row["agent_id"]
+
+
+# Family A (seed 000)
+
+
+def overview(marts: Marts, selection: Selection) -> dict:
+    sums = totals(marts, selection)
+    return {
+        "total_calls": sums["total_calls"],
+        "total_duration": measures.total_duration(sums),
+        "avg_duration": measures.avg_duration(sums),
+        "completed_calls": sums["completed_calls"],
+        "failed_calls": sums["failed_calls"],
+    }
+
+
+def call_volume(marts: Marts, selection: Selection) -> list[dict]:
+    return daily(marts, selection, "start_date", lambda sums: {"count": sums["total_calls"]})
+
+
+def _latencies(sums: dict) -> dict:
+    return {stage: measures.avg_latency_ms(sums, stage) for stage in (*_STAGES, "total")}
+
+
+def latency(marts: Marts, selection: Selection) -> dict:
+    means = _latencies(totals(marts, selection))
+    return {
+        **{f"avg_{stage}_latency_ms": mean for stage, mean in means.items()},
+        "daily_trend": daily(
+            marts,
+            selection,
+            "start_date",
+            lambda sums: {f"{stage}_latency_ms": mean for stage, mean in _latencies(sums).items()},
+        ),
+    }
+
+
+def cost_overview(marts: Marts, selection: Selection) -> dict:
+    sums = totals(marts, selection)
+    return {
+        "total_spend": sums["cost_sum_usd"],
+        "avg_cost_per_call": measures.avg_cost_per_call(sums),
+        **{f"{stage}_cost_total": sums[f"{stage}_cost_sum_usd"] for stage in _STAGES},
+    }
+
+
+def cost_trend(marts: Marts, selection: Selection) -> list[dict]:
+    return daily(marts, selection, "start_date", lambda sums: {"total_cost": sums["cost_sum_usd"]})
+
+
+def cost_by_agent(marts: Marts, selection: Selection) -> list[dict]:
+    agents = by_agent(marts, selection)
+    agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", _ids(agents))
+    rows = [
+        {
+            "agent_id": sums["agent_id"],
+            "agent_name": agent_names.get(sums["agent_id"], (None,))[0],
+            "total_cost": sums["cost_sum_usd"],
+        }
+        for sums in agents
+    ]
+    return sorted(rows, key=lambda row: -row["total_cost"])
+
+
+def _ids(rows: list[dict], key: str = "agent_id") -> list[str]:
+    return [row[key] for row in rows]
+
+
+def _distribution(
+    marts: Marts, selection: Selection, family: Family, distribution: str, count: str
+) -> dict:
+    """Every bucket of `distribution` in its listed order, with its count (metrics.md,
+    Buckets)."""
+    column = "duration_bucket" if distribution == "duration_s" else "latency_bucket"
+    counts = {row[column]: row[count] for row in aggregate(marts, family, selection, by=(column,))}
+    labels = marts.rows(
+        "select bucket from marts.dim_distribution_buckets where distribution = ?"
+        " order by bucket_position",
+        [distribution],
+    )
+    return {"buckets": [{"bucket": label, "count": counts.get(label, 0)} for (label,) in labels]}
+
+
+def duration_distribution(marts: Marts, selection: Selection) -> dict:
+    return _distribution(marts, selection, DURATIONS, "duration_s", "calls")
+
+
+def latency_distribution(marts: Marts, selection: Selection) -> dict:
+    """Counts turns, not calls: every turn of a call in the window, by its total latency."""
+    return _distribution(marts, selection, TURN_LATENCIES, "total_latency_ms", "turns")
+
+
+def conversation_turns(marts: Marts, selection: Selection) -> dict:
+    return {
+        "avg_turns": measures.avg_turns(totals(marts, selection)),
+        "daily_trend": daily(
+            marts, selection, "start_date", lambda sums: {"avg_turns": measures.avg_turns(sums)}
+        ),
+    }
+
+
+def barge_in(marts: Marts, selection: Selection) -> dict:
+    return {
+        "barge_in_rate": measures.barge_in_rate(totals(marts, selection)),
+        "daily_trend": daily(
+            marts,
+            selection,
+            "start_date",
+            lambda sums: {"barge_in_rate": measures.barge_in_rate(sums)},
+        ),
+    }
+
+
+def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
+    """Each call counts once per provider name, whichever stages it used it for."""
+    rows = [
+        {
+            "provider_name": sums["provider_name"],
+            "error_count": sums["error_calls"],
+            "total_calls": sums["calls"],
+            "error_rate": measures.ratio(sums["error_calls"], sums["calls"]),
+        }
+        for sums in aggregate(marts, PROVIDER_ERRORS, selection, by=("provider_name",))
+    ]
+    return sorted(rows, key=lambda row: (-row["error_count"], row["provider_name"]))
+
+
+def peak_hours(marts: Marts, selection: Selection) -> list[dict]:
+    """Calls per ISO weekday (0 = Monday) and UTC hour, non-zero cells only."""
+    cells: dict[tuple[int, int], int] = {}
+    for row in aggregate(marts, CALLS, selection, at="hour"):
+        cell = (row["period_start"].weekday(), row["period_start"].hour)
+        cells[cell] = cells.get(cell, 0) + row["total_calls"]
+    return [
+        {"day_of_week": weekday, "hour": hour, "count": count}
+        for (weekday, hour), count in sorted(cells.items())
+    ]
+
+
+def outcomes(marts: Marts, selection: Selection) -> list[dict]:
+    rows = [
+        {"outcome": sums["outcome_or_status"], "count": sums["calls"]}
+        for sums in aggregate(marts, OUTCOMES, selection, by=("outcome_or_status",))
+    ]
+    return sorted(rows, key=lambda row: (-row["count"], row["outcome"]))
+
+
+def agent_comparison(marts: Marts, selection: Selection) -> list[dict]:
+    """One entry per agent of the selection's `agent_ids`, in that order; an agent without
+    calls in the window gets zeros (metrics.md, Agent comparison)."""
+    measured = {sums["agent_id"]: sums for sums in by_agent(marts, selection)}
+    agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", selection.agent_ids)
+    empty = dict.fromkeys(CALLS.components, 0)
+    rows = []
+    for agent_id in selection.agent_ids:
+        sums = measured.get(agent_id, empty)
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "agent_name": agent_names.get(agent_id, (None,))[0],
+                "total_calls": sums["total_calls"],
+                "avg_duration": measures.avg_duration(sums),
+                "completion_rate": measures.completion_rate(sums),
+                **{f"avg_{stage}_latency_ms": mean for stage, mean in _latencies(sums).items()},
+                "avg_cost": measures.avg_cost_per_call(sums),
+                "barge_in_rate": measures.barge_in_rate(sums),
+                "avg_turns": measures.avg_turns(sums),
+                "error_count": sums["error_calls"],
+            }
+        )
+    return rows
+
+
+# Family B (seed 001)
+
+
+def summary(marts: Marts, selection: Selection, now: datetime) -> dict:
+    sums = totals(marts, selection)
+    return {
+        "total_calls": sums["total_calls"],
+        "completed_calls": sums["completed_calls"],
+        "failed_calls": sums["failed_calls"],
+        "active_calls": active_calls(marts, selection, now),
+        "avg_duration_seconds": measures.avg_duration(sums),
+        "success_rate": measures.success_rate(sums),
+        "total_tokens": sums["total_tokens"],
+        **{f"avg_{stage}_latency_ms": measures.avg_latency_ms(sums, stage) for stage in _STAGES},
+    }
+
+
+def active_calls(marts: Marts, selection: Selection, now: datetime) -> int:
+    """Calls of the selection (its window ignored) active at `now`: live, and started within
+    live_call_timeout_hours of it (metrics.md; fct_calls.active_until >= now)."""
+    return _active(marts, selection, now, window=False)
+
+
+def ongoing_calls(marts: Marts, selection: Selection, now: datetime) -> int:
+    """Calls of the selection, in its window, active at `now`."""
+    return _active(marts, selection, now, window=True)
+
+
+def _active(marts: Marts, selection: Selection, now: datetime, window: bool) -> int:
+    in_selection, parameters = selection.predicate()
+    clauses = [in_selection]
+    if window:
+        in_window, window_parameters = selection.window.predicate("started_at")
+        clauses.append(in_window)
+        parameters = [*parameters, *window_parameters]
+    # A call is active only while it is live and until active_until, which is at most
+    # live_call_timeout_hours after its start: the facts of those hours hold every one.
+    [(count,)] = marts.rows(
+        "select count(*) from marts.fct_calls"
+        f" where active_until >= ? and started_at >= ? - (active_until - started_at)"
+        f" and {' and '.join(clauses)}",
+        [now, now, *parameters],
+    )
+    return count
+
+
+def call_volume_series(marts: Marts, selection: Selection, interval: str) -> list[dict]:
+    return [
+        {
+            "timestamp": timestamp(start),
+            "total": sums["total_calls"],
+            "completed": sums["completed_calls"],
+            "failed": sums["failed_calls"],
+        }
+        for start, sums in series(marts, selection, interval, "interval")
+    ]
+
+
+def workflow_stats(marts: Marts, selection: Selection, limit: int) -> list[dict]:
+    workflows = [
+        sums
+        for sums in aggregate(marts, CALLS, selection, by=("workflow_id",))
+        if sums["workflow_id"] is not None
+    ]
+    workflows.sort(key=lambda sums: (-sums["total_calls"], sums["workflow_id"]))
+    workflows = workflows[:limit]
+    described = names(
+        marts,
+        "marts.dim_workflows",
+        "workflow_id",
+        "workflow_name, workflow_slug",
+        _ids(workflows, "workflow_id"),
+    )
+    return [
+        {
+            "workflow_id": sums["workflow_id"],
+            **dict(
+                zip(
+                    ("workflow_name", "workflow_slug"),
+                    described.get(sums["workflow_id"], (None, None)),
+                    strict=True,
+                )
+            ),
+            "total_calls": sums["total_calls"],
+            "completed_calls": sums["completed_calls"],
+            "failed_calls": sums["failed_calls"],
+            "success_rate": measures.success_rate(sums),
+            "avg_duration_seconds": measures.avg_duration(sums),
+        }
+        for sums in workflows
+    ]
+
+
+# Family C (seed 002)
+
+RESOLUTIONS = ("resolved", "transferred", "abandoned", "other")
+_RESOLVED_CALLS = {
+    "resolved": "resolved_calls",
+    "transferred": "transferred_calls",
+    "abandoned": "abandoned_calls",
+    "other": "other_resolution_calls",
+}
+
+
+def metrics(marts: Marts, selection: Selection) -> dict:
+    agents = by_agent(marts, selection)
+    sums = _sum(agents)
+    return {
+        "metrics": {
+            "totalCalls": sums["total_calls"],
+            "totalMinutes": measures.total_duration(sums) / 60,
+            "resolutionRate": measures.resolution_rate(sums),
+            "avgDuration": measures.avg_duration(sums),
+            "activeAgents": len(agents),
+            "responseTime": measures.avg_latency_ms(sums, "llm", None),
+            "sentimentPercent": measures.sentiment_percent(sums),
+            "escalationRate": measures.escalation_rate(sums),
+        },
+        "dailyVolume": daily(
+            marts,
+            selection,
+            "startDate",
+            lambda day_sums: {
+                "totalCalls": day_sums["total_calls"],
+                "resolvedCalls": day_sums["resolved_calls"],
+            },
+        ),
+        "hourlyDistribution": _hourly_distribution(marts, selection),
+        "resolutionBreakdown": {
+            resolution: sums[column] for resolution, column in _RESOLVED_CALLS.items()
+        },
+        "agentPerformance": _agent_performance(marts, agents),
+        "aiInsights": {
+            "intentAccuracy": measures.intent_accuracy(sums),
+            "contextRetention": measures.context_retention(sums),
+            "speechRecognition": measures.speech_recognition(sums),
+            "entityExtraction": measures.entity_extraction(sums),
+            "responseLatency": measures.avg_latency_ms(sums, "llm", None),
+            "trainingSessions": sums["total_calls"],
+        },
+        "escalationReasons": _escalation_reasons(marts, selection, sums["escalated_calls"]),
+    }
+
+
+def _sum(rows: list[dict]) -> dict:
+    total = dict.fromkeys(CALLS.components, 0)
+    for row in rows:
+        for name in total:
+            total[name] += row[name]
+    return total
+
+
+def _hourly_distribution(marts: Marts, selection: Selection) -> list[dict]:
+    by_hour = [dict.fromkeys(CALLS.components, 0) for _ in range(24)]
+    for row in aggregate(marts, CALLS, selection, at="hour"):
+        hour = by_hour[row.pop("period_start").hour]
+        for name, value in row.items():
+            hour[name] += value
+    return [
+        {
+            "hour": f"{hour:02d}:00",
+            "calls": sums["total_calls"],
+            "minutes": measures.total_duration(sums) / 60,
+        }
+        for hour, sums in enumerate(by_hour)
+    ]
+
+
+def _agent_performance(marts: Marts, agents: list[dict]) -> list[dict]:
+    described = names(
+        marts, "marts.dim_agents", "agent_id", "agent_name, agent_status", _ids(agents)
+    )
+    rows = []
+    for sums in agents:
+        if sums["agent_id"] not in described:
+            continue
+        name, status = described[sums["agent_id"]]
+        counts = {resolution: sums[column] for resolution, column in _RESOLVED_CALLS.items()}
+        rows.append(
+            {
+                "agentId": sums["agent_id"],
+                "agentName": name,
+                "totalCalls": sums["total_calls"],
+                **counts,
+                **{
+                    f"{resolution}Percent": measures.percent(count, sums["total_calls"])
+                    for resolution, count in counts.items()
+                },
+                "avgDuration": measures.avg_duration(sums),
+                "sentimentPercent": measures.sentiment_percent(sums),
+                "status": status,
+            }
+        )
+    return sorted(rows, key=lambda row: -row["totalCalls"])
+
+
+def _escalation_reasons(marts: Marts, selection: Selection, escalated_calls: int) -> list[dict]:
+    rows = [
+        {
+            "reason": sums["escalation_reason"],
+            "count": sums["escalated_calls"],
+            "percentOfTotal": measures.percent(sums["escalated_calls"], escalated_calls),
+            "avgTimeBeforeEscalation": measures.ratio(
+                sums["seconds_before_escalation_sum"], sums["calls_with_escalation_time"]
+            ),
+        }
+        for sums in aggregate(marts, ESCALATION_REASONS, selection, by=("escalation_reason",))
+    ]
+    return sorted(rows, key=lambda row: (-row["count"], row["reason"]))
+
+
+# Family D (seed 003)
+
+TOP_ASSISTANTS = 10
+
+
+def calls_analytics(marts: Marts, selection: Selection, now: datetime) -> dict:
+    agents = by_agent(marts, selection)
+    sums = _sum(agents)
+    top = sorted(agents, key=lambda row: -row["total_calls"])
+    agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", _ids(agents))
+    top = [row for row in top if row["agent_id"] in agent_names][:TOP_ASSISTANTS]
+    return {
+        "total_calls": sums["total_calls"],
+        "completed_calls": sums["completed_calls"],
+        "failed_calls": sums["failed_calls"],
+        "ongoing_calls": ongoing_calls(marts, selection, now),
+        "total_duration": measures.total_duration(sums),
+        "avg_duration": measures.avg_duration(sums),
+        "success_rate": measures.success_rate(sums),
+        "daily_stats": {
+            day(start.date()): {
+                "total": day_sums["total_calls"],
+                "completed": day_sums["completed_calls"],
+                "failed": day_sums["failed_calls"],
+            }
+            for start, day_sums in series(marts, selection, "day", "period")
+            if day_sums["total_calls"]
+        },
+        "top_assistants": [
+            {
+                "assistant_id": row["agent_id"],
+                "assistant_name": agent_names[row["agent_id"]][0],
+                "calls": row["total_calls"],
+                "duration": measures.total_duration(row),
+            }
+            for row in top
+        ],
+    }

@@ -1,0 +1,249 @@
+"""Families of rollups: the mergeable sums and counts of a metric family, read from its daily
+and hourly rollups for a window's whole periods and from the call-grain facts for the rest.
+
+A family's components are named as its rollup's columns; over the facts each is an
+expression on one row, so the sum of a component is the same whichever source holds a call.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from api.marts import Marts
+from api.queries.periods import Span, cut
+from api.queries.selection import Selection
+
+
+def _count_if(condition: str) -> str:
+    return f"case when {condition} then 1 else 0 end"
+
+
+@dataclass(frozen=True)
+class Family:
+    """`hourly` (and `daily`, when there is one) are rollup tables by `started_hour`
+    (`started_date`); `facts` is a select of the same dimensions and `started_at` from
+    `partial_calls`, the facts' calls in the partial hours and the selection (or from
+    `partial_turns`, the turn latencies of those calls); `components`
+    maps each rollup column to its expression on one such row; `floats` are the components
+    that are not counts."""
+
+    hourly: str
+    facts: str
+    components: Mapping[str, str]
+    floats: frozenset[str] = frozenset()
+    daily: str | None = None
+    has_agents: bool = True
+
+
+CALLS = Family(
+    daily="marts.rpt_calls_daily",
+    hourly="marts.rpt_calls_hourly",
+    facts="select * from partial_calls",
+    components={
+        "total_calls": "1",
+        "completed_calls": _count_if("is_completed"),
+        "failed_calls": _count_if("is_failed"),
+        "calls_with_duration": _count_if("duration_s is not null"),
+        "duration_sum_s": "duration_s",
+        "calls_with_cost": _count_if("cost_usd is not null"),
+        "cost_sum_usd": "cost_usd",
+        "stt_cost_sum_usd": "stt_cost_usd",
+        "llm_cost_sum_usd": "llm_cost_usd",
+        "tts_cost_sum_usd": "tts_cost_usd",
+        "total_tokens": "total_tokens",
+        "calls_with_turns": _count_if("turns > 0"),
+        "turns": "turns",
+        "barge_in_calls": _count_if("has_barge_in"),
+        **{
+            f"{stage}_latency_{part}": f"{stage}_latency_{part}"
+            for stage in ("stt", "llm", "tts", "total")
+            for part in ("sum_ms", "turns")
+        },
+        "error_calls": _count_if("has_error"),
+        "escalated_calls": _count_if("is_escalated"),
+        "resolved_calls": _count_if("resolution = 'resolved'"),
+        "transferred_calls": _count_if("resolution = 'transferred'"),
+        "abandoned_calls": _count_if("resolution = 'abandoned'"),
+        "other_resolution_calls": _count_if("resolution = 'other'"),
+        "calls_with_sentiment": _count_if("sentiment is not null"),
+        "positive_calls": _count_if("sentiment = 'positive'"),
+        "calls_with_corrections_measured": _count_if("user_corrections is not null"),
+        "calls_without_corrections": _count_if("user_corrections = 0"),
+        "calls_with_cached_token_ratio": _count_if("cached_token_ratio is not null"),
+        "cached_token_ratio_sum": "cached_token_ratio",
+        "calls_with_stt_confidence": _count_if("stt_confidence is not null"),
+        "stt_confidence_sum": "stt_confidence",
+        "tool_calls_with_outcome": "tool_calls_with_outcome",
+        "tool_calls_succeeded": "tool_calls_succeeded",
+    },
+    floats=frozenset(
+        {
+            "duration_sum_s",
+            "cost_sum_usd",
+            "stt_cost_sum_usd",
+            "llm_cost_sum_usd",
+            "tts_cost_sum_usd",
+            *(f"{stage}_latency_sum_ms" for stage in ("stt", "llm", "tts", "total")),
+            "cached_token_ratio_sum",
+            "stt_confidence_sum",
+        }
+    ),
+)
+DURATIONS = Family(
+    hourly="marts.rpt_call_durations_hourly",
+    facts="select * from partial_calls where duration_bucket is not null",
+    components={"calls": "1"},
+)
+OUTCOMES = Family(
+    hourly="marts.rpt_call_outcomes_hourly",
+    facts="select * from partial_calls",
+    components={"calls": "1"},
+)
+ESCALATION_REASONS = Family(
+    hourly="marts.rpt_escalation_reasons_hourly",
+    facts="select * from partial_calls where is_escalated and escalation_reason is not null",
+    components={
+        "escalated_calls": "1",
+        "calls_with_escalation_time": _count_if("seconds_before_escalation is not null"),
+        "seconds_before_escalation_sum": "seconds_before_escalation",
+    },
+    floats=frozenset({"seconds_before_escalation_sum"}),
+)
+TURN_LATENCIES = Family(
+    hourly="marts.rpt_turn_latencies_hourly",
+    facts=(
+        "select call_started_at as started_at, org_id, agent_id, latency_bucket"
+        " from partial_turns where latency_bucket is not null"
+    ),
+    components={"turns": "1"},
+)
+
+# Each call once per pipeline stage that has a provider: (stage, its provider column, and the
+# earlier stages whose provider must differ for the call's first stage of that provider).
+_STAGES = (("stt", ()), ("llm", ("stt",)), ("tts", ("stt", "llm")))
+
+
+def _stage_rows(columns: str, first_of_provider: bool) -> str:
+    """One select per stage over partial_calls, unioned; `columns` may use {stage}."""
+    selects = []
+    for stage, earlier in _STAGES:
+        conditions = [f"{stage}_provider is not null"]
+        if first_of_provider:
+            conditions += [
+                f"{stage}_provider is distinct from {other}_provider" for other in earlier
+            ]
+        selects.append(
+            f"select started_at, org_id, agent_id, '{stage}' as provider_type,"
+            f" {stage}_provider as provider_name, {columns.format(stage=stage)}"
+            f" from partial_calls where {' and '.join(conditions)}"
+        )
+    return " union all ".join(selects)
+
+
+PROVIDER_ERRORS = Family(
+    hourly="marts.rpt_provider_errors_hourly",
+    facts=_stage_rows("has_{stage}_provider_error as has_provider_error", first_of_provider=True),
+    components={"calls": "1", "error_calls": _count_if("has_provider_error")},
+)
+PROVIDER_LATENCY = Family(
+    hourly="marts.rpt_provider_latency_hourly",
+    facts=_stage_rows(
+        "{stage}_latency_sum_ms as latency_sum_ms, {stage}_latency_turns as latency_turns",
+        first_of_provider=False,
+    ),
+    components={
+        "calls_with_latency": _count_if("latency_turns > 0"),
+        "latency_sum_ms": "latency_sum_ms",
+        "latency_turns": "latency_turns",
+    },
+    floats=frozenset({"latency_sum_ms"}),
+    has_agents=False,
+)
+
+
+def spans_predicate(spans: Sequence[Span], column: str) -> tuple[str, list]:
+    """Rows whose `column` lies in any of `spans`."""
+    clauses, parameters = [], []
+    for span in spans:
+        clause, span_parameters = span.predicate(column)
+        clauses.append(f"({clause})")
+        parameters += span_parameters
+    return " or ".join(clauses), parameters
+
+
+def partial_facts(
+    partial: Sequence[Span], selection: Selection, turns: bool
+) -> tuple[list[str], list]:
+    """The CTE `partial_calls` (with `turns`, `partial_turns`) of the facts in the partial
+    hours and the selection, with its parameters; none without partial hours."""
+    if not partial:
+        return [], []
+    name, table, column = (
+        ("partial_turns", "marts.fct_call_turn_latencies", "call_started_at")
+        if turns
+        else ("partial_calls", "marts.fct_calls", "started_at")
+    )
+    in_spans, span_parameters = spans_predicate(partial, column)
+    in_selection, selection_parameters = selection.predicate()
+    return (
+        [f"{name} as (select * from {table} where ({in_spans}) and {in_selection})"],
+        [*span_parameters, *selection_parameters],
+    )
+
+
+def with_clause(ctes: Sequence[str]) -> str:
+    return f"with {', '.join(ctes)} " if ctes else ""
+
+
+def aggregate(
+    marts: Marts,
+    family: Family,
+    selection: Selection,
+    by: Sequence[str] = (),
+    at: str | None = None,
+) -> list[dict]:
+    """The sums of `family`'s components over the selection, one dict per value of the
+    dimensions `by` (and, with `at` "hour" or "day", per `period_start`: the UTC hour or
+    day of a rollup row, the UTC hour of a partial hour's call), keyed by column name.
+
+    Without `by` and `at` there is one dict, zeros over an empty selection.
+    """
+    periods = cut(selection.window, days=family.daily is not None and at != "hour")
+    in_selection, selection_parameters = selection.predicate(with_agents=family.has_agents)
+    dimensions = [*(["period_start"] if at else []), *by]
+    names = list(family.components)
+    ctes, parameters = partial_facts(periods.partial, selection, "partial_turns" in family.facts)
+    parts = []
+    for table, column, spans in (
+        (family.daily, "started_date", periods.days),
+        (family.hourly, "started_hour", periods.hours),
+    ):
+        if spans:
+            in_spans, span_parameters = spans_predicate(spans, column)
+            moment = [f"cast({column} as timestamp) as period_start"] if at else []
+            parts.append(
+                f"select {', '.join([*moment, *by, *names])} from {table}"
+                f" where ({in_spans}) and {in_selection}"
+            )
+            parameters += [*span_parameters, *selection_parameters]
+    if periods.partial:
+        moment = ["date_trunc('hour', started_at) as period_start"] if at else []
+        expressions = [f"{family.components[name]} as {name}" for name in names]
+        parts.append(
+            f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"
+        )
+    if not parts:
+        return [] if dimensions else [dict.fromkeys(names, 0)]
+    sums = [
+        f"coalesce(sum({name}), 0) as {name}"
+        if name in family.floats
+        else f"coalesce(cast(sum({name}) as bigint), 0) as {name}"
+        for name in names
+    ]
+    grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
+    rows = marts.rows(
+        f"{with_clause(ctes)}"
+        f"select {', '.join([*dimensions, *sums])}"
+        f" from ({' union all '.join(parts)}) as parts{grouping}",
+        parameters,
+    )
+    return [dict(zip([*dimensions, *names], row, strict=True)) for row in rows]

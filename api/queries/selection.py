@@ -1,0 +1,99 @@
+"""What a request covers: the token's scope, narrowed by the request, and its window.
+
+Tenant scope meets SQL here only: every query of the layer filters its tables with
+`Selection.predicate`, inside the query, never after it (api.md, Scope).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from api.marts import Marts
+from api.params import Window
+from callstats.keys import Scope
+
+_RESELLER_ORGS = "select org_id from marts.dim_orgs where reseller_id = ?"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The token's scope, narrowed to one org (`org_id`), the orgs of one reseller
+    (`reseller_id`) and a list of agents (`agent_ids`) when given: narrowing intersects the
+    scope, it never widens it. `window` bounds the time column of each query."""
+
+    scope: Scope
+    window: Window
+    org_id: str | None = None
+    reseller_id: str | None = None
+    agent_ids: tuple[str, ...] | None = None
+
+    def predicate(self, table: str = "", *, with_agents: bool = True) -> tuple[str, list]:
+        """The selection (not the window) as a predicate on the `org_id` and `agent_id`
+        columns of `table` (an alias, or "" for unqualified columns), with its parameters.
+        `with_agents=False` for tables without agents, read only by unnarrowed selections."""
+        prefix = f"{table}." if table else ""
+        clauses, parameters = [], []
+        if self.scope.kind == "org":
+            clauses.append(f"{prefix}org_id = ?")
+            parameters.append(self.scope.value)
+        elif self.scope.kind == "reseller":
+            clauses.append(f"{prefix}org_id in ({_RESELLER_ORGS})")
+            parameters.append(self.scope.value)
+        if self.org_id is not None:
+            clauses.append(f"{prefix}org_id = ?")
+            parameters.append(self.org_id)
+        if self.reseller_id is not None:
+            clauses.append(f"{prefix}org_id in ({_RESELLER_ORGS})")
+            parameters.append(self.reseller_id)
+        if self.agent_ids is not None:
+            if not with_agents:
+                raise ValueError("this table has no agents to narrow to")
+            clauses.append(f"{prefix}agent_id = any(?)")
+            parameters.append(list(self.agent_ids))
+        return " and ".join(clauses) or "true", parameters
+
+
+def _in_scope(scope: Scope) -> tuple[str, list]:
+    return Selection(scope, Window(None, None, False)).predicate()
+
+
+def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) -> list[str]:
+    """The agents the token may see (api.md, visibility) among `agent_ids`, or all of them;
+    by agent_id."""
+    where, parameters = _in_scope(scope)
+    if agent_ids is not None:
+        where = f"{where} and agent_id = any(?)"
+        parameters = [*parameters, list(agent_ids)]
+    rows = marts.rows(
+        f"select agent_id from marts.dim_agent_orgs where {where} "
+        'group by agent_id order by agent_id collate "C"',
+        parameters,
+    )
+    return [agent_id for (agent_id,) in rows]
+
+
+def org_visible(marts: Marts, scope: Scope, org_id: str) -> bool:
+    """The org is in the scope and known, by its row or by its calls, whichever came first."""
+    where, parameters = _in_scope(scope)
+    return bool(
+        marts.rows(
+            f"""
+            select 1
+            from (
+                select org_id from marts.dim_orgs union select org_id from marts.rpt_calls_daily
+            ) as orgs
+            where org_id = ? and {where}
+            """,
+            [org_id, *parameters],
+        )
+    )
+
+
+def reseller_visible(marts: Marts, scope: Scope, reseller_id: str) -> bool:
+    """A reseller is visible through the visible orgs that name it."""
+    where, parameters = _in_scope(scope)
+    return bool(
+        marts.rows(
+            f"select 1 from marts.dim_orgs where reseller_id = ? and {where}",
+            [reseller_id, *parameters],
+        )
+    )
