@@ -5,8 +5,10 @@ Field names and types follow the seed documents; a field is nullable only where 
 """
 
 from importlib.metadata import version
+from zoneinfo import available_timezones
 
 from api.resources import v1_analytics
+from api.resources.analytics import LOCAL_ENDPOINTS
 
 # Schemas used for many fields.
 _TEXT = {"type": "string"}
@@ -79,7 +81,8 @@ def _choice_parameter(name: str, choices: list[str], default: str | None, what: 
 
 _WINDOW_FORMAT = (
     " An RFC 3339 timestamp (`2026-02-01T00:00:00Z`, an offset, or none = UTC) or a bare date"
-    " `2026-02-01`; blank is the same as absent."
+    " `2026-02-01` (a day of `tz` where the endpoint takes it, else a UTC day); blank is the"
+    " same as absent."
 )
 
 
@@ -124,11 +127,20 @@ _PARAMETERS = {
         "started_before",
         "Calls with `started_at < started_before` (replaces `period`; a missing side is open).",
     ),
+    "tz": _query(
+        "tz",
+        {"type": "string", "enum": sorted(available_timezones()), "default": "UTC"},
+        "The IANA time zone of the answer's days, hours and weeks (Monday 00:00): a DST day"
+        " has 23 or 25 hours, a half-hour zone's hours start at :30 UTC. Bare-date bounds are"
+        " its midnights; a series' `date` is the local date, a `timestamp` the bucket's start"
+        " as an instant. Another name is a 400.",
+    ),
 }
 
 _FAMILY_A = [_ref("parameters", name) for name in ("start_date", "end_date", "agent_id")]
 _FAMILY_A_WINDOW = [_ref("parameters", name) for name in ("start_date", "end_date")]
 _FAMILY_B = [_ref("parameters", name) for name in ("period", "started_after", "started_before")]
+_TZ = _ref("parameters", "tz")
 
 
 _HEADERS = {
@@ -671,7 +683,7 @@ def _family_a() -> dict:
          "Calls and failed calls per provider, most errors first (then provider_name).",
          _array(_schema("ProviderErrors"))),
         ("peak-hours", "analyticsPeakHours",
-         "Calls per weekday and UTC hour, by day_of_week then hour.",
+         "Calls per weekday and hour of `tz`, by day_of_week then hour.",
          _array(_schema("PeakHour"))),
         ("outcomes", "analyticsOutcomes",
          "Calls per outcome (else status), most first (then outcome).",
@@ -679,7 +691,13 @@ def _family_a() -> dict:
     ]  # fmt: skip
     paths = {
         f"/analytics/{name}": _operation(
-            operation_id, _A, summary, window, _FAMILY_A, schema, takes_ids=True
+            operation_id,
+            _A,
+            summary,
+            window,
+            [*_FAMILY_A, *([_TZ] if name in LOCAL_ENDPOINTS else [])],
+            schema,
+            takes_ids=True,
         )
         for name, operation_id, summary, schema in simple
     }
@@ -766,6 +784,7 @@ def _family_b() -> dict:
             [
                 *_FAMILY_B,
                 _choice_parameter("interval", ["hour", "day", "week"], "hour", "Bucket size."),
+                _TZ,
             ],
             _schema("CallVolume"),
             max_age_s=v1_analytics.CallVolume.max_age_s,
@@ -833,6 +852,7 @@ def _family_c() -> dict:
                 ),
                 _query("organizationId", _TEXT, "Only this org's calls."),
                 _query("resellerId", _TEXT, "Only the calls of this reseller's orgs."),
+                _TZ,
             ],
             _schema("Metrics"),
             takes_ids=True,
@@ -847,7 +867,10 @@ def _family_d() -> dict:
             _D,
             "Totals, daily stats and top assistants of the period.",
             "The window is `[now - period, now]`.",
-            [_choice_parameter("period", ["1d", "7d", "30d", "90d"], "7d", "Analysis period.")],
+            [
+                _choice_parameter("period", ["1d", "7d", "30d", "90d"], "7d", "Analysis period."),
+                _TZ,
+            ],
             _schema("CallsAnalytics"),
         )
     }

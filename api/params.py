@@ -2,7 +2,9 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 import falcon
 
@@ -17,10 +19,11 @@ _SPACED_OFFSET = re.compile(r"([Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d
 
 @dataclass(frozen=True)
 class Bound:
-    """A timestamp parameter: the instant, and whether it was a bare date."""
+    """A timestamp parameter: the instant (a bare date's local midnight), and the date when it
+    was a bare date."""
 
     at: datetime
-    is_date: bool
+    day: date | None = None
 
 
 def text(req: falcon.Request, name: str) -> str | None:
@@ -29,14 +32,17 @@ def text(req: falcon.Request, name: str) -> str | None:
     return value if value is not None and value.strip() else None
 
 
-def bound(req: falcon.Request, name: str) -> Bound | None:
+def bound(req: falcon.Request, name: str, zone: tzinfo) -> Bound | None:
+    """A timestamp (an instant, UTC when it has no offset) or a bare date (its midnight in
+    `zone`), as a naive UTC datetime."""
     value = text(req, name)
     if value is None:
         return None
     value = value.strip()
     try:
         if _DATE.match(value):
-            return Bound(_in_range(datetime.fromisoformat(value), value, name), is_date=True)
+            day = _in_range(datetime.fromisoformat(value), value, name).date()
+            return Bound(midnight(day, zone), day)
         rfc3339 = _SPACED_OFFSET.sub(r"\1+\2", value)
         if not _TIMESTAMP.match(rfc3339):
             raise ValueError(value)
@@ -47,7 +53,29 @@ def bound(req: falcon.Request, name: str) -> Bound | None:
         ) from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return Bound(moment, is_date=False)
+    return Bound(moment)
+
+
+def midnight(day: date, zone: tzinfo) -> datetime:
+    """The instant a local day of `zone` starts (local midnight, or the first instant after
+    it where a DST change skips midnight), as a naive UTC datetime."""
+    local = datetime.combine(day, time(), zone)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone(req: falcon.Request) -> tzinfo:
+    """`tz`: an IANA time zone name (api.md), UTC when absent."""
+    name = text(req, "tz")
+    if name is None:
+        return UTC
+    if name.strip() not in _zone_names():
+        raise falcon.HTTPInvalidParam(f"{name!r} is not an IANA time zone name.", "tz")
+    return ZoneInfo(name.strip())
 
 
 def _in_range(moment: datetime, value: str, name: str) -> datetime:
@@ -120,15 +148,23 @@ class Window:
 
 
 def window(
-    req: falcon.Request, lower_name: str, upper_name: str, *, upper_inclusive: bool
+    req: falcon.Request,
+    lower_name: str,
+    upper_name: str,
+    *,
+    upper_inclusive: bool,
+    zone: tzinfo = UTC,
 ) -> Window:
-    """A window from two timestamp parameters. A bare-date upper bound D means `< D + 1 day`
-    whatever the family's comparison for timestamps (metrics.md)."""
-    lower, upper = bound(req, lower_name), bound(req, upper_name)
-    upper_at = upper.at + timedelta(days=1) if upper and upper.is_date else upper and upper.at
-    inclusive = upper_inclusive and not (upper and upper.is_date)
+    """A window from two timestamp parameters. A bare-date upper bound D means before the
+    local day after D starts, whatever the family's comparison for timestamps (metrics.md);
+    days are those of `zone` (api.md, `tz`)."""
+    lower, upper = bound(req, lower_name, zone), bound(req, upper_name, zone)
+    upper_at = upper and upper.at
+    if upper and upper.day:
+        upper_at = midnight(upper.day + timedelta(days=1), zone)
+    inclusive = upper_inclusive and not (upper and upper.day)
     # A bare-date upper bound D ends with day D: a lower bound from D + 1 day on is after it.
-    if lower and upper_at and (lower.at > upper_at or (upper.is_date and lower.at >= upper_at)):
+    if lower and upper_at and (lower.at > upper_at or (upper.day and lower.at >= upper_at)):
         raise falcon.HTTPInvalidParam(
             f"the window is empty: {lower_name} is after {upper_name}.", lower_name
         )

@@ -2,11 +2,13 @@
 rows named after their JSON fields (api.md; metrics.md)."""
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from api.marts import Marts
+from api.params import Window
 from api.queries import measures
-from api.queries.periods import bucket_start, buckets
+from api.queries.periods import bucket_of, bucket_starts, local, local_date, split_hour_starts
 from api.queries.rollups import (
     CALLS,
     DURATIONS,
@@ -29,33 +31,80 @@ def totals(marts: Marts, selection: Selection) -> dict:
     return sums
 
 
+def closed(marts: Marts, selection: Selection) -> Window | None:
+    """The selection's window with a missing bound replaced by the first or last start of its
+    calls (metrics.md, Time series); None when a bound is missing and it has no calls."""
+    window = selection.window
+    if window.lower is not None and window.upper is not None:
+        return window
+    in_window, window_parameters = window.predicate("started_at")
+    in_selection, selection_parameters = selection.predicate()
+    [(first, last)] = marts.rows(
+        "select min(started_at), max(started_at) from marts.fct_calls"
+        f" where {in_window} and {in_selection}",
+        [*window_parameters, *selection_parameters],
+    )
+    if first is None:
+        return None
+    if window.upper is None:
+        return Window(window.lower or first, last, upper_inclusive=True)
+    return Window(first, window.upper, window.upper_inclusive)
+
+
 def series(
     marts: Marts, selection: Selection, interval: str, parameter: str, family: Family = CALLS
 ) -> list[tuple[datetime, dict]]:
-    """The sums of `family` per UTC `interval` (hour, day, week) of the window, every bucket
-    listed (metrics.md, Time series); a window of too many buckets is a 400 naming
-    `parameter`."""
-    rows = aggregate(marts, family, selection, at="hour" if interval == "hour" else "day")
-    sums: dict[datetime, dict] = {}
+    """The sums of `family` per local `interval` (hour, day, week) of the selection's zone,
+    every bucket of the window listed by its start (metrics.md, Time series); a window of
+    too many buckets is a 400 naming `parameter`."""
+    window = closed(marts, selection)
+    if window is None:
+        return []
+    starts = bucket_starts(window, interval, selection.zone, parameter)
+    sums = [dict.fromkeys(family.components, 0) for _ in starts]
+    rows = aggregate(
+        marts,
+        family,
+        replace(selection, window=window),
+        grain="hour" if interval == "hour" else "day",
+        boundaries=starts,
+    )
     for row in rows:
-        bucket = sums.setdefault(
-            bucket_start(row.pop("period_start"), interval), dict.fromkeys(family.components, 0)
-        )
+        bucket = sums[bucket_of(starts, row.pop("period_start"))]
         for name, value in row.items():
             bucket[name] += value
-    empty = dict.fromkeys(family.components, 0)
-    return [
-        (start, sums.get(start, empty))
-        for start in buckets(selection.window, interval, sums, parameter)
-    ]
+    return list(zip(starts, sums, strict=True))
+
+
+def by_local_hour(marts: Marts, selection: Selection) -> list[tuple[datetime, dict]]:
+    """The CALLS sums per local hour of the selection's zone that has calls, each keyed by
+    that hour's local start (for hour-of-day and weekday breakdowns)."""
+    window = closed(marts, selection)
+    if window is None:
+        return []
+    zone = selection.zone
+    sums: dict[datetime, dict] = {}
+    rows = aggregate(
+        marts,
+        CALLS,
+        replace(selection, window=window),
+        grain="hour",
+        boundaries=split_hour_starts(window, zone),
+    )
+    for row in rows:
+        start = local(row.pop("period_start"), zone).replace(minute=0, second=0, microsecond=0)
+        bucket = sums.setdefault(start, dict.fromkeys(CALLS.components, 0))
+        for name, value in row.items():
+            bucket[name] += value
+    return list(sums.items())
 
 
 def daily(
     marts: Marts, selection: Selection, parameter: str, fields: Callable[[dict], dict]
 ) -> list[dict]:
-    """A daily series: `{"date": ..., **fields(sums)}` per day."""
+    """A daily series: `{"date": ..., **fields(sums)}` per local day."""
     return [
-        {"date": day(start.date()), **fields(sums)}
+        {"date": day(local_date(start, selection.zone)), **fields(sums)}
         for start, sums in series(marts, selection, "day", parameter)
     ]
 
@@ -203,11 +252,11 @@ def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
 
 
 def peak_hours(marts: Marts, selection: Selection) -> list[dict]:
-    """Calls per ISO weekday (0 = Monday) and UTC hour, non-zero cells only."""
+    """Calls per local ISO weekday (0 = Monday) and hour, non-zero cells only."""
     cells: dict[tuple[int, int], int] = {}
-    for row in aggregate(marts, CALLS, selection, at="hour"):
-        cell = (row["period_start"].weekday(), row["period_start"].hour)
-        cells[cell] = cells.get(cell, 0) + row["total_calls"]
+    for start, sums in by_local_hour(marts, selection):
+        cell = (start.weekday(), start.hour)
+        cells[cell] = cells.get(cell, 0) + sums["total_calls"]
     return [
         {"day_of_week": weekday, "hour": hour, "count": count}
         for (weekday, hour), count in sorted(cells.items())
@@ -402,10 +451,9 @@ def _sum(rows: list[dict]) -> dict:
 
 def _hourly_distribution(marts: Marts, selection: Selection) -> list[dict]:
     by_hour = [dict.fromkeys(CALLS.components, 0) for _ in range(24)]
-    for row in aggregate(marts, CALLS, selection, at="hour"):
-        hour = by_hour[row.pop("period_start").hour]
-        for name, value in row.items():
-            hour[name] += value
+    for start, sums in by_local_hour(marts, selection):
+        for name, value in sums.items():
+            by_hour[start.hour][name] += value
     return [
         {
             "hour": f"{hour:02d}:00",
@@ -479,7 +527,7 @@ def calls_analytics(marts: Marts, selection: Selection, now: datetime) -> dict:
         "avg_duration": measures.avg_duration(sums),
         "success_rate": measures.success_rate(sums),
         "daily_stats": {
-            day(start.date()): {
+            day(local_date(start, selection.zone)): {
                 "total": day_sums["total_calls"],
                 "completed": day_sums["completed_calls"],
                 "failed": day_sums["failed_calls"],

@@ -3,11 +3,15 @@
 Rollups hold sums and counts per whole UTC hour or day, so a window's whole days are read
 from a daily rollup, its other whole hours from an hourly one and only its partial hours from
 the call-grain facts: the sums are the same as over the facts alone (docs/decisions.md).
+A series' buckets are local days, hours or weeks of a time zone (api.md, `tz`); a period that
+would straddle a bucket's start is read from the facts, so every period lies in one bucket.
 """
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import pairwise
 
 import falcon
 
@@ -56,18 +60,37 @@ def _ceil(moment: datetime, step: timedelta) -> datetime:
     return floor if floor == moment else floor + step
 
 
-def cut(window: Window, *, days: bool) -> Periods:
-    """The periods of `window`; with `days=False` whole days count as hours (for series
-    bucketed finer than a day, and rollups with no daily table)."""
+def cut(window: Window, *, daily: bool, boundaries: Sequence[datetime] = ()) -> Periods:
+    """The periods of `window`, none straddling one of `boundaries` (bucket starts); with
+    `daily=False` whole days count as hours (rollups with no daily table)."""
     start, end = window.lower, window.upper
     if end is not None and window.upper_inclusive:
         end += timedelta(microseconds=1)
     if start is not None and end is not None and start >= end:
         return Periods((), (), ())
+    inside = [moment for moment in boundaries if _after(moment, start) and _before(moment, end)]
+    pieces = [_cut(Span(low, high), daily) for low, high in pairwise([start, *inside, end])]
+    days, hours, partial = (
+        _merged([span for piece in pieces for span in piece[kind]]) for kind in range(3)
+    )
+    return Periods(days, hours, partial)
+
+
+def _after(moment: datetime, start: datetime | None) -> bool:
+    return start is None or moment > start
+
+
+def _before(moment: datetime, end: datetime | None) -> bool:
+    return end is None or moment < end
+
+
+def _cut(span: Span, daily: bool) -> tuple[list[Span], list[Span], list[Span]]:
+    """One piece of a window as (days, hours, partial hours)."""
+    start, end = span.start, span.end
     first_hour = start and _ceil(start, HOUR)
     last_hour = end and _floor(end, HOUR)
     if first_hour and last_hour and first_hour >= last_hour:
-        return Periods((), (), (Span(start, end),))
+        return [], [], [span]
     partial = []
     if start is not None and start < first_hour:
         partial.append(Span(start, first_hour))
@@ -75,53 +98,116 @@ def cut(window: Window, *, days: bool) -> Periods:
         partial.append(Span(last_hour, end))
     first_day = first_hour and _ceil(first_hour, DAY)
     last_day = last_hour and _floor(last_hour, DAY)
-    if not days or (first_day and last_day and first_day >= last_day):
-        return Periods((), (Span(first_hour, last_hour),), tuple(partial))
+    if not daily or (first_day and last_day and first_day >= last_day):
+        return [], [Span(first_hour, last_hour)], partial
     hours = []
     if first_hour is not None and first_hour < first_day:
         hours.append(Span(first_hour, first_day))
     if last_hour is not None and last_day < last_hour:
         hours.append(Span(last_day, last_hour))
-    return Periods((Span(first_day, last_day),), tuple(hours), tuple(partial))
+    return [Span(first_day, last_day)], hours, partial
 
 
-def bucket_start(moment: datetime, interval: str) -> datetime:
-    """The start of the UTC hour, day or week (weeks start on Monday 00:00) holding `moment`."""
-    if interval == "hour":
-        return moment.replace(minute=0, second=0, microsecond=0)
-    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    return day if interval == "day" else day - timedelta(days=day.weekday())
+def _merged(spans: list[Span]) -> tuple[Span, ...]:
+    """`spans` (in order, not overlapping) with adjacent ones joined."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged and merged[-1].end == span.start and span.start is not None:
+            merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return tuple(merged)
 
 
-def buckets(
-    window: Window, interval: str, occupied: Iterable[datetime], parameter: str
-) -> Sequence[datetime]:
-    """The starts of a series' buckets (metrics.md, Time series).
+def _utc(local: datetime) -> datetime:
+    return local.astimezone(UTC).replace(tzinfo=None)
 
-    The series runs from the bucket holding the lower bound to the bucket holding the last
-    instant inside the window. `occupied` are the buckets that have rows: a missing bound is
-    replaced by the first or last of them, and without any the series is empty. More than
-    MAX_BUCKETS buckets is a 400 naming `parameter`.
-    """
-    occupied = sorted(occupied)
-    if window.lower is not None:
-        first = bucket_start(window.lower, interval)
-    else:
-        first = occupied[0] if occupied else None
-    if window.upper is not None:
-        try:
-            last = bucket_start(window.last_instant, interval)
-        except OverflowError:  # an exclusive upper bound at the first instant holds nothing
-            return []
-    else:
-        last = occupied[-1] if occupied else None
-    if first is None or last is None or last < first:
+
+def local_date(moment: datetime, zone: tzinfo) -> date:
+    """The local date of a UTC instant."""
+    return local(moment, zone).date()
+
+
+def bucket_starts(window: Window, interval: str, zone: tzinfo, parameter: str) -> list[datetime]:
+    """The starts (UTC instants) of the local hours, days or weeks (Monday 00:00) of `zone`
+    from the one holding the window's lower bound through the one holding its last instant
+    (metrics.md, Time series); both bounds must be set, and a window whose last instant is
+    before its lower bound in another bucket has none. A day starts at local midnight (or
+    the first instant after it, where a DST change skips midnight); a DST day has 23 or 25
+    hours. More than MAX_BUCKETS buckets is a 400 naming `parameter`."""
+    try:
+        last = window.last_instant
+    except OverflowError:  # an exclusive upper bound at the first instant holds nothing
         return []
-    count = (last - first) // STEPS[interval] + 1
-    if count > MAX_BUCKETS:
-        raise falcon.HTTPInvalidParam(
-            f"the window holds {count} {interval} buckets, more than {MAX_BUCKETS}: "
-            f"use a {'longer interval or a ' if interval != 'week' else ''}shorter window.",
-            parameter,
-        )
-    return [first + position * STEPS[interval] for position in range(count)]
+    earliest, latest = min(window.lower, last), max(window.lower, last)
+    count = (latest - earliest) // STEPS[interval] + 1
+    if count > MAX_BUCKETS + 1:
+        raise _too_many(count, interval, parameter)
+    first_date, last_date = local_date(earliest, zone), local_date(latest, zone)
+    if interval == "week":
+        first_date -= timedelta(days=first_date.weekday())
+    step = 7 if interval == "week" else 1
+    dates = [
+        first_date + timedelta(days=offset)
+        for offset in range(0, (last_date - first_date).days + 1, step)
+    ]
+    if interval == "hour":
+        starts = [start for day in dates for start in _hour_starts(day, zone)]
+    else:
+        starts = [_day_start(day, zone) for day in dates]
+    starts = starts[bucket_of(starts, window.lower) : bucket_of(starts, last) + 1]
+    if len(starts) > MAX_BUCKETS:
+        raise _too_many(len(starts), interval, parameter)
+    return starts
+
+
+def _day_start(day: date, zone: tzinfo) -> datetime:
+    return _utc(datetime.combine(day, time(), zone))
+
+
+def _hour_starts(day: date, zone: tzinfo) -> list[datetime]:
+    """The instants of `day` at which the local clock shows a whole hour: 23, 24 or 25."""
+    start = _day_start(day, zone)
+    if _day_start(day + DAY, zone) - start == DAY:  # no change of offset that day
+        return [start + hour * HOUR for hour in range(24)]
+    starts = []
+    for hour in range(24):
+        for fold in (0, 1):
+            instant = _utc(datetime.combine(day, time(hour, fold=fold), zone))
+            shown = local(instant, zone)
+            if (shown.date(), shown.hour, shown.minute, shown.second) == (day, hour, 0, 0):
+                starts.append(instant)
+    return sorted(set(starts))  # fold 1 is the same instant outside a repeated hour
+
+
+def _too_many(count: int, interval: str, parameter: str) -> falcon.HTTPInvalidParam:
+    return falcon.HTTPInvalidParam(
+        f"the window holds {count} {interval} buckets, more than {MAX_BUCKETS}: "
+        f"use a {'longer interval or a ' if interval != 'week' else ''}shorter window.",
+        parameter,
+    )
+
+
+def bucket_of(starts: Sequence[datetime], moment: datetime) -> int:
+    """The position in `starts` of the bucket holding `moment`."""
+    return bisect_right(starts, moment) - 1
+
+
+def split_hour_starts(window: Window, zone: tzinfo) -> list[datetime]:
+    """The local hour starts inside a closed window that are not whole UTC hours (a
+    half-hour zone's :30): the boundaries that grouping by local hour of day must not
+    straddle. None for whole-hour zones, so no number of hours is too many."""
+    starts = []
+    first_date = local_date(window.lower, zone)
+    for offset in range((local_date(window.upper, zone) - first_date).days + 1):
+        day = first_date + timedelta(days=offset)
+        start = _day_start(day, zone)
+        if _floor(start, HOUR) == start and _day_start(day + DAY, zone) - start == DAY:
+            continue
+        starts += [moment for moment in _hour_starts(day, zone) if _floor(moment, HOUR) != moment]
+    return starts
+
+
+def local(moment: datetime, zone: tzinfo) -> datetime:
+    """A UTC instant as the local time of `zone`."""
+    return moment.replace(tzinfo=UTC).astimezone(zone)

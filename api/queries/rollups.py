@@ -7,6 +7,7 @@ expression on one row, so the sum of a component is the same whichever source ho
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from api.marts import Marts
 from api.queries.periods import Span, cut
@@ -199,17 +200,25 @@ def aggregate(
     family: Family,
     selection: Selection,
     by: Sequence[str] = (),
-    at: str | None = None,
+    grain: str | None = None,
+    boundaries: Sequence[datetime] = (),
 ) -> list[dict]:
     """The sums of `family`'s components over the selection, one dict per value of the
-    dimensions `by` (and, with `at` "hour" or "day", per `period_start`: the UTC hour or
-    day of a rollup row, the UTC hour of a partial hour's call), keyed by column name.
+    dimensions `by`, keyed by column name; without `by` or `grain`, one dict (zeros over an
+    empty selection).
 
-    Without `by` and `at` there is one dict, zeros over an empty selection.
+    With `grain` ("hour" or "day"), also one per `period_start`: the start of a rollup row's
+    UTC hour or day (hours only for "hour"), or of a partial hour's call's minute (second,
+    when a boundary is not on a whole minute). No period straddles one of `boundaries`, so
+    each lies in one bucket of a series whose buckets start there.
     """
-    periods = cut(selection.window, days=family.daily is not None and at != "hour")
+    periods = cut(
+        selection.window,
+        daily=family.daily is not None and grain != "hour",
+        boundaries=boundaries,
+    )
     in_selection, selection_parameters = selection.predicate(with_agents=family.has_agents)
-    dimensions = [*(["period_start"] if at else []), *by]
+    dimensions = [*(["period_start"] if grain else []), *by]
     names = list(family.components)
     ctes, parameters = partial_facts(periods.partial, selection, "partial_turns" in family.facts)
     parts = []
@@ -219,14 +228,15 @@ def aggregate(
     ):
         if spans:
             in_spans, span_parameters = spans_predicate(spans, column)
-            moment = [f"cast({column} as timestamp) as period_start"] if at else []
+            moment = [f"cast({column} as timestamp) as period_start"] if grain else []
             parts.append(
                 f"select {', '.join([*moment, *by, *names])} from {table}"
                 f" where ({in_spans}) and {in_selection}"
             )
             parameters += [*span_parameters, *selection_parameters]
     if periods.partial:
-        moment = ["date_trunc('hour', started_at) as period_start"] if at else []
+        unit = "minute" if all(not (b.second or b.microsecond) for b in boundaries) else "second"
+        moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
         expressions = [f"{family.components[name]} as {name}" for name in names]
         parts.append(
             f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"

@@ -6,6 +6,7 @@ Tenant scope meets SQL here only: every query of the layer filters its tables wi
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from api.marts import Marts
 from api.params import Window
@@ -18,10 +19,12 @@ _RESELLER_ORGS = "select org_id from marts.dim_orgs where reseller_id = ?"
 class Selection:
     """The token's scope, narrowed to one org (`org_id`), the orgs of one reseller
     (`reseller_id`) and a list of agents (`agent_ids`) when given: narrowing intersects the
-    scope, it never widens it. `window` bounds the time column of each query."""
+    scope, it never widens it. `window` bounds the time column of each query; `zone` is the
+    time zone of the days, hours and weeks of its series (api.md, `tz`)."""
 
     scope: Scope
     window: Window
+    zone: tzinfo = UTC
     org_id: str | None = None
     reseller_id: str | None = None
     agent_ids: tuple[str, ...] | None = None

@@ -63,7 +63,7 @@ def histograms(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
     """Per (provider type, provider name), the turn values of the selection as intervals
     `(min, max, count)` sorted by value: a histogram bucket of the rollups' whole periods,
     observed from min to max, or one value of the partial hours."""
-    periods = cut(selection.window, days=True)
+    periods = cut(selection.window, daily=True)
     in_selection, selection_parameters = selection.predicate(with_agents=False)
     ctes, parameters = partial_facts(periods.partial, selection, turns=True)
     parts = []

@@ -1,6 +1,7 @@
 """Family A: /analytics/... (seed 000)."""
 
 from collections.abc import Callable
+from datetime import UTC, tzinfo
 
 import falcon
 
@@ -10,26 +11,29 @@ from api.queries import calls, events
 from api.queries.selection import Selection, visible_agents
 
 
-def _window(req: falcon.Request) -> params.Window:
-    return params.window(req, "start_date", "end_date", upper_inclusive=True)
+def _window(req: falcon.Request, zone: tzinfo = UTC) -> params.Window:
+    return params.window(req, "start_date", "end_date", upper_inclusive=True, zone=zone)
 
 
 class CallAnalytics:
-    """An endpoint computed from the calls selected by the window, agent_id and the scope."""
+    """An endpoint computed from the calls selected by the window, agent_id and the scope;
+    one that buckets by day, hour or weekday takes `tz` (api.md)."""
 
-    def __init__(self, marts: Marts, compute: Callable[[Marts, Selection], object]):
+    def __init__(self, marts: Marts, compute: Callable[[Marts, Selection], object], local: bool):
         self._marts = marts
         self._compute = compute
+        self._local = local
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        window = _window(req)
+        zone = params.zone(req) if self._local else UTC
+        window = _window(req, zone)
         agent_id = params.text(req, "agent_id")
         agent_ids = None
         if agent_id is not None:
             agent_ids = (agent_id.strip(),)
             if not visible_agents(self._marts, req.context.scope, agent_ids):
                 raise errors.not_visible("agent_id", agent_ids[0])
-        selection = Selection(req.context.scope, window, agent_ids=agent_ids)
+        selection = Selection(req.context.scope, window, zone, agent_ids=agent_ids)
         resp.media = self._compute(self._marts, selection)
 
 
@@ -84,6 +88,10 @@ class SttEventsSummary:
         resp.media = events.stt_summary(self._marts, selection)
 
 
+# The endpoints that bucket by local day, hour or weekday: they take `tz` (api.md).
+LOCAL_ENDPOINTS = frozenset(
+    {"call-volume", "latency", "cost-trend", "conversation-turns", "barge-in", "peak-hours"}
+)
 _CALL_ENDPOINTS = {
     "overview": calls.overview,
     "call-volume": calls.call_volume,
@@ -104,7 +112,7 @@ _CALL_ENDPOINTS = {
 def add_routes(app: falcon.App, marts: Marts) -> None:
     """Register this family's resources on the app."""
     for name, compute in _CALL_ENDPOINTS.items():
-        app.add_route(f"/analytics/{name}", CallAnalytics(marts, compute))
+        app.add_route(f"/analytics/{name}", CallAnalytics(marts, compute, name in LOCAL_ENDPOINTS))
     app.add_route("/analytics/agent-comparison", AgentComparison(marts))
     app.add_route("/analytics/stt-events", SttEvents(marts))
     app.add_route("/analytics/stt-events/summary", SttEventsSummary(marts))

@@ -17,8 +17,9 @@ class CallsAnalytics:
 
     def on_get(self, req, resp) -> None:
         period = params.choice(req, "period", PERIODS, "7d")
+        zone = params.zone(req)
         now = project.now()
-        selection = Selection(req.context.scope, params.relative_window(period, now))
+        selection = Selection(req.context.scope, params.relative_window(period, now), zone)
         resp.media = calls.calls_analytics(self._marts, selection, now)
 
 

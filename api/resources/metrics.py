@@ -15,7 +15,8 @@ class Metrics:
     def on_get(self, req, resp) -> None:
         """Calls in the window and the token's scope, narrowed to `organizationId` and to the
         orgs of `resellerId` when they are given (an intersection: they never widen it)."""
-        window = params.window(req, "startDate", "endDate", upper_inclusive=True)
+        zone = params.zone(req)
+        window = params.window(req, "startDate", "endDate", upper_inclusive=True, zone=zone)
         scope = req.context.scope
         organization = params.text(req, "organizationId")
         if organization is not None and not org_visible(self._marts, scope, organization):
@@ -23,7 +24,7 @@ class Metrics:
         reseller = params.text(req, "resellerId")
         if reseller is not None and not reseller_visible(self._marts, scope, reseller):
             raise errors.not_visible("resellerId", reseller)
-        selection = Selection(scope, window, org_id=organization, reseller_id=reseller)
+        selection = Selection(scope, window, zone, org_id=organization, reseller_id=reseller)
         resp.media = calls.metrics(self._marts, selection)
 
 

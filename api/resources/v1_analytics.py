@@ -1,5 +1,7 @@
 """Family B: /api/v1/analytics/... (seed 001)."""
 
+from datetime import UTC, tzinfo
+
 import falcon
 
 from api import params
@@ -15,13 +17,13 @@ SERVICES = ("stt", "llm", "tts", "workflow", "tool")
 LEVELS = ("error", "warning")
 
 
-def call_window(req: falcon.Request) -> Window:
+def call_window(req: falcon.Request, zone: tzinfo = UTC) -> Window:
     """`started_after <= started_at < started_before` when either is given (the other side
-    open, `period` not even read), else `[now - period, now]`."""
+    open, `period` not even read; bare dates are days of `zone`), else `[now - period, now]`."""
     if params.text(req, "started_after") is None and params.text(req, "started_before") is None:
         period = params.choice(req, "period", PERIODS, "24h")
         return params.relative_window(period, project.now())
-    return params.window(req, "started_after", "started_before", upper_inclusive=False)
+    return params.window(req, "started_after", "started_before", upper_inclusive=False, zone=zone)
 
 
 class Summary:
@@ -54,7 +56,8 @@ class CallVolume:
 
     def on_get(self, req, resp) -> None:
         interval = params.choice(req, "interval", INTERVALS, "hour")
-        selection = Selection(req.context.scope, call_window(req))
+        zone = params.zone(req)
+        selection = Selection(req.context.scope, call_window(req, zone), zone)
         resp.media = {
             "interval": interval,
             "data": calls.call_volume_series(self._marts, selection, interval),

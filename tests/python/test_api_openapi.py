@@ -14,33 +14,34 @@ from referencing.jsonschema import DRAFT202012
 WINDOW_A = {"start_date", "end_date"}
 FAMILY_A = {*WINDOW_A, "agent_id"}
 FAMILY_B = {"period", "started_after", "started_before"}
+LOCAL_A = {*FAMILY_A, "tz"}
 
 # Every path of api.md with the parameters it takes.
 PARAMETERS = {
     "/analytics/overview": FAMILY_A,
-    "/analytics/call-volume": FAMILY_A,
-    "/analytics/latency": FAMILY_A,
+    "/analytics/call-volume": LOCAL_A,
+    "/analytics/latency": LOCAL_A,
     "/analytics/cost-overview": FAMILY_A,
-    "/analytics/cost-trend": FAMILY_A,
+    "/analytics/cost-trend": LOCAL_A,
     "/analytics/cost-by-agent": FAMILY_A,
     "/analytics/duration-distribution": FAMILY_A,
     "/analytics/latency-distribution": FAMILY_A,
-    "/analytics/conversation-turns": FAMILY_A,
-    "/analytics/barge-in": FAMILY_A,
+    "/analytics/conversation-turns": LOCAL_A,
+    "/analytics/barge-in": LOCAL_A,
     "/analytics/provider-errors": FAMILY_A,
-    "/analytics/peak-hours": FAMILY_A,
+    "/analytics/peak-hours": LOCAL_A,
     "/analytics/outcomes": FAMILY_A,
     "/analytics/agent-comparison": {*WINDOW_A, "agent_ids"},
     "/analytics/stt-events": {*WINDOW_A, "call_sid", "event_type", "limit"},
     "/analytics/stt-events/summary": WINDOW_A,
     "/api/v1/analytics/summary": FAMILY_B,
-    "/api/v1/analytics/call-volume": {*FAMILY_B, "interval"},
+    "/api/v1/analytics/call-volume": {*FAMILY_B, "interval", "tz"},
     "/api/v1/analytics/workflow-stats": {*FAMILY_B, "limit"},
     "/api/v1/analytics/provider-latency": FAMILY_B,
     "/api/v1/analytics/errors": {*FAMILY_B, "service", "level", "offset", "limit"},
     "/api/v1/analytics/active-calls": set(),
-    "/v1/metrics": {"startDate", "endDate", "organizationId", "resellerId"},
-    "/api/v1/calls/analytics": {"period"},
+    "/v1/metrics": {"startDate", "endDate", "organizationId", "resellerId", "tz"},
+    "/api/v1/calls/analytics": {"period", "tz"},
     "/api/agents/{agent_id}/call_stats": {"agent_id", *WINDOW_A, "limit", "offset"},
     "/health": set(),
     "/openapi.json": set(),
@@ -128,6 +129,9 @@ def test_every_parameter_is_listed_with_its_type_range_set_and_default(spec):
             assert {key: schema.get(key) for key in expected} == expected, (path, name)
             if name in TIMESTAMPS:
                 assert {part["format"] for part in schema["anyOf"]} == {"date-time", "date"}
+            if name == "tz":
+                assert schema["default"] == "UTC"
+                assert {"UTC", "America/New_York", "Asia/Kolkata"} <= set(schema["enum"])
     comparison = spec["paths"]["/analytics/agent-comparison"]["get"]["parameters"]
     [agent_ids] = [node for node in comparison if node.get("name") == "agent_ids"]
     assert (agent_ids["style"], agent_ids["explode"]) == ("form", False)  # a,b,c

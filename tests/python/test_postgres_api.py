@@ -61,6 +61,8 @@ CASES = [
     ("org-b wide", "org-b", {**WIDE, "agent_id": "a-1", "agent_ids": "a-1"}),
     ("res-1", "res-1", DAY),
     ("res-1 narrowed", "res-1", {**WIDE, "organizationId": "org-a", "resellerId": "res-1"}),
+    ("kolkata hours", "all", {**DAY, "tz": "Asia/Kolkata", "interval": "hour"}),
+    ("new york weeks", "org-b", {**WIDE, "tz": "America/New_York"}),
 ]
 PATHS = [
     path.replace("{agent_id}", agent_id)
