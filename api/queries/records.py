@@ -25,7 +25,7 @@ def errors(
     many there are. An error of no accepted call has no org: it is visible to all-scope
     tokens only, with `agent` null."""
     in_window, parameters = selection.window.predicate("errors.occurred_at")
-    in_selection, selection_parameters = selection.predicate("calls")
+    in_selection, selection_parameters = selection.predicate("errors")
     clauses, parameters = [in_window, in_selection], [*parameters, *selection_parameters]
     for column, value in (("service", service), ("level", level)):
         if value is not None:
@@ -33,8 +33,7 @@ def errors(
             parameters.append(value)
     matches = f"""
         from marts.fct_call_errors as errors
-        left join marts.fct_calls as calls on calls.call_id = errors.call_id
-        left join marts.dim_agents as agents on agents.agent_id = calls.agent_id
+        left join marts.dim_agents as agents on agents.agent_id = errors.agent_id
         where {" and ".join(clauses)}
     """
     [(total,)] = marts.rows(f"select count(*) {matches}", parameters)
@@ -48,7 +47,7 @@ def errors(
             errors.level,
             errors.message,
             errors.details,
-            coalesce(agents.agent_name, calls.agent_id)
+            coalesce(agents.agent_name, errors.agent_id)
         {matches}
         order by errors.occurred_at desc, errors.error_id collate "C"
         limit ? offset ?

@@ -14,12 +14,13 @@ PATHS = [
 PARAMETERS = [
     "start_date", "end_date", "agent_id", "agent_ids", "call_sid", "event_type", "limit",
     "period", "started_after", "started_before", "interval", "service", "level", "offset",
-    "startDate", "endDate", "organizationId", "resellerId",
+    "startDate", "endDate", "organizationId", "resellerId", "tz",
 ]  # fmt: skip
 VALUES = [
     "", " ", "x", "-1", "0", "1e309", "99999999999999999999999", "2026-02-30",
     "0001-01-01T00:00:00+01:00", "9999-12-31", "2026-03-02T00:00:00 02:00", ",", "a,,b",
-    "' or 1=1 --", "\u00e9\u6f22", "2026-03-02T25:00:00Z",
+    "' or 1=1 --", "\u00e9\u6f22", "2026-03-02T25:00:00Z", "../../etc/passwd", "Etc/GMT+14",
+    "America/New_York\u0000",
 ]  # fmt: skip
 
 

@@ -9,18 +9,29 @@ call_errors as (
     {%- endif %}
 ),
 
+calls as (
+    select * from {{ ref('fct_calls') }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
+),
+
 described as (
     select
-        error_id,
-        call_id,
-        occurred_at,
-        service,
-        provider_name,
-        level,
-        message,
-        details,
-        level = 'error' as is_call_affecting
+        call_errors.error_id,
+        call_errors.call_id,
+        calls.org_id,
+        calls.agent_id,
+        call_errors.occurred_at,
+        call_errors.service,
+        call_errors.provider_name,
+        call_errors.level,
+        call_errors.message,
+        call_errors.details,
+        call_errors.level = 'error' as is_call_affecting
     from call_errors
+    left join calls
+        on call_errors.call_id = calls.call_id
 )
 
 -- Stored in time order, so a read of a few hours of errors touches only their rows (by name:

@@ -26,7 +26,14 @@ tool_calls as (
 ),
 
 call_errors as (
-    select * from {{ ref('fct_call_errors') }}
+    select
+        call_id,
+        provider_name,
+        level = 'error' as is_call_affecting
+    from {{ ref('stg_raw__call_errors') }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 latest_versions as (

@@ -57,7 +57,4 @@ final as (
         on attributed.attributed_call_id = calls.call_id
 )
 
--- Stored in time order, so a read of a few hours of events touches only their rows (by name:
--- a position among the columns of `select *` would say nothing).
 select * from final
-order by created_at  -- noqa: AM06
