@@ -25,9 +25,9 @@ from api.serialize import day, timestamp
 _STAGES = ("stt", "llm", "tts")
 
 
-def totals(marts: Marts, selection: Selection) -> dict:
-    """The CALLS sums over the selection."""
-    [sums] = aggregate(marts, CALLS, selection)
+def totals(marts: Marts, selection: Selection, components: Sequence[str]) -> dict:
+    """The CALLS `components` summed over the selection."""
+    [sums] = aggregate(marts, CALLS, selection, components=components)
     return sums
 
 
@@ -52,22 +52,27 @@ def closed(marts: Marts, selection: Selection) -> Window | None:
 
 
 def series(
-    marts: Marts, selection: Selection, interval: str, parameter: str, family: Family = CALLS
+    marts: Marts,
+    selection: Selection,
+    interval: str,
+    parameter: str,
+    components: Sequence[str],
 ) -> list[tuple[datetime, dict]]:
-    """The sums of `family` per local `interval` (hour, day, week) of the selection's zone,
+    """The CALLS `components` summed per local `interval` (hour, day, week) of the selection's zone,
     every bucket of the window listed by its start (metrics.md, Time series); a window of
     too many buckets is a 400 naming `parameter`."""
     window = closed(marts, selection)
     if window is None:
         return []
     starts = bucket_starts(window, interval, selection.zone, parameter)
-    sums = [dict.fromkeys(family.components, 0) for _ in starts]
+    sums = [dict.fromkeys(components, 0) for _ in starts]
     rows = aggregate(
         marts,
-        family,
+        CALLS,
         replace(selection, window=window),
         grain="hour" if interval == "hour" else "day",
         boundaries=starts,
+        components=components,
     )
     for row in rows:
         bucket = sums[bucket_of(starts, row.pop("period_start"))]
@@ -76,9 +81,11 @@ def series(
     return list(zip(starts, sums, strict=True))
 
 
-def by_local_hour(marts: Marts, selection: Selection) -> list[tuple[datetime, dict]]:
-    """The CALLS sums per local hour of the selection's zone that has calls, each keyed by
-    that hour's local start (for hour-of-day and weekday breakdowns)."""
+def by_local_hour(
+    marts: Marts, selection: Selection, components: Sequence[str]
+) -> list[tuple[datetime, dict]]:
+    """The CALLS `components` summed per local hour of the selection's zone that has calls,
+    each keyed by that hour's local start (for hour-of-day and weekday breakdowns)."""
     window = closed(marts, selection)
     if window is None:
         return []
@@ -90,22 +97,27 @@ def by_local_hour(marts: Marts, selection: Selection) -> list[tuple[datetime, di
         replace(selection, window=window),
         grain="hour",
         boundaries=split_hour_starts(window, zone),
+        components=components,
     )
     for row in rows:
         start = local(row.pop("period_start"), zone).replace(minute=0, second=0, microsecond=0)
-        bucket = sums.setdefault(start, dict.fromkeys(CALLS.components, 0))
+        bucket = sums.setdefault(start, dict.fromkeys(components, 0))
         for name, value in row.items():
             bucket[name] += value
     return list(sums.items())
 
 
 def daily(
-    marts: Marts, selection: Selection, parameter: str, fields: Callable[[dict], dict]
+    marts: Marts,
+    selection: Selection,
+    parameter: str,
+    components: Sequence[str],
+    fields: Callable[[dict], dict],
 ) -> list[dict]:
     """A daily series: `{"date": ..., **fields(sums)}` per local day."""
     return [
         {"date": day(local_date(start, selection.zone)), **fields(sums)}
-        for start, sums in series(marts, selection, "day", parameter)
+        for start, sums in series(marts, selection, "day", parameter, components)
     ]
 
 
@@ -117,9 +129,10 @@ def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) 
     return {row[0]: row[1:] for row in rows}
 
 
-def by_agent(marts: Marts, selection: Selection) -> list[dict]:
-    """The CALLS sums per agent with calls, by agent_id."""
-    return sorted(aggregate(marts, CALLS, selection, by=("agent_id",)), key=_agent_id)
+def by_agent(marts: Marts, selection: Selection, components: Sequence[str]) -> list[dict]:
+    """The CALLS `components` summed per agent with calls, by agent_id."""
+    rows = aggregate(marts, CALLS, selection, by=("agent_id",), components=components)
+    return sorted(rows, key=_agent_id)
 
 
 def _agent_id(row: dict) -> str:
@@ -130,7 +143,11 @@ def _agent_id(row: dict) -> str:
 
 
 def overview(marts: Marts, selection: Selection) -> dict:
-    sums = totals(marts, selection)
+    sums = totals(
+        marts,
+        selection,
+        ("total_calls", "duration_sum_s", "calls_with_duration", "completed_calls", "failed_calls"),
+    )
     return {
         "total_calls": sums["total_calls"],
         "total_duration": measures.total_duration(sums),
@@ -141,28 +158,55 @@ def overview(marts: Marts, selection: Selection) -> dict:
 
 
 def call_volume(marts: Marts, selection: Selection) -> list[dict]:
-    return daily(marts, selection, "start_date", lambda sums: {"count": sums["total_calls"]})
+    return daily(
+        marts,
+        selection,
+        "start_date",
+        ("total_calls",),
+        lambda sums: {"count": sums["total_calls"]},
+    )
+
+
+_LATENCIES = tuple(
+    f"{stage}_latency_{part}" for stage in (*_STAGES, "total") for part in ("sum_ms", "turns")
+)
 
 
 def _latencies(sums: dict) -> dict:
     return {stage: measures.avg_latency_ms(sums, stage) for stage in (*_STAGES, "total")}
 
 
+def _with_daily_trend(
+    marts: Marts, selection: Selection, components: Sequence[str], fields: Callable[[dict], dict]
+) -> tuple[dict, list[dict]]:
+    """The sums over the window and its daily trend, from one read: the days add up to it."""
+    days = series(marts, selection, "day", "start_date", components)
+    trend = [
+        {"date": day(local_date(start, selection.zone)), **fields(sums)} for start, sums in days
+    ]
+    return _sum([sums for _, sums in days], components), trend
+
+
 def latency(marts: Marts, selection: Selection) -> dict:
-    means = _latencies(totals(marts, selection))
+    sums, trend = _with_daily_trend(
+        marts,
+        selection,
+        _LATENCIES,
+        lambda sums: {f"{stage}_latency_ms": mean for stage, mean in _latencies(sums).items()},
+    )
+    means = _latencies(sums)
     return {
         **{f"avg_{stage}_latency_ms": mean for stage, mean in means.items()},
-        "daily_trend": daily(
-            marts,
-            selection,
-            "start_date",
-            lambda sums: {f"{stage}_latency_ms": mean for stage, mean in _latencies(sums).items()},
-        ),
+        "daily_trend": trend,
     }
 
 
 def cost_overview(marts: Marts, selection: Selection) -> dict:
-    sums = totals(marts, selection)
+    sums = totals(
+        marts,
+        selection,
+        ("cost_sum_usd", "calls_with_cost", *(f"{stage}_cost_sum_usd" for stage in _STAGES)),
+    )
     return {
         "total_spend": sums["cost_sum_usd"],
         "avg_cost_per_call": measures.avg_cost_per_call(sums),
@@ -171,11 +215,17 @@ def cost_overview(marts: Marts, selection: Selection) -> dict:
 
 
 def cost_trend(marts: Marts, selection: Selection) -> list[dict]:
-    return daily(marts, selection, "start_date", lambda sums: {"total_cost": sums["cost_sum_usd"]})
+    return daily(
+        marts,
+        selection,
+        "start_date",
+        ("cost_sum_usd",),
+        lambda sums: {"total_cost": sums["cost_sum_usd"]},
+    )
 
 
 def cost_by_agent(marts: Marts, selection: Selection) -> list[dict]:
-    agents = by_agent(marts, selection)
+    agents = by_agent(marts, selection, ("cost_sum_usd",))
     agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", _ids(agents))
     rows = [
         {
@@ -217,24 +267,23 @@ def latency_distribution(marts: Marts, selection: Selection) -> dict:
 
 
 def conversation_turns(marts: Marts, selection: Selection) -> dict:
-    return {
-        "avg_turns": measures.avg_turns(totals(marts, selection)),
-        "daily_trend": daily(
-            marts, selection, "start_date", lambda sums: {"avg_turns": measures.avg_turns(sums)}
-        ),
-    }
+    sums, trend = _with_daily_trend(
+        marts,
+        selection,
+        ("turns", "calls_with_turns"),
+        lambda sums: {"avg_turns": measures.avg_turns(sums)},
+    )
+    return {"avg_turns": measures.avg_turns(sums), "daily_trend": trend}
 
 
 def barge_in(marts: Marts, selection: Selection) -> dict:
-    return {
-        "barge_in_rate": measures.barge_in_rate(totals(marts, selection)),
-        "daily_trend": daily(
-            marts,
-            selection,
-            "start_date",
-            lambda sums: {"barge_in_rate": measures.barge_in_rate(sums)},
-        ),
-    }
+    sums, trend = _with_daily_trend(
+        marts,
+        selection,
+        ("barge_in_calls", "calls_with_turns"),
+        lambda sums: {"barge_in_rate": measures.barge_in_rate(sums)},
+    )
+    return {"barge_in_rate": measures.barge_in_rate(sums), "daily_trend": trend}
 
 
 def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
@@ -254,7 +303,7 @@ def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
 def peak_hours(marts: Marts, selection: Selection) -> list[dict]:
     """Calls per local ISO weekday (0 = Monday) and hour, non-zero cells only."""
     cells: dict[tuple[int, int], int] = {}
-    for start, sums in by_local_hour(marts, selection):
+    for start, sums in by_local_hour(marts, selection, ("total_calls",)):
         cell = (start.weekday(), start.hour)
         cells[cell] = cells.get(cell, 0) + sums["total_calls"]
     return [
@@ -274,9 +323,22 @@ def outcomes(marts: Marts, selection: Selection) -> list[dict]:
 def agent_comparison(marts: Marts, selection: Selection) -> list[dict]:
     """One entry per agent of the selection's `agent_ids`, in that order; an agent without
     calls in the window gets zeros (metrics.md, Agent comparison)."""
-    measured = {sums["agent_id"]: sums for sums in by_agent(marts, selection)}
+    components = (
+        "total_calls",
+        "duration_sum_s",
+        "calls_with_duration",
+        "completed_calls",
+        *_LATENCIES,
+        "cost_sum_usd",
+        "calls_with_cost",
+        "barge_in_calls",
+        "turns",
+        "calls_with_turns",
+        "error_calls",
+    )
+    measured = {sums["agent_id"]: sums for sums in by_agent(marts, selection, components)}
     agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", selection.agent_ids)
-    empty = dict.fromkeys(CALLS.components, 0)
+    empty = dict.fromkeys(components, 0)
     rows = []
     for agent_id in selection.agent_ids:
         sums = measured.get(agent_id, empty)
@@ -301,7 +363,19 @@ def agent_comparison(marts: Marts, selection: Selection) -> list[dict]:
 
 
 def summary(marts: Marts, selection: Selection, now: datetime) -> dict:
-    sums = totals(marts, selection)
+    sums = totals(
+        marts,
+        selection,
+        (
+            "total_calls",
+            "completed_calls",
+            "failed_calls",
+            "duration_sum_s",
+            "calls_with_duration",
+            "total_tokens",
+            *_LATENCIES,
+        ),
+    )
     return {
         "total_calls": sums["total_calls"],
         "completed_calls": sums["completed_calls"],
@@ -351,14 +425,32 @@ def call_volume_series(marts: Marts, selection: Selection, interval: str) -> lis
             "completed": sums["completed_calls"],
             "failed": sums["failed_calls"],
         }
-        for start, sums in series(marts, selection, interval, "interval")
+        for start, sums in series(
+            marts,
+            selection,
+            interval,
+            "interval",
+            ("total_calls", "completed_calls", "failed_calls"),
+        )
     ]
 
 
 def workflow_stats(marts: Marts, selection: Selection, limit: int) -> list[dict]:
     workflows = [
         sums
-        for sums in aggregate(marts, CALLS, selection, by=("workflow_id",))
+        for sums in aggregate(
+            marts,
+            CALLS,
+            selection,
+            by=("workflow_id",),
+            components=(
+                "total_calls",
+                "completed_calls",
+                "failed_calls",
+                "duration_sum_s",
+                "calls_with_duration",
+            ),
+        )
         if sums["workflow_id"] is not None
     ]
     workflows.sort(key=lambda sums: (-sums["total_calls"], sums["workflow_id"]))
@@ -401,9 +493,30 @@ _RESOLVED_CALLS = {
 }
 
 
+_METRICS = (
+    "total_calls",
+    "duration_sum_s",
+    "calls_with_duration",
+    *_RESOLVED_CALLS.values(),
+    "llm_latency_sum_ms",
+    "llm_latency_turns",
+    "positive_calls",
+    "calls_with_sentiment",
+    "escalated_calls",
+    "calls_without_corrections",
+    "calls_with_corrections_measured",
+    "cached_token_ratio_sum",
+    "calls_with_cached_token_ratio",
+    "stt_confidence_sum",
+    "calls_with_stt_confidence",
+    "tool_calls_succeeded",
+    "tool_calls_with_outcome",
+)
+
+
 def metrics(marts: Marts, selection: Selection) -> dict:
-    agents = by_agent(marts, selection)
-    sums = _sum(agents)
+    agents = by_agent(marts, selection, _METRICS)
+    sums = _sum(agents, _METRICS)
     return {
         "metrics": {
             "totalCalls": sums["total_calls"],
@@ -419,6 +532,7 @@ def metrics(marts: Marts, selection: Selection) -> dict:
             marts,
             selection,
             "startDate",
+            ("total_calls", "resolved_calls"),
             lambda day_sums: {
                 "totalCalls": day_sums["total_calls"],
                 "resolvedCalls": day_sums["resolved_calls"],
@@ -441,8 +555,8 @@ def metrics(marts: Marts, selection: Selection) -> dict:
     }
 
 
-def _sum(rows: list[dict]) -> dict:
-    total = dict.fromkeys(CALLS.components, 0)
+def _sum(rows: list[dict], components: Sequence[str]) -> dict:
+    total = dict.fromkeys(components, 0)
     for row in rows:
         for name in total:
             total[name] += row[name]
@@ -450,8 +564,9 @@ def _sum(rows: list[dict]) -> dict:
 
 
 def _hourly_distribution(marts: Marts, selection: Selection) -> list[dict]:
-    by_hour = [dict.fromkeys(CALLS.components, 0) for _ in range(24)]
-    for start, sums in by_local_hour(marts, selection):
+    components = ("total_calls", "duration_sum_s")
+    by_hour = [dict.fromkeys(components, 0) for _ in range(24)]
+    for start, sums in by_local_hour(marts, selection, components):
         for name, value in sums.items():
             by_hour[start.hour][name] += value
     return [
@@ -513,8 +628,9 @@ TOP_ASSISTANTS = 10
 
 
 def calls_analytics(marts: Marts, selection: Selection, now: datetime) -> dict:
-    agents = by_agent(marts, selection)
-    sums = _sum(agents)
+    counts = ("total_calls", "completed_calls", "failed_calls")
+    agents = by_agent(marts, selection, (*counts, "duration_sum_s", "calls_with_duration"))
+    sums = _sum(agents, (*counts, "duration_sum_s", "calls_with_duration"))
     top = sorted(agents, key=lambda row: -row["total_calls"])
     agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", _ids(agents))
     top = [row for row in top if row["agent_id"] in agent_names][:TOP_ASSISTANTS]
@@ -532,7 +648,7 @@ def calls_analytics(marts: Marts, selection: Selection, now: datetime) -> dict:
                 "completed": day_sums["completed_calls"],
                 "failed": day_sums["failed_calls"],
             }
-            for start, day_sums in series(marts, selection, "day", "period")
+            for start, day_sums in series(marts, selection, "day", "period", counts)
             if day_sums["total_calls"]
         },
         "top_assistants": [

@@ -202,10 +202,11 @@ def aggregate(
     by: Sequence[str] = (),
     grain: str | None = None,
     boundaries: Sequence[datetime] = (),
+    components: Sequence[str] | None = None,
 ) -> list[dict]:
-    """The sums of `family`'s components over the selection, one dict per value of the
-    dimensions `by`, keyed by column name; without `by` or `grain`, one dict (zeros over an
-    empty selection).
+    """The sums of `family`'s `components` (all by default: a query reads only the columns it
+    names) over the selection, one dict per value of the dimensions `by`, keyed by column
+    name; without `by` or `grain`, one dict (zeros over an empty selection).
 
     With `grain` ("hour" or "day"), also one per `period_start`: the start of a rollup row's
     UTC hour or day (hours only for "hour"), or of a partial hour's call's minute (second,
@@ -219,7 +220,7 @@ def aggregate(
     )
     in_selection, selection_parameters = selection.predicate(with_agents=family.has_agents)
     dimensions = [*(["period_start"] if grain else []), *by]
-    names = list(family.components)
+    names = list(components or family.components)
     ctes, parameters = partial_facts(periods.partial, selection, "partial_turns" in family.facts)
     parts = []
     for table, column, spans in (
