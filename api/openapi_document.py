@@ -5,8 +5,8 @@ Field names and types follow the seed documents; a field is nullable only where 
 """
 
 from importlib.metadata import version
-from zoneinfo import available_timezones
 
+from api import params
 from api.resources import v1_analytics
 from api.resources.analytics import LOCAL_ENDPOINTS
 
@@ -129,7 +129,7 @@ _PARAMETERS = {
     ),
     "tz": _query(
         "tz",
-        {"type": "string", "enum": sorted(available_timezones()), "default": "UTC"},
+        {"type": "string", "enum": list(params.zone_names()), "default": "UTC"},
         "The IANA time zone of the answer's days, hours and weeks (Monday 00:00): a DST day"
         " has 23 or 25 hours, a half-hour zone's hours start at :30 UTC. Bare-date bounds are"
         " its midnights; a series' `date` is the local date, a `timestamp` the bucket's start"

@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo
 
 import falcon
 
@@ -64,8 +65,10 @@ def midnight(day: date, zone: tzinfo) -> datetime:
 
 
 @cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones())
+def zone_names() -> tuple[str, ...]:
+    """The IANA zone names of the pinned tzdata release, whatever the machine's own zone
+    files hold (`localtime` is not a zone)."""
+    return tuple(resources.files("tzdata").joinpath("zones").read_text().split())
 
 
 def zone(req: falcon.Request) -> tzinfo:
@@ -73,7 +76,7 @@ def zone(req: falcon.Request) -> tzinfo:
     name = text(req, "tz")
     if name is None:
         return UTC
-    if name.strip() not in _zone_names():
+    if name.strip() not in zone_names():
         raise falcon.HTTPInvalidParam(f"{name!r} is not an IANA time zone name.", "tz")
     return ZoneInfo(name.strip())
 

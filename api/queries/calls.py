@@ -3,12 +3,19 @@ rows named after their JSON fields (api.md; metrics.md)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, time
 
 from api.marts import Marts
 from api.params import Window
 from api.queries import measures
-from api.queries.periods import bucket_of, bucket_starts, local, local_date, split_hour_starts
+from api.queries.periods import (
+    DAY,
+    bucket_of,
+    bucket_starts,
+    local,
+    local_date,
+    split_hour_starts,
+)
 from api.queries.rollups import (
     CALLS,
     DURATIONS,
@@ -51,6 +58,27 @@ def closed(marts: Marts, selection: Selection) -> Window | None:
     return Window(first, window.upper, window.upper_inclusive)
 
 
+def _with_calls(marts: Marts, selection: Selection, window: Window) -> Window | None:
+    """`window` narrowed to the UTC days that hold the selection's calls: the same calls, and
+    no bucket boundaries to walk through for the years around them; None when it has none."""
+    in_selection, parameters = selection.predicate()
+    [(first, last)] = marts.rows(
+        "select min(started_date), max(started_date) from marts.rpt_calls_daily"
+        f" where {in_selection}",
+        parameters,
+    )
+    if first is None:
+        return None
+    start, end = datetime.combine(first, time()), datetime.combine(last, time()) + DAY
+    lower = max(window.lower, start)
+    upper, inclusive = window.upper, window.upper_inclusive
+    if upper >= end:
+        upper, inclusive = end, False
+    if lower > upper or (lower == upper and not inclusive):
+        return None
+    return Window(lower, upper, inclusive)
+
+
 def series(
     marts: Marts,
     selection: Selection,
@@ -66,15 +94,16 @@ def series(
         return []
     starts = bucket_starts(window, interval, selection.zone, parameter)
     sums = [dict.fromkeys(components, 0) for _ in starts]
-    rows = aggregate(
+    narrowed = _with_calls(marts, selection, window)
+    rows = narrowed and aggregate(
         marts,
         CALLS,
-        replace(selection, window=window),
+        replace(selection, window=narrowed),
         grain="hour" if interval == "hour" else "day",
         boundaries=starts,
         components=components,
     )
-    for row in rows:
+    for row in rows or ():
         bucket = sums[bucket_of(starts, row.pop("period_start"))]
         for name, value in row.items():
             bucket[name] += value
@@ -87,6 +116,7 @@ def by_local_hour(
     """The CALLS `components` summed per local hour of the selection's zone that has calls,
     each keyed by that hour's local start (for hour-of-day and weekday breakdowns)."""
     window = closed(marts, selection)
+    window = window and _with_calls(marts, selection, window)
     if window is None:
         return []
     zone = selection.zone

@@ -242,3 +242,13 @@ def test_unknown_zone_is_a_400_naming_tz(get, path: str, zone: str):
 
 def test_endpoints_without_buckets_ignore_tz(get):
     assert json(get("/analytics/overview", tz="Mars/Olympus"))["total_calls"] == 10
+
+
+@pytest.mark.parametrize("zone", [KOLKATA, NEW_YORK])
+def test_centuries_long_windows_answer_as_the_days_with_calls(get, zone: str):
+    wide = {"start_date": "1500-01-01", "end_date": "2500-01-01", "tz": zone}
+    assert json(get("/analytics/peak-hours", **wide)) == json(get("/analytics/peak-hours", tz=zone))
+    # A daily series lists at most 10 000 days: 2000-01-01 to 2026-12-31 has 9 862.
+    metrics = json(get("/v1/metrics", startDate="2000-01-01", endDate="2026-12-31", tz=zone))
+    assert metrics["hourlyDistribution"] == json(get("/v1/metrics", tz=zone))["hourlyDistribution"]
+    assert sum(hour["calls"] for hour in metrics["hourlyDistribution"]) == 10
