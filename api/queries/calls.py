@@ -514,7 +514,6 @@ def workflow_stats(marts: Marts, selection: Selection, limit: int) -> list[dict]
 
 # Family C (seed 002)
 
-RESOLUTIONS = ("resolved", "transferred", "abandoned", "other")
 _RESOLVED_CALLS = {
     "resolved": "resolved_calls",
     "transferred": "transferred_calls",
