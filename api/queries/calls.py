@@ -22,14 +22,13 @@ from api.queries.rollups import (
     ESCALATION_REASONS,
     OUTCOMES,
     PROVIDER_ERRORS,
+    STAGES,
     TURN_LATENCIES,
     Family,
     aggregate,
 )
 from api.queries.selection import Selection
 from api.serialize import day, timestamp
-
-_STAGES = ("stt", "llm", "tts")
 
 
 def totals(marts: Marts, selection: Selection, components: Sequence[str]) -> dict:
@@ -198,12 +197,12 @@ def call_volume(marts: Marts, selection: Selection) -> list[dict]:
 
 
 _LATENCIES = tuple(
-    f"{stage}_latency_{part}" for stage in (*_STAGES, "total") for part in ("sum_ms", "turns")
+    f"{stage}_latency_{part}" for stage in (*STAGES, "total") for part in ("sum_ms", "turns")
 )
 
 
 def _latencies(sums: dict) -> dict:
-    return {stage: measures.avg_latency_ms(sums, stage) for stage in (*_STAGES, "total")}
+    return {stage: measures.avg_latency_ms(sums, stage) for stage in (*STAGES, "total")}
 
 
 def _with_daily_trend(
@@ -235,12 +234,12 @@ def cost_overview(marts: Marts, selection: Selection) -> dict:
     sums = totals(
         marts,
         selection,
-        ("cost_sum_usd", "calls_with_cost", *(f"{stage}_cost_sum_usd" for stage in _STAGES)),
+        ("cost_sum_usd", "calls_with_cost", *(f"{stage}_cost_sum_usd" for stage in STAGES)),
     )
     return {
         "total_spend": sums["cost_sum_usd"],
         "avg_cost_per_call": measures.avg_cost_per_call(sums),
-        **{f"{stage}_cost_total": sums[f"{stage}_cost_sum_usd"] for stage in _STAGES},
+        **{f"{stage}_cost_total": sums[f"{stage}_cost_sum_usd"] for stage in STAGES},
     }
 
 
@@ -414,7 +413,7 @@ def summary(marts: Marts, selection: Selection, now: datetime) -> dict:
         "avg_duration_seconds": measures.avg_duration(sums),
         "success_rate": measures.success_rate(sums),
         "total_tokens": sums["total_tokens"],
-        **{f"avg_{stage}_latency_ms": measures.avg_latency_ms(sums, stage) for stage in _STAGES},
+        **{f"avg_{stage}_latency_ms": measures.avg_latency_ms(sums, stage) for stage in STAGES},
     }
 
 

@@ -118,19 +118,18 @@ TURN_LATENCIES = Family(
     components={"turns": "1"},
 )
 
-# Each call once per pipeline stage that has a provider: (stage, its provider column, and the
-# earlier stages whose provider must differ for the call's first stage of that provider).
-_STAGES = (("stt", ()), ("llm", ("stt",)), ("tts", ("stt", "llm")))
+# The pipeline stages, in the order that decides a call's first stage of each provider.
+STAGES = ("stt", "llm", "tts")
 
 
 def _stage_rows(columns: str, first_of_provider: bool) -> str:
     """One select per stage over partial_calls, unioned; `columns` may use {stage}."""
     selects = []
-    for stage, earlier in _STAGES:
+    for position, stage in enumerate(STAGES):
         conditions = [f"{stage}_provider is not null"]
         if first_of_provider:
             conditions += [
-                f"{stage}_provider is distinct from {other}_provider" for other in earlier
+                f"{stage}_provider is distinct from {other}_provider" for other in STAGES[:position]
             ]
         selects.append(
             f"select started_at, org_id, agent_id, '{stage}' as provider_type,"

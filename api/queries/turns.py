@@ -9,6 +9,7 @@ from api.queries import measures
 from api.queries.periods import cut
 from api.queries.rollups import (
     PROVIDER_LATENCY,
+    STAGES,
     aggregate,
     partial_facts,
     spans_predicate,
@@ -16,7 +17,6 @@ from api.queries.rollups import (
 )
 from api.queries.selection import Selection
 
-STAGES = ("stt", "llm", "tts")
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
 # A partial hour's turn values, each its own interval [value, value], one select per stage.
