@@ -7,7 +7,8 @@ Field names and types follow the seed documents; a field is nullable only where 
 from importlib.metadata import version
 
 from api import params
-from api.resources import v1_analytics
+from api.queries import events
+from api.resources import calls_analytics, v1_analytics
 from api.resources.analytics import LOCAL_ENDPOINTS
 
 # Schemas used for many fields.
@@ -114,7 +115,7 @@ _PARAMETERS = {
     ),
     "period": _choice_parameter(
         "period",
-        ["1h", "24h", "7d", "30d"],
+        list(v1_analytics.PERIODS),
         "24h",
         "The window `[now - period, now]`; ignored when `started_after` or `started_before`"
         " is given.",
@@ -733,14 +734,7 @@ def _family_a() -> dict:
             _query("call_sid", _TEXT, "Only events with this call SID."),
             _choice_parameter(
                 "event_type",
-                [
-                    "connection_opened",
-                    "connection_closed",
-                    "connection_rejected",
-                    "timeout",
-                    "error",
-                    "utterance_end_fallback",
-                ],
+                list(events.EVENT_TYPES),
                 None,
                 "Only events of this type.",
             ),
@@ -783,7 +777,7 @@ def _family_b() -> dict:
             window + " More than 10 000 buckets is a 400.",
             [
                 *_FAMILY_B,
-                _choice_parameter("interval", ["hour", "day", "week"], "hour", "Bucket size."),
+                _choice_parameter("interval", list(v1_analytics.INTERVALS), "hour", "Bucket size."),
                 _TZ,
             ],
             _schema("CallVolume"),
@@ -815,9 +809,9 @@ def _family_b() -> dict:
             [
                 *_FAMILY_B,
                 _choice_parameter(
-                    "service", ["stt", "llm", "tts", "workflow", "tool"], None, "Only this service."
+                    "service", list(v1_analytics.SERVICES), None, "Only this service."
                 ),
-                _choice_parameter("level", ["error", "warning"], None, "Only this level."),
+                _choice_parameter("level", list(v1_analytics.LEVELS), None, "Only this level."),
                 _integer_parameter("offset", 0, 0, None, "Skip this many errors."),
                 _integer_parameter("limit", 50, 1, 200, "At most this many errors."),
             ],
@@ -868,7 +862,9 @@ def _family_d() -> dict:
             "Totals, daily stats and top assistants of the period.",
             "The window is `[now - period, now]`.",
             [
-                _choice_parameter("period", ["1d", "7d", "30d", "90d"], "7d", "Analysis period."),
+                _choice_parameter(
+                    "period", list(calls_analytics.PERIODS), "7d", "Analysis period."
+                ),
                 _TZ,
             ],
             _schema("CallsAnalytics"),

@@ -1,7 +1,7 @@
 """What the call endpoints answer, from the CALLS family and its siblings (rollups.py), as
 rows named after their JSON fields (api.md; metrics.md)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time
 
@@ -103,9 +103,7 @@ def series(
         components=components,
     )
     for row in rows or ():
-        bucket = sums[bucket_of(starts, row.pop("period_start"))]
-        for name, value in row.items():
-            bucket[name] += value
+        _add(sums[bucket_of(starts, row["period_start"])], row)
     return list(zip(starts, sums, strict=True))
 
 
@@ -129,10 +127,8 @@ def by_local_hour(
         components=components,
     )
     for row in rows:
-        start = local(row.pop("period_start"), zone).replace(minute=0, second=0, microsecond=0)
-        bucket = sums.setdefault(start, dict.fromkeys(components, 0))
-        for name, value in row.items():
-            bucket[name] += value
+        start = local(row["period_start"], zone).replace(minute=0, second=0, microsecond=0)
+        _add(sums.setdefault(start, dict.fromkeys(components, 0)), row)
     return list(sums.items())
 
 
@@ -142,12 +138,15 @@ def daily(
     parameter: str,
     components: Sequence[str],
     fields: Callable[[dict], dict],
-) -> list[dict]:
-    """A daily series: `{"date": ..., **fields(sums)}` per local day."""
-    return [
-        {"date": day(local_date(start, selection.zone)), **fields(sums)}
-        for start, sums in series(marts, selection, "day", parameter, components)
+) -> tuple[dict, list[dict]]:
+    """The `components` summed over the window, and its daily series,
+    `{"date": ..., **fields(sums)}` per local day, from one read: the days add up to the
+    window."""
+    days = series(marts, selection, "day", parameter, components)
+    trend = [
+        {"date": day(local_date(start, selection.zone)), **fields(sums)} for start, sums in days
     ]
+    return _sum([sums for _, sums in days], components), trend
 
 
 def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) -> dict:
@@ -187,13 +186,14 @@ def overview(marts: Marts, selection: Selection) -> dict:
 
 
 def call_volume(marts: Marts, selection: Selection) -> list[dict]:
-    return daily(
+    _, trend = daily(
         marts,
         selection,
         "start_date",
         ("total_calls",),
         lambda sums: {"count": sums["total_calls"]},
     )
+    return trend
 
 
 _LATENCIES = tuple(
@@ -205,21 +205,11 @@ def _latencies(sums: dict) -> dict:
     return {stage: measures.avg_latency_ms(sums, stage) for stage in (*STAGES, "total")}
 
 
-def _with_daily_trend(
-    marts: Marts, selection: Selection, components: Sequence[str], fields: Callable[[dict], dict]
-) -> tuple[dict, list[dict]]:
-    """The sums over the window and its daily trend, from one read: the days add up to it."""
-    days = series(marts, selection, "day", "start_date", components)
-    trend = [
-        {"date": day(local_date(start, selection.zone)), **fields(sums)} for start, sums in days
-    ]
-    return _sum([sums for _, sums in days], components), trend
-
-
 def latency(marts: Marts, selection: Selection) -> dict:
-    sums, trend = _with_daily_trend(
+    sums, trend = daily(
         marts,
         selection,
+        "start_date",
         _LATENCIES,
         lambda sums: {f"{stage}_latency_ms": mean for stage, mean in _latencies(sums).items()},
     )
@@ -244,13 +234,14 @@ def cost_overview(marts: Marts, selection: Selection) -> dict:
 
 
 def cost_trend(marts: Marts, selection: Selection) -> list[dict]:
-    return daily(
+    _, trend = daily(
         marts,
         selection,
         "start_date",
         ("cost_sum_usd",),
         lambda sums: {"total_cost": sums["cost_sum_usd"]},
     )
+    return trend
 
 
 def cost_by_agent(marts: Marts, selection: Selection) -> list[dict]:
@@ -296,9 +287,10 @@ def latency_distribution(marts: Marts, selection: Selection) -> dict:
 
 
 def conversation_turns(marts: Marts, selection: Selection) -> dict:
-    sums, trend = _with_daily_trend(
+    sums, trend = daily(
         marts,
         selection,
+        "start_date",
         ("turns", "calls_with_turns"),
         lambda sums: {"avg_turns": measures.avg_turns(sums)},
     )
@@ -306,9 +298,10 @@ def conversation_turns(marts: Marts, selection: Selection) -> dict:
 
 
 def barge_in(marts: Marts, selection: Selection) -> dict:
-    sums, trend = _with_daily_trend(
+    sums, trend = daily(
         marts,
         selection,
+        "start_date",
         ("barge_in_calls", "calls_with_turns"),
         lambda sums: {"barge_in_rate": measures.barge_in_rate(sums)},
     )
@@ -545,6 +538,16 @@ _METRICS = (
 def metrics(marts: Marts, selection: Selection) -> dict:
     agents = by_agent(marts, selection, _METRICS)
     sums = _sum(agents, _METRICS)
+    _, daily_volume = daily(
+        marts,
+        selection,
+        "startDate",
+        ("total_calls", "resolved_calls"),
+        lambda day_sums: {
+            "totalCalls": day_sums["total_calls"],
+            "resolvedCalls": day_sums["resolved_calls"],
+        },
+    )
     return {
         "metrics": {
             "totalCalls": sums["total_calls"],
@@ -556,16 +559,7 @@ def metrics(marts: Marts, selection: Selection) -> dict:
             "sentimentPercent": measures.sentiment_percent(sums),
             "escalationRate": measures.escalation_rate(sums),
         },
-        "dailyVolume": daily(
-            marts,
-            selection,
-            "startDate",
-            ("total_calls", "resolved_calls"),
-            lambda day_sums: {
-                "totalCalls": day_sums["total_calls"],
-                "resolvedCalls": day_sums["resolved_calls"],
-            },
-        ),
+        "dailyVolume": daily_volume,
         "hourlyDistribution": _hourly_distribution(marts, selection),
         "resolutionBreakdown": {
             resolution: sums[column] for resolution, column in _RESOLVED_CALLS.items()
@@ -583,11 +577,17 @@ def metrics(marts: Marts, selection: Selection) -> dict:
     }
 
 
+def _add(total: dict, sums: Mapping) -> dict:
+    """`total` with the components it holds increased by those of `sums`."""
+    for name in total:
+        total[name] += sums[name]
+    return total
+
+
 def _sum(rows: list[dict], components: Sequence[str]) -> dict:
     total = dict.fromkeys(components, 0)
     for row in rows:
-        for name in total:
-            total[name] += row[name]
+        _add(total, row)
     return total
 
 
@@ -595,8 +595,7 @@ def _hourly_distribution(marts: Marts, selection: Selection) -> list[dict]:
     components = ("total_calls", "duration_sum_s")
     by_hour = [dict.fromkeys(components, 0) for _ in range(24)]
     for start, sums in by_local_hour(marts, selection, components):
-        for name, value in sums.items():
-            by_hour[start.hour][name] += value
+        _add(by_hour[start.hour], sums)
     return [
         {
             "hour": f"{hour:02d}:00",

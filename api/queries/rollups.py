@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.marts import Marts
-from api.queries.periods import Span, cut
+from api.queries.periods import Periods, Span, cut
 from api.queries.selection import Selection
 
 
@@ -160,7 +160,7 @@ PROVIDER_LATENCY = Family(
 )
 
 
-def spans_predicate(spans: Sequence[Span], column: str) -> tuple[str, list]:
+def _spans(spans: Sequence[Span], column: str) -> tuple[str, list]:
     """Rows whose `column` lies in any of `spans`."""
     clauses, parameters = [], []
     for span in spans:
@@ -182,12 +182,40 @@ def partial_facts(
         if turns
         else ("partial_calls", "marts.fct_calls", "started_at")
     )
-    in_spans, span_parameters = spans_predicate(partial, column)
+    in_spans, span_parameters = _spans(partial, column)
     in_selection, selection_parameters = selection.predicate()
     return (
         [f"{name} as (select * from {table} where ({in_spans}) and {in_selection})"],
         [*span_parameters, *selection_parameters],
     )
+
+
+def rollup_reads(
+    periods: Periods,
+    daily: str | None,
+    hourly: str,
+    selection: Selection,
+    with_agents: bool = True,
+) -> list[tuple[str, str, str, list]]:
+    """`(table, time column, where, parameters)` of each rollup that answers some of the whole
+    periods: `daily` (by `started_date`) the days, `hourly` (by `started_hour`) the hours."""
+    in_selection, selection_parameters = selection.predicate(with_agents=with_agents)
+    reads = []
+    for table, column, spans in (
+        (daily, "started_date", periods.days),
+        (hourly, "started_hour", periods.hours),
+    ):
+        if spans:
+            in_spans, span_parameters = _spans(spans, column)
+            reads.append(
+                (
+                    table,
+                    column,
+                    f"({in_spans}) and {in_selection}",
+                    [*span_parameters, *selection_parameters],
+                )
+            )
+    return reads
 
 
 def with_clause(ctes: Sequence[str]) -> str:
@@ -217,23 +245,16 @@ def aggregate(
         daily=family.daily is not None and grain != "hour",
         boundaries=boundaries,
     )
-    in_selection, selection_parameters = selection.predicate(with_agents=family.has_agents)
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
     ctes, parameters = partial_facts(periods.partial, selection, "partial_turns" in family.facts)
     parts = []
-    for table, column, spans in (
-        (family.daily, "started_date", periods.days),
-        (family.hourly, "started_hour", periods.hours),
+    for table, column, where, read_parameters in rollup_reads(
+        periods, family.daily, family.hourly, selection, with_agents=family.has_agents
     ):
-        if spans:
-            in_spans, span_parameters = spans_predicate(spans, column)
-            moment = [f"cast({column} as timestamp) as period_start"] if grain else []
-            parts.append(
-                f"select {', '.join([*moment, *by, *names])} from {table}"
-                f" where ({in_spans}) and {in_selection}"
-            )
-            parameters += [*span_parameters, *selection_parameters]
+        moment = [f"cast({column} as timestamp) as period_start"] if grain else []
+        parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
+        parameters += read_parameters
     if periods.partial:
         unit = "minute" if all(not (b.second or b.microsecond) for b in boundaries) else "second"
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []

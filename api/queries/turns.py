@@ -12,7 +12,7 @@ from api.queries.rollups import (
     STAGES,
     aggregate,
     partial_facts,
-    spans_predicate,
+    rollup_reads,
     with_clause,
 )
 from api.queries.selection import Selection
@@ -64,17 +64,17 @@ def histograms(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
     `(min, max, count)` sorted by value: a histogram bucket of the rollups' whole periods,
     observed from min to max, or one value of the partial hours."""
     periods = cut(selection.window, daily=True)
-    in_selection, selection_parameters = selection.predicate(with_agents=False)
     ctes, parameters = partial_facts(periods.partial, selection, turns=True)
     parts = []
-    for table, column, spans in (
-        ("marts.rpt_provider_latency_histogram_daily", "started_date", periods.days),
-        ("marts.rpt_provider_latency_histogram_hourly", "started_hour", periods.hours),
+    for table, _, where, read_parameters in rollup_reads(
+        periods,
+        "marts.rpt_provider_latency_histogram_daily",
+        "marts.rpt_provider_latency_histogram_hourly",
+        selection,
+        with_agents=False,
     ):
-        if spans:
-            in_spans, span_parameters = spans_predicate(spans, column)
-            parts.append(f"select * from {table} where ({in_spans}) and {in_selection}")
-            parameters += [*span_parameters, *selection_parameters]
+        parts.append(f"select * from {table} where {where}")
+        parameters += read_parameters
     selects = []
     if parts:
         selects.append(
