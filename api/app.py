@@ -3,20 +3,13 @@
 import falcon
 import orjson
 
-from api import errors
+from api import endpoints, errors
 from api.auth import BearerAuth
 from api.caching import Caching
 from api.config import Config
 from api.marts import Marts, MartsUnavailable
 from api.postgres_marts import PostgresMarts
-from api.resources import (
-    agent_call_stats,
-    analytics,
-    calls_analytics,
-    metrics,
-    openapi,
-    v1_analytics,
-)
+from api.resources import openapi
 from api.resources.health import Health
 from callstats.keys import KeyStore
 
@@ -32,8 +25,8 @@ def create_app(config: Config | None = None) -> falcon.App:
     app.add_error_handler(Exception, errors.unexpected)
     app.add_error_handler(MartsUnavailable, errors.marts_unavailable)
     app.add_route("/health", Health(marts))
-    for family in (analytics, v1_analytics, metrics, calls_analytics, agent_call_stats, openapi):
-        family.add_routes(app, marts)
+    endpoints.add_routes(app, marts)
+    openapi.add_routes(app)
     return app
 
 

@@ -1,4 +1,10 @@
-"""Query parameters: parsed and range-checked, or a 400 that names the parameter (api.md)."""
+"""Query parameters (api.md, Parameters and errors): each kind parses its raw value, or answers
+a 400 that names the parameter, and describes itself as the JSON Schema of what it accepts.
+
+A value is read exactly as its schema's `pattern` reads it (a regular expression search, as
+JSON Schema and Python both do), so the OpenAPI document says what the API accepts. A blank
+value (only spaces, tabs and line breaks) is the same as an absent parameter.
+"""
 
 import re
 from dataclasses import dataclass
@@ -9,59 +15,211 @@ from zoneinfo import ZoneInfo
 
 import falcon
 
-MIN_YEAR, MAX_YEAR = 1000, 9998
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?$"
+_BLANK_CHARACTERS = "\t\n\r "
+BLANK = {"type": "string", "pattern": r"^[\t\n\r ]*$"}
+
+
+_YEAR = r"(?:[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"  # 1000 to 9998
+_MONTH_DAY = (
+    r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    r"|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
-# The "+" of an offset that the query string turned into a space: 10:00:00 02:00.
-_SPACED_OFFSET = re.compile(r"([Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}:?\d{2})$")
+# Leap years from 1000 to 9998: divisible by 4 and not by 100, or by 400.
+_LEAP_YEAR = r"(?:[1-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[13579][26]|[2468][048])00)"
+_DAY = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
+_TIME = r"[Tt ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+# The "+" of an offset may arrive as a space: a query string reads "+" as one.
+_OFFSET = r"(?:[Zz]|[+ -](?:[01][0-9]|2[0-3]):?[0-5][0-9])"
+# Years 1000 to 9998, so that a day or an offset can be added or removed safely.
+TIMESTAMP_PATTERN = rf"^(?:[\t\n\r ]*|{_DAY}|{_DAY}{_TIME}{_OFFSET}?)$"
+_TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
+_SPACED_OFFSET = re.compile(r"(:[0-9]{2}(?:\.[0-9]+)?) ([0-9]{2}:?[0-9]{2})$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
 
 
-@dataclass(frozen=True)
-class Bound:
-    """A timestamp parameter: the instant (a bare date's local midnight), and the date when it
-    was a bare date."""
-
-    at: datetime
-    day: date | None = None
+def _blank(raw: str | None) -> bool:
+    return raw is None or not raw.strip(_BLANK_CHARACTERS)
 
 
-def text(req: falcon.Request, name: str) -> str | None:
-    """The parameter's value, or None when it is absent or blank."""
-    value = req.get_param(name)
-    return value if value is not None and value.strip() else None
+@dataclass(frozen=True, kw_only=True)
+class Parameter:
+    """A query parameter: its name, what it means, and how its values are read."""
+
+    name: str
+    description: str
+    is_id: bool = False
+    location = "query"
+
+    def parse(self, raw: str | None):
+        """The value of the raw text (None when absent), or a 400 naming the parameter."""
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        """The JSON Schema of every raw value the parameter accepts."""
+        raise NotImplementedError
+
+    def invalid(self, message: str) -> falcon.HTTPInvalidParam:
+        return falcon.HTTPInvalidParam(message, self.name)
+
+    def openapi(self) -> dict:
+        return {
+            "name": self.name,
+            "in": self.location,
+            "required": self.location == "path",
+            "description": self.description,
+            "schema": self.schema(),
+        }
 
 
-def bound(req: falcon.Request, name: str, zone: tzinfo) -> Bound | None:
-    """A timestamp (an instant, UTC when it has no offset) or a bare date (its midnight in
-    `zone`), as a naive UTC datetime."""
-    value = text(req, name)
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        if _DATE.match(value):
-            day = _in_range(datetime.fromisoformat(value), value, name).date()
-            return Bound(midnight(day, zone), day)
-        rfc3339 = _SPACED_OFFSET.sub(r"\1+\2", value)
-        if not _TIMESTAMP.match(rfc3339):
-            raise ValueError(value)
-        moment = _in_range(datetime.fromisoformat(rfc3339), value, name)
-    except ValueError:
-        raise falcon.HTTPInvalidParam(
-            f"{value!r} is not an RFC 3339 timestamp or a date (YYYY-MM-DD).", name
-        ) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return Bound(moment)
+@dataclass(frozen=True, kw_only=True)
+class Timestamp(Parameter):
+    """An instant (RFC 3339; no offset = UTC) as a naive UTC datetime, or a bare date as a
+    date (a day of the request's zone, made an instant by `window`)."""
+
+    def parse(self, raw: str | None) -> datetime | date | None:
+        if raw is None:
+            return None
+        if not _TIMESTAMP.search(raw):
+            raise self.invalid(
+                f"{raw!r} is not an RFC 3339 timestamp or a date (YYYY-MM-DD) of the years"
+                " 1000 to 9998."
+            )
+        text = raw.removesuffix("\n")  # the pattern's `$` also matches before a final one
+        if _blank(text):
+            return None
+        if len(text) == len("2026-02-01"):
+            return date.fromisoformat(text)
+        text = _SPACED_OFFSET.sub(r"\1+\2", re.sub("[Zz]$", "+00:00", text))
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment
+
+    def schema(self) -> dict:
+        return {"$ref": "#/components/schemas/TimestampOrDate"}
 
 
-def midnight(day: date, zone: tzinfo) -> datetime:
-    """The instant a local day of `zone` starts (local midnight, or the first instant after
-    it where a DST change skips midnight), as a naive UTC datetime."""
-    local = datetime.combine(day, time(), zone)
-    return local.astimezone(UTC).replace(tzinfo=None)
+@dataclass(frozen=True, kw_only=True)
+class Text(Parameter):
+    """Any text, trimmed; an id when `is_id` (one the token cannot see answers 404)."""
+
+    def parse(self, raw: str | None) -> str | None:
+        return None if _blank(raw) else raw.strip(_BLANK_CHARACTERS)
+
+    def schema(self) -> dict:
+        return {"type": "string"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathId(Parameter):
+    """An id in the path, as it stands."""
+
+    is_id: bool = True
+    location = "path"
+
+    def parse(self, raw: str | None) -> str:
+        return raw
+
+    def schema(self) -> dict:
+        return {"type": "string"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdList(Parameter):
+    """Comma-separated ids, each trimmed, the first of duplicates kept; an empty list or an
+    empty id is a 400."""
+
+    is_id: bool = True
+
+    def parse(self, raw: str | None) -> list[str] | None:
+        if raw is None:
+            return None
+        ids = [part.strip(_BLANK_CHARACTERS) for part in raw.split(",")]
+        if not all(ids):
+            raise self.invalid("an id list must not be empty or have empty ids.")
+        return list(dict.fromkeys(ids))
+
+    def schema(self) -> dict:
+        item = {"type": "string", "pattern": r"^[^,]*[^\t\n\r ,][^,]*$"}
+        return {"type": "array", "items": item, "minItems": 1}
+
+    def openapi(self) -> dict:
+        return {**super().openapi(), "style": "form", "explode": False}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice(Parameter):
+    """One of `choices`, else `default`."""
+
+    choices: tuple[str, ...]
+    default: str | None = None
+
+    def parse(self, raw: str | None) -> str | None:
+        if _blank(raw):
+            return self.default
+        if raw not in self.choices:
+            raise self.invalid(f"{raw!r} is not one of {', '.join(self.choices)}.")
+        return raw
+
+    def schema(self) -> dict:
+        return _or_blank({"type": "string", "enum": list(self.choices)}, self.default)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Integer(Parameter):
+    """A decimal integer from `minimum` to `maximum` (None: no limit), else `default`."""
+
+    default: int
+    minimum: int
+    maximum: int | None = None
+
+    def parse(self, raw: str | None) -> int:
+        if _blank(raw):
+            return self.default
+        if not _INTEGER.search(raw):
+            raise self.invalid(f"{raw!r} is not an integer.")
+        number = int(raw)
+        if number < self.minimum or (self.maximum is not None and number > self.maximum):
+            limits = f"at least {self.minimum}"
+            if self.maximum is not None:
+                limits = f"from {self.minimum} to {self.maximum}"
+            raise self.invalid(f"{number} is out of range: {limits}.")
+        return number
+
+    def schema(self) -> dict:
+        schema = {"type": "integer", "minimum": self.minimum}
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        return _or_blank(schema, self.default)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Zone(Parameter):
+    """`tz`: an IANA time zone name of the pinned tzdata release, else UTC (api.md)."""
+
+    name: str = "tz"
+    description: str = (
+        "The IANA time zone of the answer's days, hours and weeks (Monday 00:00): a DST day"
+        " has 23 or 25 hours, a half-hour zone's hours start at :30 UTC. Bare-date bounds are"
+        " its midnights; a series' `date` is the local date, a `timestamp` the bucket's start"
+        " as an instant. Another name is a 400."
+    )
+
+    def parse(self, raw: str | None) -> tzinfo:
+        if _blank(raw):
+            return UTC
+        if raw not in zone_names():
+            raise self.invalid(f"{raw!r} is not an IANA time zone name.")
+        return ZoneInfo(raw)
+
+    def schema(self) -> dict:
+        return _or_blank({"type": "string", "enum": list(zone_names())}, "UTC")
+
+
+def _or_blank(schema: dict, default) -> dict:
+    either = {"anyOf": [schema, BLANK]}
+    return either if default is None else {**either, "default": default}
 
 
 @cache
@@ -71,57 +229,11 @@ def zone_names() -> tuple[str, ...]:
     return tuple(resources.files("tzdata").joinpath("zones").read_text().split())
 
 
-def zone(req: falcon.Request) -> tzinfo:
-    """`tz`: an IANA time zone name (api.md), UTC when absent."""
-    name = text(req, "tz")
-    if name is None:
-        return UTC
-    if name.strip() not in zone_names():
-        raise falcon.HTTPInvalidParam(f"{name!r} is not an IANA time zone name.", "tz")
-    return ZoneInfo(name.strip())
-
-
-def _in_range(moment: datetime, value: str, name: str) -> datetime:
-    """Years 1000 to 9998, so that a day or an offset can be added or removed safely."""
-    if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise falcon.HTTPInvalidParam(
-            f"{value!r} is out of range: years {MIN_YEAR} to {MAX_YEAR}.", name
-        )
-    return moment
-
-
-def choice(req: falcon.Request, name: str, choices: tuple[str, ...], default: str | None) -> str:
-    value = text(req, name)
-    if value is None:
-        return default
-    if value not in choices:
-        raise falcon.HTTPInvalidParam(f"{value!r} is not one of {', '.join(choices)}.", name)
-    return value
-
-
-def integer(req: falcon.Request, name: str, default: int, minimum: int, maximum: int | None) -> int:
-    value = text(req, name)
-    if value is None:
-        return default
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise falcon.HTTPInvalidParam(f"{value!r} is not an integer.", name) from None
-    if number < minimum or (maximum is not None and number > maximum):
-        limits = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
-        raise falcon.HTTPInvalidParam(f"{number} is out of range: {limits}.", name)
-    return number
-
-
-def id_list(req: falcon.Request, name: str) -> list[str] | None:
-    """Comma-separated ids, each trimmed, the first of duplicates kept; empty parts are a 400."""
-    value = req.get_param(name)
-    if value is None:
-        return None
-    ids = [part.strip() for part in value.split(",")]
-    if not value.strip() or any(not part for part in ids):
-        raise falcon.HTTPInvalidParam("an id list must not be empty or have empty ids.", name)
-    return list(dict.fromkeys(ids))
+def midnight(day: date, zone: tzinfo) -> datetime:
+    """The instant a local day of `zone` starts (local midnight, or the first instant after
+    it where a DST change skips midnight), as a naive UTC datetime."""
+    local = datetime.combine(day, time(), zone)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -151,27 +263,35 @@ class Window:
 
 
 def window(
-    req: falcon.Request,
-    lower_name: str,
-    upper_name: str,
+    lower: datetime | date | None,
+    upper: datetime | date | None,
+    names: tuple[str, str],
     *,
     upper_inclusive: bool,
     zone: tzinfo = UTC,
 ) -> Window:
-    """A window from two timestamp parameters. A bare-date upper bound D means before the
-    local day after D starts, whatever the family's comparison for timestamps (metrics.md);
-    days are those of `zone` (api.md, `tz`)."""
-    lower, upper = bound(req, lower_name, zone), bound(req, upper_name, zone)
-    upper_at = upper and upper.at
-    if upper and upper.day:
-        upper_at = midnight(upper.day + timedelta(days=1), zone)
-    inclusive = upper_inclusive and not (upper and upper.day)
+    """A window from two parsed Timestamp values named `names`. A bare-date upper bound D
+    means before the local day after D starts, whatever the family's comparison for
+    timestamps (metrics.md); days are those of `zone` (api.md, `tz`)."""
+    if _is_day(lower):
+        lower = midnight(lower, zone)
+    upper_is_day, inclusive = _is_day(upper), upper_inclusive
+    if upper_is_day:
+        upper, inclusive = midnight(upper + timedelta(days=1), zone), False
     # A bare-date upper bound D ends with day D: a lower bound from D + 1 day on is after it.
-    if lower and upper_at and (lower.at > upper_at or (upper.day and lower.at >= upper_at)):
+    if (
+        lower is not None
+        and upper is not None
+        and (lower > upper or (upper_is_day and lower == upper))
+    ):
         raise falcon.HTTPInvalidParam(
-            f"the window is empty: {lower_name} is after {upper_name}.", lower_name
+            f"the window is empty: {names[0]} is after {names[1]}.", names[0]
         )
-    return Window(lower.at if lower else None, upper_at, inclusive)
+    return Window(lower, upper, inclusive)
+
+
+def _is_day(value: datetime | date | None) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
 
 
 def relative_window(period: str, now: datetime) -> Window:

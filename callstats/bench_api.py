@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 import duckdb
 import falcon
 
+from api.endpoints import ENDPOINTS
 from api.openapi_document import document
 from callstats import cli, publish
 from callstats.keys import KeyStore, Scope, keys_path
@@ -39,15 +40,8 @@ WORKERS = 2
 CLIENTS = 4
 POLL_SECONDS = 10
 POLL_REQUESTS = 5000
-# Seed 001's dashboard refresh table.
-POLLED_PATHS = [
-    "/api/v1/analytics/summary",
-    "/api/v1/analytics/active-calls",
-    "/api/v1/analytics/call-volume",
-    "/api/v1/analytics/workflow-stats",
-    "/api/v1/analytics/provider-latency",
-    "/api/v1/analytics/errors",
-]
+# The paths of seed 001's dashboard refresh table: those with a polling interval.
+POLLED_PATHS = [endpoint.path for endpoint in ENDPOINTS if endpoint.max_age_s is not None]
 # ApacheBench's completed requests and elapsed time (its requests per second are missing when
 # no request completed within its time limit).
 COMPLETE = re.compile(r"Complete requests:\s+(\d+)")

@@ -11,7 +11,6 @@ import hashlib
 import falcon
 import orjson
 
-from api.marts import Marts
 from api.openapi_document import document
 
 _STYLE = """
@@ -267,7 +266,7 @@ class Docs:
         resp.text = _PAGE
 
 
-def add_routes(app: falcon.App, marts: Marts) -> None:
-    """Register this family's resources on the app."""
+def add_routes(app: falcon.App) -> None:
+    """Register /openapi.json and /docs."""
     app.add_route("/openapi.json", OpenApiDocument())
     app.add_route("/docs", Docs())

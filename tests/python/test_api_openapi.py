@@ -111,6 +111,20 @@ def test_the_document_is_openapi_3_1_with_every_path_of_the_contract(spec):
     assert len(set(operation_ids)) == len(operation_ids)
 
 
+BLANK = {"type": "string", "pattern": "^[\\t\\n\\r ]*$"}
+IDS = {"agent_id", "agent_ids", "call_sid", "organizationId", "resellerId"}
+
+
+def accepted(schema: dict) -> dict:
+    """A parameter's schema without its blank alternative: what a value other than blank
+    must be (blank is the same as absent, api.md), with the default."""
+    if "anyOf" not in schema:
+        return schema
+    value, blank = schema["anyOf"]
+    assert blank == BLANK
+    return {**value, **{key: item for key, item in schema.items() if key != "anyOf"}}
+
+
 def test_every_parameter_is_listed_with_its_type_range_set_and_default(spec):
     for path, operation in operations(spec):
         parameters = {
@@ -124,17 +138,57 @@ def test_every_parameter_is_listed_with_its_type_range_set_and_default(spec):
             assert parameter["in"] == ("path" if "{" + name + "}" in path else "query")
             assert parameter["required"] is (parameter["in"] == "path")
             assert parameter["description"]
-            assert schema.get("type") in {"string", "integer", "array"}, (path, name)
+            assert ("anyOf" in schema) == (name not in IDS | TIMESTAMPS), (path, name)
+            value = accepted(schema)
+            assert value.get("type") in {"string", "integer", "array"}, (path, name)
             expected = CONSTRAINTS.get((path, name), {})
-            assert {key: schema.get(key) for key in expected} == expected, (path, name)
+            assert {key: value.get(key) for key in expected} == expected, (path, name)
             if name in TIMESTAMPS:
-                assert {part["format"] for part in schema["anyOf"]} == {"date-time", "date"}
+                assert schema["type"] == "string" and schema["pattern"], (path, name)
             if name == "tz":
-                assert schema["default"] == "UTC"
-                assert {"UTC", "America/New_York", "Asia/Kolkata"} <= set(schema["enum"])
+                assert value["default"] == "UTC"
+                assert {"UTC", "America/New_York", "Asia/Kolkata"} <= set(value["enum"])
     comparison = spec["paths"]["/analytics/agent-comparison"]["get"]["parameters"]
     [agent_ids] = [node for node in comparison if node.get("name") == "agent_ids"]
     assert (agent_ids["style"], agent_ids["explode"]) == ("form", False)  # a,b,c
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2026-02-01T00:00:00Z", True),
+        ("2026-02-01T01:00:00+01:00", True),
+        ("2026-02-01t01:00:00.123456-0530", True),
+        ("2026-02-01 01:00 01:00", True),  # the + of +01:00 read as a space
+        ("2026-02-01T01:00", True),  # no offset: UTC
+        ("2026-02-01", True),
+        ("2024-02-29", True),
+        ("2000-02-29", True),
+        ("1000-01-01", True),
+        ("9998-12-31T23:59:59Z", True),
+        ("", True),
+        (" \t", True),  # blank: absent
+        ("2026-02-29", False),
+        ("1900-02-29", False),
+        ("2026-04-31", False),
+        ("2026-13-01", False),
+        ("0999-12-31", False),
+        ("9999-01-01", False),
+        ("2026-02-01T24:00Z", False),
+        ("2026-02-01T10:60Z", False),
+        ("2026-02-01T10:00:00.1234567Z", False),
+        ("2026-02-01T10:00:00+24:00", False),
+        ("26-02-01", False),
+        ("2026-2-1", False),
+        ("\u0662\u0660\u0662\u0666-02-01", False),  # other digits than 0-9
+        ("yesterday", False),
+    ],
+)
+def test_the_timestamp_pattern_says_what_the_api_accepts(spec, get, value, valid):
+    pattern = spec["components"]["schemas"]["TimestampOrDate"]["pattern"]
+    assert bool(re.search(pattern, value)) is valid
+    result = get("/analytics/overview", start_date=value)
+    assert result.status_code == (200 if valid else 400), result.json
 
 
 def test_every_reference_resolves_and_every_schema_is_json_schema(spec):

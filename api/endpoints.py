@@ -1,0 +1,576 @@
+"""Every endpoint of api.md, declared once: its path, parameters (with defaults, ranges and
+choices), answer schema and how it answers. The routes and the parsing (`Resource`), the
+OpenAPI document and the tests' no-5xx sweep are all derived from ENDPOINTS.
+
+An answer is computed from the marts, the token's scope and the request's `Arguments`: each
+declared parameter is parsed when the answer first reads it (so `period`, which an explicit
+window replaces, is not even read then), and reading an undeclared one is an error.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+
+import falcon
+
+from api import errors
+from api.marts import Marts
+from api.params import (
+    Choice,
+    IdList,
+    Integer,
+    Parameter,
+    PathId,
+    Text,
+    Timestamp,
+    Window,
+    Zone,
+    relative_window,
+    window,
+)
+from api.queries import calls, events, records, turns
+from api.queries.selection import Selection, org_visible, reseller_visible, visible_agents
+from api.schemas import array, daily, ref
+from callstats import project
+from callstats.keys import Scope
+
+
+class Arguments(Mapping):
+    """A request's values of an endpoint's parameters, each parsed (or a 400) when first read."""
+
+    def __init__(self, parameters: tuple[Parameter, ...], req: falcon.Request, path: dict):
+        self._parameters = {parameter.name: parameter for parameter in parameters}
+        self._req = req
+        self._path = path
+        self._values = {}
+
+    def __getitem__(self, name: str):
+        if name not in self._values:
+            parameter = self._parameters[name]
+            raw = self._path[name] if parameter.location == "path" else self._req.get_param(name)
+            self._values[name] = parameter.parse(raw)
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def __len__(self) -> int:
+        return len(self._parameters)
+
+
+Answer = Callable[[Marts, Scope, Arguments], object]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A GET that needs a token and answers JSON of schema `response` (api.md)."""
+
+    path: str
+    operation_id: str
+    tag: str
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    response: dict
+    answer: Answer
+    max_age_s: int | None = None  # seed 001's refresh rate: Cache-Control max-age
+
+    @property
+    def takes_ids(self) -> bool:
+        """Whether an id the token cannot see may answer 404."""
+        return any(parameter.is_id for parameter in self.parameters)
+
+
+class Resource:
+    """The Falcon resource of one endpoint."""
+
+    def __init__(self, endpoint: Endpoint, marts: Marts):
+        self._endpoint = endpoint
+        self._marts = marts
+        self.max_age_s = endpoint.max_age_s
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, **path: str) -> None:
+        arguments = Arguments(self._endpoint.parameters, req, path)
+        resp.media = self._endpoint.answer(self._marts, req.context.scope, arguments)
+
+
+# Family A (seed 000): a call is in when start_date <= started_at <= end_date.
+_A = "Analytics (seed 000)"
+_START_DATE = Timestamp(
+    name="start_date",
+    description="Calls (events) from this instant on: `start_date <= started_at`.",
+)
+_END_DATE = Timestamp(
+    name="end_date",
+    description="Calls (events) up to this instant: `started_at <= end_date`; a bare date D"
+    " means `< D + 1 day`.",
+)
+_AGENT_ID = Text(
+    name="agent_id",
+    description="Only this agent's calls. An agent the token cannot see answers 404, like an"
+    " unknown one.",
+    is_id=True,
+)
+_TZ = Zone()
+
+
+def _window_a(arguments: Arguments, zone: tzinfo = UTC) -> Window:
+    return window(
+        arguments["start_date"],
+        arguments["end_date"],
+        ("start_date", "end_date"),
+        upper_inclusive=True,
+        zone=zone,
+    )
+
+
+def _agent_calls(compute: Callable[[Marts, Selection], object]) -> Answer:
+    """An answer over the calls of the window, agent_id and the scope, in the zone of `tz`
+    where the endpoint takes it."""
+
+    def answer(marts: Marts, scope: Scope, arguments: Arguments) -> object:
+        zone = arguments.get("tz", UTC)
+        selection = Selection(scope, _window_a(arguments, zone), zone)
+        agent_id = arguments["agent_id"]
+        if agent_id is not None:
+            if not visible_agents(marts, scope, [agent_id]):
+                raise errors.not_visible("agent_id", agent_id)
+            selection = Selection(scope, selection.window, zone, agent_ids=(agent_id,))
+        return compute(marts, selection)
+
+    return answer
+
+
+def _agent_comparison(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+    requested = arguments["agent_ids"]
+    visible = visible_agents(marts, scope, requested)
+    if requested is not None:
+        hidden = [agent_id for agent_id in requested if agent_id not in visible]
+        if hidden:
+            raise errors.not_visible("agent_ids", hidden[0])
+    agent_ids = tuple(requested if requested is not None else visible)
+    return calls.agent_comparison(
+        marts, Selection(scope, _window_a(arguments), agent_ids=agent_ids)
+    )
+
+
+def _stt_events(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+    return events.stt_events(
+        marts,
+        Selection(scope, _window_a(arguments)),
+        arguments["limit"],
+        arguments["call_sid"],
+        arguments["event_type"],
+    )
+
+
+def _stt_summary(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    return events.stt_summary(marts, Selection(scope, _window_a(arguments)))
+
+
+def _family_a() -> list[Endpoint]:
+    window_text = "Calls are in when `start_date <= started_at <= end_date`."
+    calls_of = (
+        ("overview", "analyticsOverview", "Summary of the calls.", ref("Overview"),
+         calls.overview, False),
+        ("call-volume", "analyticsCallVolume", "Calls per day.",
+         daily("DailyCount", "Calls per day."), calls.call_volume, True),
+        ("latency", "analyticsLatency", "Mean pipeline latencies and their daily trend.",
+         ref("Latency"), calls.latency, True),
+        ("cost-overview", "analyticsCostOverview", "Aggregate costs.", ref("CostOverview"),
+         calls.cost_overview, False),
+        ("cost-trend", "analyticsCostTrend", "Total cost per day.",
+         daily("DailyCost", "Total cost per day."), calls.cost_trend, True),
+        ("cost-by-agent", "analyticsCostByAgent",
+         "Cost per agent with calls, highest first (then agent_id).",
+         array(ref("AgentCost")), calls.cost_by_agent, False),
+        ("duration-distribution", "analyticsDurationDistribution",
+         "Calls per duration bucket (seconds): 0-30, 30-60, 60-120, 120-300, 300+.",
+         ref("Distribution"), calls.duration_distribution, False),
+        ("latency-distribution", "analyticsLatencyDistribution",
+         "Turns per total-latency bucket (ms): 0-500, 500-1000, 1000-2000, 2000-3000, 3000+.",
+         ref("Distribution"), calls.latency_distribution, False),
+        ("conversation-turns", "analyticsConversationTurns",
+         "Mean turns per call and their daily trend.", ref("ConversationTurns"),
+         calls.conversation_turns, True),
+        ("barge-in", "analyticsBargeIn", "Barge-in rate and its daily trend.", ref("BargeIn"),
+         calls.barge_in, True),
+        ("provider-errors", "analyticsProviderErrors",
+         "Calls and failed calls per provider, most errors first (then provider_name).",
+         array(ref("ProviderErrors")), calls.provider_errors, False),
+        ("peak-hours", "analyticsPeakHours",
+         "Calls per weekday and hour of `tz`, by day_of_week then hour.",
+         array(ref("PeakHour")), calls.peak_hours, True),
+        ("outcomes", "analyticsOutcomes",
+         "Calls per outcome (else status), most first (then outcome).",
+         array(ref("Outcome")), calls.outcomes, False),
+    )  # fmt: skip
+    window_a = (_START_DATE, _END_DATE)
+    endpoints = [
+        Endpoint(
+            f"/analytics/{name}",
+            operation_id,
+            _A,
+            summary,
+            window_text,
+            (*window_a, _AGENT_ID, *((_TZ,) if local else ())),
+            response,
+            _agent_calls(compute),
+        )
+        for name, operation_id, summary, response, compute, local in calls_of
+    ]
+    agent_ids = IdList(
+        name="agent_ids",
+        description="Comma-separated agent ids, each trimmed, the first of duplicates kept. An"
+        " empty element or an empty list is a 400; an id the token cannot see a 404.",
+    )
+    events_window = "Events are in when `start_date <= created_at <= end_date`."
+    return [
+        *endpoints,
+        Endpoint(
+            "/analytics/agent-comparison",
+            "analyticsAgentComparison",
+            _A,
+            "Metrics of several agents side by side.",
+            window_text + " One row per requested agent in the order given; without"
+            " `agent_ids`, every agent the token can see, by agent_id.",
+            (*window_a, agent_ids),
+            array(ref("AgentComparison")),
+            _agent_comparison,
+        ),
+        Endpoint(
+            "/analytics/stt-events",
+            "analyticsSttEvents",
+            _A,
+            "STT connection events, newest first (then id).",
+            events_window + " Events that belong to no call are visible to all-scope tokens only.",
+            (
+                Text(name="call_sid", description="Only events with this call SID."),
+                Choice(
+                    name="event_type",
+                    description="Only events of this type.",
+                    choices=events.EVENT_TYPES,
+                ),
+                *window_a,
+                Integer(
+                    name="limit",
+                    description="At most this many events.",
+                    default=100,
+                    minimum=1,
+                    maximum=500,
+                ),
+            ),
+            array(ref("SttEvent")),
+            _stt_events,
+        ),
+        Endpoint(
+            "/analytics/stt-events/summary",
+            "analyticsSttEventsSummary",
+            _A,
+            "STT connection health.",
+            events_window,
+            window_a,
+            ref("SttEventsSummary"),
+            _stt_summary,
+        ),
+    ]
+
+
+# Family B (seed 001): `[now - period, now]`, or started_after <= started_at < started_before.
+_B = "API v1 analytics (seed 001)"
+_FAMILY_B = (
+    Choice(
+        name="period",
+        description="The window `[now - period, now]`; ignored when `started_after` or"
+        " `started_before` is given.",
+        choices=("1h", "24h", "7d", "30d"),
+        default="24h",
+    ),
+    Timestamp(
+        name="started_after",
+        description="Calls with `started_after <= started_at` (replaces `period`; a missing"
+        " side is open).",
+    ),
+    Timestamp(
+        name="started_before",
+        description="Calls with `started_at < started_before` (replaces `period`; a missing"
+        " side is open).",
+    ),
+)
+
+
+def _window_b(arguments: Arguments, zone: tzinfo = UTC) -> Window:
+    """`started_after <= started_at < started_before` when either is given (the other side
+    open, `period` not even read; bare dates are days of `zone`), else `[now - period, now]`."""
+    lower, upper = arguments["started_after"], arguments["started_before"]
+    if lower is None and upper is None:
+        return relative_window(arguments["period"], project.now())
+    names = ("started_after", "started_before")
+    return window(lower, upper, names, upper_inclusive=False, zone=zone)
+
+
+def _summary(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    return calls.summary(marts, Selection(scope, _window_b(arguments)), project.now())
+
+
+def _call_volume(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    interval, zone = arguments["interval"], arguments["tz"]
+    selection = Selection(scope, _window_b(arguments, zone), zone)
+    return {"interval": interval, "data": calls.call_volume_series(marts, selection, interval)}
+
+
+def _workflow_stats(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+    selection = Selection(scope, _window_b(arguments))
+    return calls.workflow_stats(marts, selection, arguments["limit"])
+
+
+def _provider_latency(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+    return turns.provider_latency(marts, Selection(scope, _window_b(arguments)))
+
+
+def _errors(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    selection = Selection(scope, _window_b(arguments))
+    return records.errors(
+        marts,
+        selection,
+        arguments["limit"],
+        arguments["offset"],
+        arguments["service"],
+        arguments["level"],
+    )
+
+
+def _active_calls(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    selection = Selection(scope, Window(None, None, upper_inclusive=False))
+    return {"count": calls.active_calls(marts, selection, project.now())}
+
+
+def _family_b() -> list[Endpoint]:
+    window_text = (
+        "The window is `[now - period, now]`, or `started_after <= started_at < started_before`"
+        " when either is given."
+    )
+    base = "/api/v1/analytics"
+    return [
+        Endpoint(
+            f"{base}/summary",
+            "v1AnalyticsSummary",
+            _B,
+            "Totals of the window.",
+            window_text,
+            _FAMILY_B,
+            ref("Summary"),
+            _summary,
+            max_age_s=30,
+        ),
+        Endpoint(
+            f"{base}/call-volume",
+            "v1AnalyticsCallVolume",
+            _B,
+            "Calls per hour, day or week.",
+            window_text + " More than 10 000 buckets is a 400.",
+            (
+                *_FAMILY_B,
+                Choice(
+                    name="interval",
+                    description="Bucket size.",
+                    choices=("hour", "day", "week"),
+                    default="hour",
+                ),
+                _TZ,
+            ),
+            ref("CallVolume"),
+            _call_volume,
+            max_age_s=60,
+        ),
+        Endpoint(
+            f"{base}/workflow-stats",
+            "v1AnalyticsWorkflowStats",
+            _B,
+            "Workflows with calls, most calls first (then workflow_id).",
+            window_text,
+            (
+                *_FAMILY_B,
+                Integer(
+                    name="limit",
+                    description="At most this many workflows.",
+                    default=10,
+                    minimum=1,
+                    maximum=50,
+                ),
+            ),
+            array(ref("WorkflowStats")),
+            _workflow_stats,
+            max_age_s=60,
+        ),
+        Endpoint(
+            f"{base}/provider-latency",
+            "v1AnalyticsProviderLatency",
+            _B,
+            "Latency per provider and stage (stt, llm, tts, then provider_name).",
+            window_text,
+            _FAMILY_B,
+            array(ref("ProviderLatency")),
+            _provider_latency,
+            max_age_s=60,
+        ),
+        Endpoint(
+            f"{base}/errors",
+            "v1AnalyticsErrors",
+            _B,
+            "Errors and warnings, newest first (then id).",
+            "Errors are in when they occurred in the window (`occurred_at`, not the call's start).",
+            (
+                *_FAMILY_B,
+                Choice(
+                    name="service",
+                    description="Only this service.",
+                    choices=("stt", "llm", "tts", "workflow", "tool"),
+                ),
+                Choice(name="level", description="Only this level.", choices=("error", "warning")),
+                Integer(
+                    name="offset",
+                    description="Skip this many errors.",
+                    default=0,
+                    minimum=0,
+                    maximum=records.MAX_OFFSET,
+                ),
+                Integer(
+                    name="limit",
+                    description="At most this many errors.",
+                    default=50,
+                    minimum=1,
+                    maximum=200,
+                ),
+            ),
+            ref("ErrorLog"),
+            _errors,
+            max_age_s=30,
+        ),
+        Endpoint(
+            f"{base}/active-calls",
+            "v1AnalyticsActiveCalls",
+            _B,
+            "Calls active now.",
+            "Calls in scope that are live now and started within the last 24 hours (a call"
+            " whose final callback was lost stops counting a day after it started), whatever"
+            " the window.",
+            (),
+            ref("ActiveCalls"),
+            _active_calls,
+            max_age_s=10,
+        ),
+    ]
+
+
+def _metrics(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    """Calls in the window and the token's scope, narrowed to `organizationId` and to the
+    orgs of `resellerId` when they are given (an intersection: they never widen it)."""
+    zone = arguments["tz"]
+    names = ("startDate", "endDate")
+    window_c = window(
+        arguments["startDate"], arguments["endDate"], names, upper_inclusive=True, zone=zone
+    )
+    organization = arguments["organizationId"]
+    if organization is not None and not org_visible(marts, scope, organization):
+        raise errors.not_visible("organizationId", organization)
+    reseller = arguments["resellerId"]
+    if reseller is not None and not reseller_visible(marts, scope, reseller):
+        raise errors.not_visible("resellerId", reseller)
+    selection = Selection(scope, window_c, zone, org_id=organization, reseller_id=reseller)
+    return calls.metrics(marts, selection)
+
+
+def _calls_analytics(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+    now = project.now()
+    window_d = relative_window(arguments["period"], now)
+    return calls.calls_analytics(marts, Selection(scope, window_d, arguments["tz"]), now)
+
+
+def _agent_call_stats(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+    """The call records of one agent, newest first, limited to the calls the token may see."""
+    window_e = _window_a(arguments)
+    limit, offset, agent_id = arguments["limit"], arguments["offset"], arguments["agent_id"]
+    if not visible_agents(marts, scope, [agent_id]):
+        raise errors.not_visible("agent_id", agent_id)
+    selection = Selection(scope, window_e, agent_ids=(agent_id,))
+    return records.agent_calls(marts, selection, limit, offset)
+
+
+def _families_c_to_e() -> list[Endpoint]:
+    return [
+        Endpoint(
+            "/v1/metrics",
+            "v1Metrics",
+            "Metrics (seed 002)",
+            "Usage metrics: volume, resolution, hours, agents, AI insights, escalations.",
+            "Calls are in when `startDate <= started_at <= endDate`. `organizationId` and"
+            " `resellerId` narrow the token's scope; one it cannot see is a 404.",
+            (
+                Timestamp(name="startDate", description="Calls from this instant on."),
+                Timestamp(
+                    name="endDate",
+                    description="Calls up to this instant; a bare date D means `< D + 1 day`.",
+                ),
+                Text(name="organizationId", description="Only this org's calls.", is_id=True),
+                Text(
+                    name="resellerId",
+                    description="Only the calls of this reseller's orgs.",
+                    is_id=True,
+                ),
+                _TZ,
+            ),
+            ref("Metrics"),
+            _metrics,
+        ),
+        Endpoint(
+            "/api/v1/calls/analytics",
+            "v1CallsAnalytics",
+            "Calls analytics (seed 003)",
+            "Totals, daily stats and top assistants of the period.",
+            "The window is `[now - period, now]`.",
+            (
+                Choice(
+                    name="period",
+                    description="Analysis period.",
+                    choices=("1d", "7d", "30d", "90d"),
+                    default="7d",
+                ),
+                _TZ,
+            ),
+            ref("CallsAnalytics"),
+            _calls_analytics,
+        ),
+        Endpoint(
+            "/api/agents/{agent_id}/call_stats",
+            "agentCallStats",
+            "Agent call stats (seed 004)",
+            "The calls of one agent, newest first (then call_id).",
+            "Calls are in when `start_date <= started_at <= end_date`. Only the calls the token"
+            " can see are listed; an agent it cannot see is a 404, like an unknown one.",
+            (
+                PathId(name="agent_id", description="The agent."),
+                _START_DATE,
+                _END_DATE,
+                Integer(
+                    name="limit",
+                    description="At most this many calls.",
+                    default=100,
+                    minimum=1,
+                    maximum=1000,
+                ),
+                Integer(name="offset", description="Skip this many calls.", default=0, minimum=0),
+            ),
+            array(ref("AgentCallRecord")),
+            _agent_call_stats,
+        ),
+    ]
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (*_family_a(), *_family_b(), *_families_c_to_e())
+
+
+def add_routes(app: falcon.App, marts: Marts) -> None:
+    """Route every endpoint to its resource."""
+    for endpoint in ENDPOINTS:
+        app.add_route(endpoint.path, Resource(endpoint, marts))
