@@ -114,6 +114,14 @@ _AGENT_ID = Text(
 _TZ = Zone()
 
 
+def _series_limit(named: str = "the window's lower bound") -> str:
+    """The rule a series' window must keep (metrics.md, Time series)."""
+    return (
+        f" A series of more than 10 000 buckets is a 400 naming {named} (an open side of the"
+        " window ends at the first or last call)."
+    )
+
+
 def _window_a(arguments: Arguments, zone: tzinfo = UTC) -> Window:
     return window(
         arguments["start_date"],
@@ -206,13 +214,14 @@ def _family_a() -> list[Endpoint]:
          array(ref("Outcome")), calls.outcomes, False),
     )  # fmt: skip
     window_a = (_START_DATE, _END_DATE)
+    daily_series = {"call-volume", "latency", "cost-trend", "conversation-turns", "barge-in"}
     endpoints = [
         Endpoint(
             f"/analytics/{name}",
             operation_id,
             _A,
             summary,
-            window_text,
+            window_text + (_series_limit() if name in daily_series else ""),
             (*window_a, _AGENT_ID, *((_TZ,) if local else ())),
             response,
             _agent_calls(compute),
@@ -368,7 +377,7 @@ def _family_b() -> list[Endpoint]:
             "v1AnalyticsCallVolume",
             _B,
             "Calls per hour, day or week.",
-            window_text + " More than 10 000 buckets is a 400.",
+            window_text + _series_limit("`interval`"),
             (
                 *_FAMILY_B,
                 Choice(
@@ -505,7 +514,7 @@ def _families_c_to_e() -> list[Endpoint]:
             "Metrics (seed 002)",
             "Usage metrics: volume, resolution, hours, agents, AI insights, escalations.",
             "Calls are in when `startDate <= started_at <= endDate`. `organizationId` and"
-            " `resellerId` narrow the token's scope; one it cannot see is a 404.",
+            " `resellerId` narrow the token's scope; one it cannot see is a 404." + _series_limit(),
             (
                 Timestamp(name="startDate", description="Calls from this instant on."),
                 Timestamp(

@@ -1,9 +1,10 @@
 """Query parameters (api.md, Parameters and errors): each kind parses its raw value, or answers
 a 400 that names the parameter, and describes itself as the JSON Schema of what it accepts.
 
-A value is read exactly as its schema's `pattern` reads it (a regular expression search, as
-JSON Schema and Python both do), so the OpenAPI document says what the API accepts. A blank
-value (only spaces, tabs and line breaks) is the same as an absent parameter.
+A value is read exactly as Python's `re.search` reads its schema's `pattern`, so the OpenAPI
+document says what the API accepts (one difference from ECMA-262: Python's `$` also matches
+before a final line break, which is then ignored). A blank value (only spaces, tabs and line
+breaks) is the same as an absent parameter.
 """
 
 import re

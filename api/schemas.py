@@ -49,7 +49,8 @@ def array(items: dict, description: str | None = None, **limits) -> dict:
 
 
 def daily(name: str, description: str) -> dict:
-    return array(ref(name), description + " Every UTC day of the window, oldest first.")
+    every_day = " Every day (of `tz`, UTC by default) of the window, oldest first."
+    return array(ref(name), description + every_day)
 
 
 SCHEMAS = {
@@ -82,7 +83,7 @@ SCHEMAS = {
         completed_calls=_COUNT,
         failed_calls=_COUNT,
     ),
-    "DailyCount": _object("Calls started on a UTC day.", date=_DATE, count=_COUNT),
+    "DailyCount": _object("Calls started on a day of `tz`.", date=_DATE, count=_COUNT),
     "Latency": _object(
         "Mean per-turn latencies (ms) over the turns of the window's calls; 0 without turns.",
         avg_stt_latency_ms=_NUMBER,
@@ -92,7 +93,7 @@ SCHEMAS = {
         daily_trend=daily("DailyLatency", "Mean latencies per day."),
     ),
     "DailyLatency": _object(
-        "Mean per-turn latencies (ms) of the calls started on a UTC day; 0 without turns.",
+        "Mean per-turn latencies (ms) of the calls started on a day of `tz`; 0 without turns.",
         date=_DATE,
         stt_latency_ms=_NUMBER,
         llm_latency_ms=_NUMBER,
@@ -108,7 +109,7 @@ SCHEMAS = {
         tts_cost_total=_NUMBER,
     ),
     "DailyCost": _object(
-        "Total cost (USD) of the calls started on a UTC day.", date=_DATE, total_cost=_NUMBER
+        "Total cost (USD) of the calls started on a day of `tz`.", date=_DATE, total_cost=_NUMBER
     ),
     "AgentCost": _object(
         "Total cost (USD) of an agent's calls.",
@@ -130,13 +131,13 @@ SCHEMAS = {
         avg_turns=_NUMBER,
         daily_trend=daily("DailyTurns", "Mean turns per day."),
     ),
-    "DailyTurns": _object("Mean turns on a UTC day.", date=_DATE, avg_turns=_NUMBER),
+    "DailyTurns": _object("Mean turns on a day of `tz`.", date=_DATE, avg_turns=_NUMBER),
     "BargeIn": _object(
         "Fraction of calls with turns in which the caller interrupted the agent.",
         barge_in_rate=_FRACTION,
         daily_trend=daily("DailyBargeIn", "Barge-in rate per day."),
     ),
-    "DailyBargeIn": _object("Barge-in rate on a UTC day.", date=_DATE, barge_in_rate=_FRACTION),
+    "DailyBargeIn": _object("Barge-in rate on a day of `tz`.", date=_DATE, barge_in_rate=_FRACTION),
     "ProviderErrors": _object(
         "A provider used by the window's calls in any stage.",
         provider_name=_TEXT,
@@ -226,7 +227,7 @@ SCHEMAS = {
         data=array(ref("CallVolumeBucket")),
     ),
     "CallVolumeBucket": _object(
-        "Calls started in a bucket (weeks start on Monday 00:00 UTC).",
+        "Calls started in a bucket (days and weeks, from Monday 00:00, of `tz`).",
         timestamp=_described(_TIMESTAMP, "The bucket's start."),
         total=_COUNT,
         completed=_COUNT,
@@ -307,7 +308,7 @@ SCHEMAS = {
         escalationRate=_described(_NULLABLE_PERCENT, "Null without calls."),
     ),
     "DailyVolume": _object(
-        "Calls started on a UTC day.", date=_DATE, totalCalls=_COUNT, resolvedCalls=_COUNT
+        "Calls started on a day of `tz`.", date=_DATE, totalCalls=_COUNT, resolvedCalls=_COUNT
     ),
     "HourlyCalls": _object(
         "Calls started in a UTC hour of the day, and their minutes.",
@@ -377,7 +378,7 @@ SCHEMAS = {
         top_assistants=array(ref("TopAssistant"), "Most calls first.", maxItems=10),
     ),
     "DailyStats": _object(
-        "Calls started on a UTC day.", total=_COUNT, completed=_COUNT, failed=_COUNT
+        "Calls started on a day of `tz`.", total=_COUNT, completed=_COUNT, failed=_COUNT
     ),
     "TopAssistant": _object(
         "An agent among the ten with most calls.",

@@ -185,6 +185,14 @@ def test_call_volume_refuses_more_than_10000_buckets(get):
     assert len(ok(get(CALL_VOLUME, interval="day", **year))["data"]) == 426
 
 
+def test_call_volume_writes_years_below_1000_with_four_digits(get):
+    # Tokyo's local mean time in the year 1000 is UTC+09:18:59: its day 1000-01-01 starts at
+    # 0999-12-31T14:41:01Z, the first bucket of a window of that one local day.
+    day = {"started_after": "1000-01-01", "started_before": "1000-01-01"}
+    data = ok(get(CALL_VOLUME, interval="day", tz="Asia/Tokyo", **day))["data"]
+    assert data == [{"timestamp": "0999-12-31T14:41:01Z", "total": 0, "completed": 0, "failed": 0}]
+
+
 def test_workflow_stats(get):
     wf_1 = {
         "workflow_id": "wf-1",
