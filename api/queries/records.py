@@ -71,7 +71,9 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 
 
 # One statement, so a page and its turns, tool calls and state changes come from the same
-# publication even when `callstats build` swaps the marts file between requests.
+# publication even when `callstats build` swaps the marts file between requests. The child
+# tables are stored in the order of their calls' starts and joined on it too: the engine
+# reads only the row groups of the page's hours.
 _CALLS = """
 with page as (
     select
@@ -88,29 +90,32 @@ with page as (
 
 turns as (
     select
-        call_id,
+        child.call_id,
         {turns} as turns
-    from marts.fct_call_turns
-    where call_id in (select call_id from page)
-    group by call_id
+    from marts.fct_call_turns as child
+    inner join page
+        on child.call_id = page.call_id and child.call_started_at = page.started_at
+    group by child.call_id
 ),
 
 tools as (
     select
-        call_id,
+        child.call_id,
         {tools} as tools
-    from marts.fct_tool_calls
-    where call_id in (select call_id from page)
-    group by call_id
+    from marts.fct_tool_calls as child
+    inner join page
+        on child.call_id = page.call_id and child.call_started_at = page.started_at
+    group by child.call_id
 ),
 
 states as (
     select
-        call_id,
+        child.call_id,
         {states} as states
-    from marts.fct_call_state_changes
-    where call_id in (select call_id from page)
-    group by call_id
+    from marts.fct_call_state_changes as child
+    inner join page
+        on child.call_id = page.call_id and child.call_started_at = page.started_at
+    group by child.call_id
 )
 
 select page.*, turns.turns, tools.tools, states.states
@@ -128,19 +133,24 @@ _STATE = "status, changed_at"
 
 
 def _list(dialect: str, fields: str, order: str) -> str:
-    """An aggregate of one object per row, keyed by field name and in `order`: a list of
-    structs on DuckDB, a json array of objects on PostgreSQL (loaded as text, see `_objects`)."""
+    """An aggregate of one object per `child` row, keyed by field name and in `order`: a list
+    of structs on DuckDB, a json array of objects on PostgreSQL (loaded as text, see
+    `_objects`)."""
+    names = fields.split(", ")
     if dialect == "duckdb":
-        return f"list(struct_pack({fields}) order by {order})"
-    pairs = ", ".join(f"'{name}', {name}" for name in fields.split(", "))
+        members = ", ".join(f"{name} := child.{name}" for name in names)
+        return f"list(struct_pack({members}) order by {order})"
+    pairs = ", ".join(f"'{name}', child.{name}" for name in names)
     return f"json_agg(json_build_object({pairs}) order by {order})"
 
 
 _LISTS = {
     dialect: {
-        "turns": _list(dialect, _TURN, "turn_index"),
-        "tools": _list(dialect, _TOOL, 'started_at nulls last, tool_call_id collate "C"'),
-        "states": _list(dialect, _STATE, "changed_at"),
+        "turns": _list(dialect, _TURN, "child.turn_index"),
+        "tools": _list(
+            dialect, _TOOL, 'child.started_at nulls last, child.tool_call_id collate "C"'
+        ),
+        "states": _list(dialect, _STATE, "child.changed_at"),
     }
     for dialect in ("duckdb", "postgres")
 }

@@ -18,11 +18,17 @@ outcome_resolutions as (
 ),
 
 turns as (
-    select * from {{ ref('fct_call_turns') }}
+    select * from {{ ref('stg_raw__call_turns') }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 tool_calls as (
-    select * from {{ ref('fct_tool_calls') }}
+    select * from {{ ref('stg_raw__tool_calls') }}
+    {%- if is_incremental() %}
+        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+    {%- endif %}
 ),
 
 call_errors as (
