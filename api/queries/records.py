@@ -71,21 +71,31 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 
 
 # One statement, so a page and its turns, tool calls and state changes come from the same
-# publication even when `callstats build` swaps the marts file between requests. The child
-# tables are stored in the order of their calls' starts and joined on it too: the engine
-# reads only the row groups of the page's hours.
+# publication even when `callstats build` swaps the marts file between requests. The page's
+# keys are found first, reading two columns; the calls and their child tables are stored in
+# the order of the calls' starts and joined to the keys on it too, so the engine reads the
+# wide columns only in the row groups of the page's hours.
 _CALLS = """
-with page as (
-    select
-        call_id, agent_id, org_id, workflow_id, direction, agent_call_status,
-        started_at, answered_at, ended_at, duration_s, billed_duration_s,
-        from_number, to_number, hangup_cause, hangup_source, recording_url,
-        recording_id, call_timeline, call_context, call_quality, call_insights, audio_config,
-        stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model
+with keys as (
+    select call_id, started_at
     from marts.fct_calls
     where {selection} and {window}
     order by started_at desc, call_id collate "C"
     limit ? offset ?
+),
+
+page as (
+    select
+        calls.call_id, calls.agent_id, calls.org_id, calls.workflow_id, calls.direction,
+        calls.agent_call_status, calls.started_at, calls.answered_at, calls.ended_at,
+        calls.duration_s, calls.billed_duration_s, calls.from_number, calls.to_number,
+        calls.hangup_cause, calls.hangup_source, calls.recording_url, calls.recording_id,
+        calls.call_timeline, calls.call_context, calls.call_quality, calls.call_insights,
+        calls.audio_config, calls.stt_provider, calls.stt_model, calls.llm_provider,
+        calls.llm_model, calls.tts_provider, calls.tts_model
+    from marts.fct_calls as calls
+    inner join keys
+        on calls.call_id = keys.call_id and calls.started_at = keys.started_at
 ),
 
 turns as (

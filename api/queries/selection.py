@@ -50,8 +50,11 @@ class Selection:
         if self.agent_ids is not None:
             if not with_agents:
                 raise ValueError("this table has no agents to narrow to")
-            clauses.append(f"{prefix}agent_id = any(?)")
-            parameters.append(list(self.agent_ids))
+            # One placeholder per id: a list of constants, which the engine can push into a
+            # scan (a top-N over one agent then skips the row groups it cannot reach).
+            placeholders = ", ".join("?" for _ in self.agent_ids) or "null"
+            clauses.append(f"{prefix}agent_id in ({placeholders})")
+            parameters.extend(self.agent_ids)
         return " and ".join(clauses) or "true", parameters
 
 
