@@ -138,13 +138,13 @@ def _agent_calls(compute: Callable[[Marts, Selection], object]) -> Answer:
 
     def answer(marts: Marts, scope: Scope, arguments: Arguments) -> object:
         zone = arguments.get("tz", UTC)
-        selection = Selection(scope, _window_a(arguments, zone), zone)
-        agent_id = arguments["agent_id"]
+        window_a = _window_a(arguments, zone)
+        agent_id, agent_ids = arguments["agent_id"], None
         if agent_id is not None:
             if not visible_agents(marts, scope, [agent_id]):
                 raise errors.not_visible("agent_id", agent_id)
-            selection = Selection(scope, selection.window, zone, agent_ids=(agent_id,))
-        return compute(marts, selection)
+            agent_ids = (agent_id,)
+        return compute(marts, Selection(scope, window_a, zone, agent_ids=agent_ids))
 
     return answer
 

@@ -50,12 +50,15 @@ class Selection:
         if self.agent_ids is not None:
             if not with_agents:
                 raise ValueError("this table has no agents to narrow to")
-            # One placeholder per id: a list of constants, which the engine can push into a
-            # scan (a top-N over one agent then skips the row groups it cannot reach).
-            placeholders = ", ".join("?" for _ in self.agent_ids) or "null"
-            clauses.append(f"{prefix}agent_id in ({placeholders})")
+            clauses.append(_in(f"{prefix}agent_id", self.agent_ids))
             parameters.extend(self.agent_ids)
         return " and ".join(clauses) or "true", parameters
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    """`column` in `values`, one placeholder each: a list of constants, which the engine can
+    push into a scan (a top-N over one agent then skips the row groups it cannot reach)."""
+    return f"{column} in ({', '.join('?' for _ in values) or 'null'})"
 
 
 def _in_scope(scope: Scope) -> tuple[str, list]:
@@ -67,8 +70,8 @@ def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) 
     by agent_id."""
     where, parameters = _in_scope(scope)
     if agent_ids is not None:
-        where = f"{where} and agent_id = any(?)"
-        parameters = [*parameters, list(agent_ids)]
+        where = f"{where} and {_in('agent_id', agent_ids)}"
+        parameters = [*parameters, *agent_ids]
     rows = marts.rows(
         f"select agent_id from marts.dim_agent_orgs where {where} "
         'group by agent_id order by agent_id collate "C"',
