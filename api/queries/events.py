@@ -4,7 +4,10 @@
 import orjson
 
 from api.marts import Marts
+from api.params import Window
 from api.queries import measures
+from api.queries.periods import Periods, cut
+from api.queries.rollups import in_spans
 from api.queries.selection import Selection
 from api.serialize import timestamp
 
@@ -68,52 +71,150 @@ def stt_events(
 def stt_summary(marts: Marts, selection: Selection) -> dict:
     """Counts per event type, and the mean time from each connection's first opening to the
     first closing after it, both among the window's events only."""
-    where, parameters = _events(selection)
-    [row] = marts.rows(
-        f"""
-        with
-        events as (
-            select * from marts.fct_stt_events where {where}
-        ),
-        openings as (
-            select connection_key, min(created_at) as opened_at
-            from events
-            where event_type = 'connection_opened' and connection_key is not null
-            group by 1
-        ),
-        connections as (
-            select
-                extract(epoch from min(events.created_at) - openings.opened_at) as duration_s
-            from openings
-            join events
-                on openings.connection_key = events.connection_key
-                and events.event_type = 'connection_closed'
-                and events.created_at > openings.opened_at
-            group by openings.connection_key, openings.opened_at
-        )
-        select
-            count(*),
-            count(*) filter (where event_type = 'connection_opened'),
-            count(*) filter (where event_type = 'connection_closed'),
-            count(*) filter (where event_type = 'connection_rejected'),
-            count(*) filter (where event_type = 'timeout'),
-            count(*) filter (where event_type = 'error'),
-            count(*) filter (where event_type = 'utterance_end_fallback'),
-            (select avg(duration_s) from connections)
-        from events
-        """,
-        parameters,
+    periods = cut(selection.window, daily=False)
+    counts = _event_counts(marts, selection, periods)
+    connections, duration_sum_s = _durations(marts, selection, periods)
+    opened, rejected, timeouts = (
+        counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
     )
-    total, opened, closed, rejected, timeouts, errors, fallbacks, mean_connection_s = row
     return {
-        "total_events": total,
+        "total_events": sum(counts.values()),
         "connections_opened": opened,
-        "connections_closed": closed,
+        "connections_closed": counts.get("connection_closed", 0),
         "connections_rejected": rejected,
         "timeouts": timeouts,
-        "errors": errors,
-        "utterance_end_fallbacks": fallbacks,
-        "avg_connection_duration_s": mean_connection_s,
+        "errors": counts.get("error", 0),
+        "utterance_end_fallbacks": counts.get("utterance_end_fallback", 0),
+        "avg_connection_duration_s": measures.ratio(duration_sum_s, connections, None),
         "rejection_rate": measures.ratio(rejected, opened + rejected),
         "timeout_rate": measures.ratio(timeouts, opened),
     }
+
+
+def _event_counts(marts: Marts, selection: Selection, periods: Periods) -> dict[str, int]:
+    """Events per type: whole hours from the hourly rollup, partial hours from the events."""
+    in_selection, selection_parameters = selection.predicate(with_agents=False)
+    parts, parameters = [], []
+    for table, column, count, spans in (
+        ("marts.rpt_stt_events_hourly", "created_hour", "sum(events)", periods.hours),
+        ("marts.fct_stt_events", "created_at", "count(*)", periods.partial),
+    ):
+        if spans:
+            in_periods, period_parameters = in_spans(spans, column)
+            parts.append(
+                f"select event_type, {count} as events from {table}"
+                f" where ({in_periods}) and {in_selection} group by event_type"
+            )
+            parameters += [*period_parameters, *selection_parameters]
+    if not parts:
+        return {}
+    rows = marts.rows(
+        f"select event_type, sum(events) from ({' union all '.join(parts)}) as parts"
+        " group by event_type",
+        parameters,
+    )
+    return {event_type: int(events) for event_type, events in rows}
+
+
+def _durations(marts: Marts, selection: Selection, periods: Periods) -> tuple[int, float]:
+    """The connections with a duration among the window's events, and the sum of those
+    durations: from the hourly rollup for connections of one org whose first and last
+    events lie in the window's whole hours (all their events are the window's), from each
+    connection's opening and closing times for the rest (docs/decisions.md)."""
+    whole, whole_parameters = _whole(periods)
+    in_selection, selection_parameters = selection.predicate(with_agents=False)
+    window = selection.window
+    overlaps, overlap_parameters = _overlaps(window, "first_event_hour", "last_event_hour")
+    rows = marts.rows(
+        f"""
+        select
+            case when {whole} then null else first_event_hour end as first_event_hour,
+            sum(connections_with_duration),
+            sum(duration_sum_s)
+        from marts.rpt_stt_connections_hourly
+        where {in_selection} and {overlaps}
+            and (connections_with_duration > 0 or not is_single_org)
+        group by 1
+        """,
+        [*whole_parameters, *selection_parameters, *overlap_parameters],
+    )
+    connections, duration_sum_s = 0, 0.0
+    cut_hours = []
+    for first_event_hour, with_duration, duration_s in rows:
+        if first_event_hour is None:
+            connections, duration_sum_s = int(with_duration), float(duration_s or 0)
+        else:
+            cut_hours.append(first_event_hour)
+    if not cut_hours:
+        return connections, duration_sum_s
+    overlaps, overlap_parameters = _overlaps(window, "first_event_at", "last_event_at")
+    opened_in_window, opened_parameters = window.predicate("openings.created_at")
+    closed_in_window, closed_parameters = window.predicate("closings.created_at")
+    [(cut_connections, cut_duration_sum_s)] = marts.rows(
+        f"""
+        with
+        connections as (
+            select connection_key, opened_ats, closed_ats
+            from marts.fct_stt_connections
+            where first_event_hour in ({", ".join("?" for _ in cut_hours)})
+                and {in_selection} and {overlaps} and not ({whole})
+                and (duration_s is not null or not is_single_org)
+        ),
+        openings as (select connection_key, unnest(opened_ats) as created_at from connections),
+        closings as (select connection_key, unnest(closed_ats) as created_at from connections),
+        first_openings as (
+            select connection_key, min(created_at) as opened_at
+            from openings
+            where {opened_in_window}
+            group by connection_key
+        ),
+        durations as (
+            select
+                extract(epoch from min(closings.created_at) - first_openings.opened_at)
+                    as duration_s
+            from first_openings
+            join closings
+                on closings.connection_key = first_openings.connection_key
+                and closings.created_at > first_openings.opened_at
+            where {closed_in_window}
+            group by first_openings.connection_key, first_openings.opened_at
+        )
+        select count(*), sum(duration_s) from durations
+        """,
+        [
+            *cut_hours,
+            *selection_parameters,
+            *overlap_parameters,
+            *whole_parameters,
+            *opened_parameters,
+            *closed_parameters,
+        ],
+    )
+    return connections + cut_connections, duration_sum_s + float(cut_duration_sum_s or 0)
+
+
+def _whole(periods: Periods) -> tuple[str, list]:
+    """Connections of one org whose first and last event hours are whole hours of the window."""
+    if not periods.hours:
+        return "false", []
+    [hours] = periods.hours
+    clauses, parameters = ["is_single_org"], []
+    if hours.start is not None:
+        clauses.append("first_event_hour >= ?")
+        parameters.append(hours.start)
+    if hours.end is not None:
+        clauses.append("last_event_hour < ?")
+        parameters.append(hours.end)
+    return " and ".join(clauses), parameters
+
+
+def _overlaps(window: Window, first: str, last: str) -> tuple[str, list]:
+    """Rows whose [first, last] may hold an instant of the window (hours: their start)."""
+    clauses, parameters = [], []
+    if window.lower is not None:
+        clauses.append(f"{last} >= ?")
+        parameters.append(window.lower.replace(minute=0, second=0, microsecond=0))
+    if window.upper is not None:
+        clauses.append(f"{first} {'<=' if window.upper_inclusive else '<'} ?")
+        parameters.append(window.upper)
+    return " and ".join(clauses) or "true", parameters

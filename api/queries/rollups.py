@@ -160,7 +160,7 @@ PROVIDER_LATENCY = Family(
 )
 
 
-def _spans(spans: Sequence[Span], column: str) -> tuple[str, list]:
+def in_spans(spans: Sequence[Span], column: str) -> tuple[str, list]:
     """Rows whose `column` lies in any of `spans`."""
     clauses, parameters = [], []
     for span in spans:
@@ -182,10 +182,10 @@ def partial_facts(
         if turns
         else ("partial_calls", "marts.fct_calls", "started_at")
     )
-    in_spans, span_parameters = _spans(partial, column)
+    spans_clause, span_parameters = in_spans(partial, column)
     in_selection, selection_parameters = selection.predicate()
     return (
-        [f"{name} as (select * from {table} where ({in_spans}) and {in_selection})"],
+        [f"{name} as (select * from {table} where ({spans_clause}) and {in_selection})"],
         [*span_parameters, *selection_parameters],
     )
 
@@ -206,12 +206,12 @@ def rollup_reads(
         (hourly, "started_hour", periods.hours),
     ):
         if spans:
-            in_spans, span_parameters = _spans(spans, column)
+            spans_clause, span_parameters = in_spans(spans, column)
             reads.append(
                 (
                     table,
                     column,
-                    f"({in_spans}) and {in_selection}",
+                    f"({spans_clause}) and {in_selection}",
                     [*span_parameters, *selection_parameters],
                 )
             )

@@ -147,7 +147,7 @@ def _comparable(value):
     if isinstance(value, decimal.Decimal):
         return float(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value, sort_keys=True, default=str)
     if isinstance(value, str) and value.startswith(("{", "[")):
         return json.dumps(json.loads(value), sort_keys=True)
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):

@@ -638,6 +638,20 @@ def test_stt_summary_pairs_openings_and_closings_inside_the_window(get):
     )
 
 
+def test_stt_summary_of_a_window_that_cuts_both_connections(get):
+    # 09:03 to 09:31: conn-1 closes inside (s-2) but opened before; CA2 opens inside (s-3)
+    # but closes after: no connection has both, so no mean; rejection 0 / 1, timeouts 0 / 1.
+    window = {"start_date": "2026-03-02T09:03:00Z", "end_date": "2026-03-02T09:31:00Z"}
+    assert fetch(get, "/analytics/stt-events/summary", **window) == close(
+        summary(2, 1, 1, 0, 0, 0, 0, None, 0.0, 0.0)
+    )
+    # From 09:06 (inside conn-1's hour, after its last event) to 10:00: CA2 only, 60 s.
+    window = {"start_date": "2026-03-02T09:06:00Z", "end_date": "2026-03-02T10:00:00Z"}
+    assert fetch(get, "/analytics/stt-events/summary", **window) == close(
+        summary(2, 1, 1, 0, 0, 0, 0, 60.0, 0.0, 0.0)
+    )
+
+
 @pytest.mark.parametrize("path", ALL_PATHS)
 def test_bad_window_bounds_are_400_naming_the_parameter(get, path):
     cases = [

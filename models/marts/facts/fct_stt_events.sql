@@ -58,3 +58,4 @@ final as (
 )
 
 select * from final
+order by created_at  -- noqa: AM06
