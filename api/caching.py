@@ -6,42 +6,93 @@ different answers. A request whose If-None-Match holds it (or `*`) gets a 304 wi
 A resource with a `max_age_s` attribute (the seed-001 paths, its refresh table) adds
 `Cache-Control: private, max-age=<max_age_s>`.
 
+The answers of those paths are also kept by each worker for `max_age_s`, per build, token
+scope and URL (path and query string): a dashboard polling one URL is answered from memory,
+no older than its Cache-Control already allows a client to keep it (docs/decisions.md).
+
 A JSON answer is hashed with its numbers at FLOAT_DIGITS significant digits: a sum of doubles
 that the engine spreads over threads differs in its last digits from one request to the next
 (at 10 M calls every average did), which is noise, not another answer.
 """
 
 import hashlib
+import time
+from collections.abc import Callable
+from typing import NamedTuple
 
 import falcon
 import orjson
+from cachetools import TTLCache
 
 from api.marts import Marts, MartsUnavailable
 
 FLOAT_DIGITS = 12
+# Answers kept per path and worker: the distinct (scope, query) pairs polled at once.
+ANSWERS_PER_PATH = 512
+
+
+class _Answer(NamedTuple):
+    body: bytes
+    etag: str
 
 
 class Caching:
-    """Falcon middleware: ETag, If-None-Match → 304, and Cache-Control for polled paths."""
+    """Falcon middleware: ETag, If-None-Match → 304, Cache-Control, and the kept answers of
+    polled paths (per worker: gunicorn's sync workers serve one request at a time)."""
 
-    def __init__(self, marts: Marts):
+    def __init__(self, marts: Marts, timer: Callable[[], float] = time.monotonic):
         self._marts = marts
+        self._timer = timer
+        self._answers: dict[object, TTLCache] = {}
+
+    def process_resource(self, req, resp, resource, params) -> None:
+        """Answer from the kept answer of this URL, if any, without calling the responder."""
+        key = self._key(req, resource)
+        answer = None if key is None else self._answers_of(resource).get(key)
+        if answer is not None:
+            resp.data, resp.content_type = answer.body, falcon.MEDIA_JSON
+            self._tag(req, resp, resource, answer.etag)
+            resp.complete = True
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
-        if not req_succeeded or req.method != "GET" or resp.status_code != 200:
+        # A complete response was answered by process_resource, tags and all.
+        if resp.complete or not req_succeeded or req.method != "GET" or resp.status_code != 200:
             return
         answer = _answer(resp)
         if answer is None:
             return
-        tag = hashlib.sha256(self._build().encode() + b"\n" + answer).hexdigest()[:32]
-        resp.etag = tag
+        etag = hashlib.sha256(self._build().encode() + b"\n" + answer).hexdigest()[:32]
+        key = self._key(req, resource)
+        if key is not None and resp.media is not None:
+            resp.data, resp.media = orjson.dumps(resp.media), None
+            self._answers_of(resource)[key] = _Answer(resp.data, etag)
+        self._tag(req, resp, resource, etag)
+
+    @staticmethod
+    def _tag(req, resp, resource, etag: str) -> None:
+        """ETag and Cache-Control; a 304 with no body when If-None-Match holds the ETag."""
+        resp.etag = etag
         max_age_s = getattr(resource, "max_age_s", None)
         if max_age_s is not None:
             resp.cache_control = ["private", f"max-age={max_age_s}"]
-        if any(match in ("*", tag) for match in req.if_none_match or ()):
+        if any(match in ("*", etag) for match in req.if_none_match or ()):
             resp.status = falcon.HTTP_304
             resp.media = resp.data = resp.text = None
             resp.delete_header("Content-Type")
+
+    def _key(self, req, resource) -> tuple | None:
+        """What a polled path's answer depends on: the build, the token's scope and the URL;
+        None for requests whose answers are not kept."""
+        if req.method != "GET" or getattr(resource, "max_age_s", None) is None:
+            return None
+        return (self._build(), req.context.scope, req.path, req.query_string)
+
+    def _answers_of(self, resource) -> TTLCache:
+        answers = self._answers.get(resource)
+        if answers is None:
+            answers = TTLCache(ANSWERS_PER_PATH, ttl=resource.max_age_s, timer=self._timer)
+            self._answers[resource] = answers
+        return answers
 
     def _build(self) -> str:
         """The published build: when its marts were built, or "none" before the first."""

@@ -29,12 +29,16 @@ class Marts:
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
+        self._built_at: tuple[int, datetime | None] | None = None
 
-    def _current(self) -> duckdb.DuckDBPyConnection:
+    def _published_inode(self) -> int:
         try:
-            inode = os.stat(self._path).st_ino
+            return os.stat(self._path).st_ino
         except FileNotFoundError as error:
             raise MartsUnavailable(f"no marts published at {self._path}") from error
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        inode = self._published_inode()
         with self._lock:
             if inode != self._inode:
                 if self._connection is not None:
@@ -48,6 +52,9 @@ class Marts:
             return cursor.execute(sql, list(parameters)).fetchall()
 
     def built_at(self) -> datetime | None:
-        """When the published marts were built (UTC)."""
-        [(built_at,)] = self.rows("select marts_built_at from marts.publication")
-        return built_at
+        """When the published marts were built (UTC), read once per publication."""
+        inode = self._published_inode()
+        if self._built_at is None or self._built_at[0] != inode:
+            [(built_at,)] = self.rows("select marts_built_at from marts.publication")
+            self._built_at = (inode, built_at)
+        return self._built_at[1]

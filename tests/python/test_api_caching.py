@@ -10,11 +10,12 @@ import falcon
 from falcon import testing
 
 from api.app import create_app
+from api.auth import BearerAuth
 from api.caching import Caching
 from api.config import Config
 from api.marts import Marts
 from api.openapi_document import document
-from callstats.keys import keys_path
+from callstats.keys import KeyStore, keys_path
 from callstats.publish import published_path
 
 SUMMARY = "/api/v1/analytics/summary"
@@ -130,3 +131,55 @@ def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes
         answer.value = value
         tags.append(client.simulate_get("/answer").headers["ETag"])
     assert tags[0] == tags[1] != tags[2]
+
+
+def test_a_polled_answer_is_kept_for_its_max_age_per_build_scope_and_url(
+    fixture_warehouse, tokens, tmp_path
+):
+    class Polled:
+        max_age_s = 30
+        answered = 0
+
+        def on_get(self, req, resp):
+            self.answered += 1
+            resp.media = {"answer": self.answered}
+
+    now = [1000.0]
+    published = tmp_path / "published.duckdb"
+    shutil.copyfile(published_path(fixture_warehouse), published)
+    marts = Marts(published)
+    app = falcon.App(
+        middleware=[
+            BearerAuth(KeyStore(keys_path(fixture_warehouse))),
+            Caching(marts, timer=lambda: now[0]),
+        ]
+    )
+    app.add_route("/polled", Polled())
+    client = testing.TestClient(app)
+
+    def answer(token="org-a", query="window=1", **headers):
+        result = client.simulate_get(
+            "/polled",
+            query_string=query,
+            headers={"Authorization": f"Bearer {tokens[token]}", **headers},
+        )
+        return result.status_code, result.json, result.headers.get("ETag")
+
+    status, first, etag = answer()
+    assert (status, first) == (200, {"answer": 1})
+    assert answer() == (200, {"answer": 1}, etag)
+    assert answer(**{"If-None-Match": etag}) == (304, None, etag)
+    assert answer(query="window=2")[1] == {"answer": 2}
+    assert answer(token="org-b")[1] == {"answer": 3}
+    now[0] += 29.9
+    assert answer()[1] == {"answer": 1}
+    now[0] += 0.2
+    assert answer()[1] == {"answer": 4}
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(published, rebuilt)
+    with duckdb.connect(str(rebuilt)) as connection:
+        connection.execute(
+            "update marts.publication set marts_built_at = marts_built_at + interval 1 hour"
+        )
+    rebuilt.replace(published)  # what `callstats build` does when it publishes
+    assert answer()[1] == {"answer": 5}
