@@ -2,7 +2,6 @@
 log-spaced histograms (docs/decisions.md, Percentiles)."""
 
 import math
-from collections.abc import Sequence
 
 from api.marts import Marts
 from api.queries import measures
@@ -36,7 +35,7 @@ _PARTIAL_VALUES = " union all ".join(
 def provider_latency(marts: Marts, selection: Selection) -> list[dict]:
     """One row per provider type and name with at least one turn value (metrics.md, Provider
     latency): stt, llm, tts, then name."""
-    intervals = histograms(marts, selection)
+    percentiles = _percentiles(marts, selection)
     rows = []
     for sums in aggregate(
         marts, PROVIDER_LATENCY, selection, by=("provider_type", "provider_name")
@@ -49,20 +48,24 @@ def provider_latency(marts: Marts, selection: Selection) -> list[dict]:
                 "provider_type": key[0],
                 "provider_name": key[1],
                 "avg_latency_ms": measures.ratio(sums["latency_sum_ms"], sums["latency_turns"]),
-                **{
-                    field: percentile(intervals[key], fraction)
-                    for field, fraction in FRACTIONS.items()
-                },
+                **{field: percentiles[(*key, field)] for field in FRACTIONS},
                 "call_count": sums["calls_with_latency"],
             }
         )
     return sorted(rows, key=lambda row: (STAGES.index(row["provider_type"]), row["provider_name"]))
 
 
-def histograms(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
-    """Per (provider type, provider name), the turn values of the selection as intervals
-    `(min, max, count)` sorted by value: a histogram bucket of the rollups' whole periods,
-    observed from min to max, or one value of the partial hours."""
+def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
+    """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
+    the turn values of the selection, keyed by the field's name.
+
+    The values are intervals `(min, max, count)`: a histogram bucket of the rollups' whole
+    periods, observed from min to max, or one value of the partial hours. The value at a rank
+    is estimated by spreading its interval's count evenly from min to max. Every interval lies
+    inside one histogram bucket, so each estimate is in the same bucket as the true value of
+    that rank: within the bucket ratio of it (1 %), and exact where a bucket holds at most two
+    distinct values. The engine finds the two ranks around each fraction's position; the
+    interpolation between them is done here."""
     periods = cut(selection.window, daily=True)
     ctes, parameters = partial_facts(periods.partial, selection, turns=True)
     parts = []
@@ -79,8 +82,8 @@ def histograms(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
     if parts:
         selects.append(
             f"""
-            select provider_type, provider_name, min(min_latency_ms), max(max_latency_ms),
-                cast(sum(turns) as bigint)
+            select provider_type, provider_name, min(min_latency_ms) as min_latency_ms,
+                max(max_latency_ms) as max_latency_ms, cast(sum(turns) as bigint) as turns
             from ({" union all ".join(parts)}) as buckets
             group by provider_type, provider_name, histogram_bucket
             """
@@ -89,36 +92,64 @@ def histograms(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
         selects.append(f"select * from ({_PARTIAL_VALUES}) as partial_values")
     if not selects:
         return {}
-    intervals: dict[tuple, list[tuple]] = {}
-    for provider_type, name, low, high, count in marts.rows(
-        f"{with_clause(ctes)}{' union all '.join(selects)}", parameters
-    ):
-        intervals.setdefault((provider_type, name), []).append((low, high, count))
-    for values in intervals.values():
-        values.sort()
-    return intervals
-
-
-def percentile(intervals: Sequence[tuple], fraction: float) -> float:
-    """`percentile_cont(fraction)` over the values of `intervals` (sorted, non-empty), each
-    value estimated by spreading an interval's count evenly from its min to its max.
-
-    Every interval lies inside one histogram bucket, so each estimated value is in the same
-    bucket as the true value of that rank: within the bucket ratio of it (1 %), and exact
-    where a bucket holds at most two distinct values."""
-    total = sum(count for _, _, count in intervals)
-    rank = fraction * (total - 1)
-    below = math.floor(rank)
-    low = _value(intervals, below)
-    if rank == below:
-        return low
-    return low + (rank - below) * (_value(intervals, below + 1) - low)
-
-
-def _value(intervals: Sequence[tuple], rank: int) -> float:
-    """The estimated value at 0-based `rank`."""
-    for low, high, count in intervals:
-        if rank < count:
-            return low if count == 1 else low + (high - low) * rank / (count - 1)
-        rank -= count
-    raise IndexError(rank)
+    fractions = " union all ".join(
+        f"select '{field}' as field, cast(? as double precision) as fraction" for field in FRACTIONS
+    )
+    rows = marts.rows(
+        f"""
+        {with_clause([*ctes, f"intervals as ({' union all '.join(selects)})"])}
+        , ranked as (
+            select
+                provider_type, provider_name, min_latency_ms, max_latency_ms, turns,
+                sum(turns) over (
+                    partition by provider_type, provider_name
+                    order by min_latency_ms, max_latency_ms, turns
+                    rows between unbounded preceding and current row
+                ) - turns as first_rank,
+                sum(turns) over (partition by provider_type, provider_name) as total
+            from intervals
+        ),
+        positions as (
+            select distinct
+                ranked.provider_type, ranked.provider_name, fractions.field,
+                fractions.fraction * (ranked.total - 1) as position
+            from ranked
+            cross join ({fractions}) as fractions
+        ),
+        neighbours as (
+            select positions.*, floor(positions.position) + steps.step as rank, steps.step
+            from positions
+            cross join (select 0 as step union all select 1) as steps
+        )
+        select
+            neighbours.provider_type, neighbours.provider_name, neighbours.field,
+            neighbours.position, neighbours.step,
+            case
+                when ranked.turns = 1 then cast(ranked.min_latency_ms as double precision)
+                else ranked.min_latency_ms
+                    + cast(ranked.max_latency_ms - ranked.min_latency_ms as double precision)
+                    * (neighbours.rank - ranked.first_rank) / (ranked.turns - 1)
+            end
+        from neighbours
+        join ranked
+            on ranked.provider_type = neighbours.provider_type
+            and ranked.provider_name = neighbours.provider_name
+            and neighbours.rank >= ranked.first_rank
+            and neighbours.rank < ranked.first_rank + ranked.turns
+        """,
+        [*parameters, *FRACTIONS.values()],
+    )
+    values: dict[tuple, dict[int, float]] = {}
+    positions: dict[tuple, float] = {}
+    for provider_type, name, field, position, step, value in rows:
+        key = (provider_type, name, field)
+        values.setdefault(key, {})[step] = value
+        positions[key] = float(position)
+    percentiles = {}
+    for key, position in positions.items():
+        low = values[key][0]
+        below = math.floor(position)
+        percentiles[key] = (
+            low if position == below else low + (position - below) * (values[key][1] - low)
+        )
+    return percentiles
