@@ -97,7 +97,7 @@ def _event_counts(marts: Marts, selection: Selection, periods: Periods) -> dict[
     parts, parameters = [], []
     for table, column, count, spans in (
         ("marts.rpt_stt_events_hourly", "created_hour", "sum(events)", periods.hours),
-        ("marts.fct_stt_events", "created_at", "count(*)", periods.partial),
+        ("marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial),
     ):
         if spans:
             in_periods, period_parameters = in_spans(spans, column)

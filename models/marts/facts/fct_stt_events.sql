@@ -58,4 +58,3 @@ final as (
 )
 
 select * from final
-order by created_at  -- noqa: AM06
