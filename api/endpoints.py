@@ -303,7 +303,8 @@ _FAMILY_B = (
     Timestamp(
         name="started_before",
         description="Calls with `started_at < started_before` (replaces `period`; a missing"
-        " side is open).",
+        " side is open). A bare date D means the whole day D: `started_at` before the next"
+        " day's local midnight.",
     ),
 )
 

@@ -138,7 +138,7 @@ class IdList(Parameter):
             return None
         ids = [part.strip(_BLANK_CHARACTERS) for part in raw.split(",")]
         if not all(ids):
-            raise self.invalid("an id list must not be empty or have empty ids.")
+            raise self.invalid("An id list must not be empty or have empty ids.")
         return list(dict.fromkeys(ids))
 
     def schema(self) -> dict:
@@ -286,7 +286,7 @@ def window(
         and (lower > upper or (upper_is_day and lower == upper))
     ):
         raise falcon.HTTPInvalidParam(
-            f"the window is empty: {names[0]} is after {names[1]}.", names[0]
+            f"The window is empty: {names[0]} is after {names[1]}.", names[0]
         )
     return Window(lower, upper, inclusive)
 

@@ -183,7 +183,7 @@ def _hour_starts(day: date, zone: tzinfo) -> list[datetime]:
 def _too_many(count: int, interval: str, parameter: str) -> falcon.HTTPInvalidParam:
     longer = "a longer interval or " if parameter == "interval" and interval != "week" else ""
     return falcon.HTTPInvalidParam(
-        f"the window holds {count} {interval} buckets, more than {MAX_BUCKETS}: "
+        f"The window holds {count} {interval} buckets, more than {MAX_BUCKETS}: "
         f"use {longer}a shorter window.",
         parameter,
     )

@@ -83,7 +83,7 @@ def test_a_series_longer_than_10000_buckets_is_a_400(get):
     result = get("/analytics/call-volume", **long_window)
     assert result.status_code == 400
     assert result.json["description"].startswith(
-        'The "start_date" parameter is invalid. the window holds 10001 day buckets'
+        'The "start_date" parameter is invalid. The window holds 10001 day buckets'
     )
     just_fits = get("/analytics/call-volume", start_date="2000-01-01", end_date="2027-05-18")
     assert len(just_fits.json) == 10_000
