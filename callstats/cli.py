@@ -29,6 +29,13 @@ def _timestamp(text: str) -> datetime:
     return moment
 
 
+def _id(text: str) -> str:
+    """An org or reseller id as staging reads ids: trimmed, never blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be blank")
+    return text.strip()
+
+
 def _positive_int(text: str) -> int:
     try:
         number = int(text)
@@ -73,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     creator = key_commands.add_parser("create", help="create a token")
     scope = creator.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--org", metavar="ID")
-    scope.add_argument("--reseller", metavar="ID")
+    scope.add_argument("--org", type=_id, metavar="ID")
+    scope.add_argument("--reseller", type=_id, metavar="ID")
     scope.add_argument("--all", action="store_true")
     creator.add_argument("--name")
     key_commands.add_parser("list", help="list tokens (never the token itself)")

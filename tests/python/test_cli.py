@@ -104,3 +104,14 @@ def test_a_key_needs_exactly_one_scope(capsys):
         cli.main(["keys", "create", "--org", "a", "--all"])
     assert exited.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--org", "--reseller"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_key_for_a_blank_org_or_reseller_is_refused(capsys, option, value):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["keys", "create", option, value])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        f"callstats keys create: argument {option}: must not be blank\n"
+    )
