@@ -46,8 +46,9 @@ class Caching:
         self._answers: dict[object, TTLCache] = {}
 
     def process_resource(self, req, resp, resource, params) -> None:
-        """Answer from the kept answer of this URL, if any, without calling the responder."""
-        key = self._key(req, resource)
+        """Answer from the kept answer of this URL, if any, without calling the responder;
+        otherwise note the key its answer is kept under."""
+        key = req.context.answer_key = self._key(req, resource)
         answer = None if key is None else self._answers_of(resource).get(key)
         if answer is not None:
             resp.data, resp.content_type = answer.body, falcon.MEDIA_JSON
@@ -62,7 +63,7 @@ class Caching:
         if answer is None:
             return
         etag = hashlib.sha256(self._build().encode() + b"\n" + answer).hexdigest()[:32]
-        key = self._key(req, resource)
+        key = req.context.get("answer_key")
         if key is not None and resp.media is not None:
             resp.data, resp.media = orjson.dumps(resp.media), None
             self._answers_of(resource)[key] = _Answer(resp.data, etag)

@@ -8,7 +8,7 @@ from api.params import Window
 from api.queries import measures
 from api.queries.periods import Periods, cut
 from api.queries.rollups import in_spans
-from api.queries.selection import Selection
+from api.queries.selection import Selection, in_list
 from api.serialize import timestamp
 
 EVENT_TYPES = (
@@ -156,7 +156,7 @@ def _durations(marts: Marts, selection: Selection, periods: Periods) -> tuple[in
         connections as (
             select connection_key, opened_ats, closed_ats
             from marts.fct_stt_connections
-            where first_event_hour in ({", ".join("?" for _ in cut_hours)})
+            where {in_list("first_event_hour", cut_hours)}
                 and {in_selection} and {overlaps} and not ({whole})
                 and (duration_s is not null or not is_single_org)
         ),

@@ -50,12 +50,12 @@ class Selection:
         if self.agent_ids is not None:
             if not with_agents:
                 raise ValueError("this table has no agents to narrow to")
-            clauses.append(_in(f"{prefix}agent_id", self.agent_ids))
+            clauses.append(in_list(f"{prefix}agent_id", self.agent_ids))
             parameters.extend(self.agent_ids)
         return " and ".join(clauses) or "true", parameters
 
 
-def _in(column: str, values: Sequence[str]) -> str:
+def in_list(column: str, values: Sequence) -> str:
     """`column` in `values`, one placeholder each: a list of constants, which the engine can
     push into a scan (a top-N over one agent then skips the row groups it cannot reach)."""
     return f"{column} in ({', '.join('?' for _ in values) or 'null'})"
@@ -70,7 +70,7 @@ def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) 
     by agent_id."""
     where, parameters = _in_scope(scope)
     if agent_ids is not None:
-        where = f"{where} and {_in('agent_id', agent_ids)}"
+        where = f"{where} and {in_list('agent_id', agent_ids)}"
         parameters = [*parameters, *agent_ids]
     rows = marts.rows(
         f"select agent_id from marts.dim_agent_orgs where {where} "
