@@ -10,6 +10,7 @@ import psycopg
 
 from callstats import build, generate, headline, load, project, warehouse
 from callstats.keys import KeyStore, Scope, keys_path
+from callstats.raw_schema import PLATFORMS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     loader = commands.add_parser("load", help="append files into the raw tables")
     loader.add_argument("paths", nargs="+", metavar="PATH")
     loader.add_argument("--dry-run", action="store_true", help="only report what would load")
+    loader.add_argument(
+        "--source", choices=PLATFORMS, help="a voice platform's exports, landed as they are"
+    )
+    loader.add_argument("--org", type=_id, metavar="ID", help="with --source: the records' org")
+    loader.add_argument("--agent", type=_id, metavar="ID", help="with --source: the records' agent")
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
     builder.add_argument("--full-refresh", action="store_true")
@@ -106,6 +112,8 @@ def _generate(args: argparse.Namespace) -> None:
 
 
 def _load(args: argparse.Namespace) -> int:
+    if (args.org or args.agent) and not args.source:
+        raise load.LoadFailed("--org and --agent go with --source")
     with warehouse.raw_target() as target:
         report = load.load_files(
             target.work,
@@ -113,6 +121,8 @@ def _load(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             target=target,
             progress=sys.stderr.isatty(),
+            platform=args.source,
+            tenant=load.Tenant(args.org, args.agent),
         )
     for line in [*report.warnings, *report.problems]:
         print(line, file=sys.stderr)

@@ -1134,7 +1134,10 @@ def _ship(
         return
     for table in tables:
         target.append(
-            connection, f"select * from {RAW_SCHEMA}.{table}", table, list(RAW_TABLES[table])
+            connection,
+            f"select * from {RAW_SCHEMA}.{table}",
+            f"{RAW_SCHEMA}.{table}",
+            list(RAW_TABLES[table]),
         )
         connection.execute(f"delete from {RAW_SCHEMA}.{table}")
 

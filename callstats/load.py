@@ -1,4 +1,5 @@
-"""`callstats load`: append JSON Lines, CSV and Parquet files to the raw tables (cli.md).
+"""`callstats load`: append JSON Lines, CSV and Parquet files to the raw tables, or a voice
+platform's exports to its landing table (cli.md, sources.md).
 
 Loading is two steps. Parsing reads a file into DuckDB temp tables: its records with their
 columns typed, and the records that could not be parsed with their physical line and reason.
@@ -10,6 +11,7 @@ the warehouse untouched.
 
 import csv
 import mmap
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,9 +24,19 @@ import numpy as np
 from tqdm import tqdm
 
 from callstats import project, warehouse
-from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES
+from callstats.raw_schema import PLATFORM_TABLES, RAW_SCHEMA, RAW_TABLES
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+# The formats each platform exports in, and for a CSV export the header names (in snake_case)
+# of which it must have one: the call's id.
+PLATFORM_FORMATS = {
+    "twilio": {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"},
+    "vapi": {".jsonl": "jsonl", ".ndjson": "jsonl"},
+    "retell": {".jsonl": "jsonl", ".ndjson": "jsonl"},
+    "livekit": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
+    "pipecat": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
+}
+PLATFORM_CSV_IDS = {"twilio": ["sid", "call_sid"]}
 LOADABLE_TABLES = [table for table in RAW_TABLES if table != "load_errors"]
 PROBLEMS_SHOWN_PER_FILE = 100
 # How much of a file is scanned at once with numpy.
@@ -92,13 +104,24 @@ class LoadFailed(Exception):
 
 @dataclass(frozen=True)
 class Source:
+    """A file to load: into raw.<table>, or, with `platform`, into that platform's landing
+    table as one `payload` per record."""
+
     path: str
     table: str
     format: str
+    platform: str | None = None
+
+    @property
+    def qualified_table(self) -> str:
+        return PLATFORM_TABLES[self.platform][0] if self.platform else f"{RAW_SCHEMA}.{self.table}"
 
     @property
     def columns(self) -> dict[str, str]:
-        """The columns a file may fill: all but `loaded_at`, which the loader sets."""
+        """The columns a file may fill: all but `loaded_at`, which the loader sets (and, for a
+        platform, `org_id`, `agent_id` and `source_file`, which the command sets)."""
+        if self.platform:
+            return {"payload": "json"}
         return {c: kind for c, kind in RAW_TABLES[self.table].items() if c != "loaded_at"}
 
 
@@ -151,6 +174,15 @@ class LoadReport:
         return line
 
 
+@dataclass(frozen=True)
+class Tenant:
+    """What `callstats load --source` records beside each payload: the org and agent given on
+    the command line (null when the records name their own)."""
+
+    org_id: str | None = None
+    agent_id: str | None = None
+
+
 def load_files(
     connection: duckdb.DuckDBPyConnection,
     paths: list[str],
@@ -158,15 +190,18 @@ def load_files(
     dry_run: bool,
     target: warehouse.RawTarget | None = None,
     progress: bool = True,
+    platform: str | None = None,
+    tenant: Tenant = Tenant(),
 ) -> LoadReport:
-    """Append each file to the raw table it is named after; with `dry_run`, only report.
+    """Append each file to the raw table it is named after, or with `platform` to that
+    platform's landing table (sources.md); with `dry_run`, only report.
 
     Files are parsed in `connection`; rows land in `target`, by default the raw tables of
     `connection` itself. With `progress`, a bar on stderr advances as each file is parsed,
     then as each is written.
     """
     target = target or warehouse.DuckDBTarget(connection)
-    sources = [resolve(path) for path in paths]
+    sources = [resolve(path, platform) for path in paths]
     loaded_at = project.now()
     parsed: list[ParsedFile] = []
     steps = len(sources) * (1 if dry_run else 2)
@@ -177,10 +212,10 @@ def load_files(
                 parsed.append(parse(connection, source, prefix=f"_callstats_load_{index}"))
                 bar.update()
             if not dry_run:
-                target.ensure_tables()
+                target.ensure_tables(platform)
                 for file in parsed:
                     bar.set_postfix_str(f"write {Path(file.source.path).name}")
-                    write(connection, file, loaded_at, target)
+                    write(connection, file, loaded_at, target, tenant)
                     bar.update()
         return _report(connection, parsed, dry_run)
     finally:
@@ -188,16 +223,18 @@ def load_files(
             _drop(connection, file.typed, file.errors)
 
 
-def resolve(path: str) -> Source:
-    """Check that a path names a readable file of a known table and format."""
+def resolve(path: str, platform: str | None = None) -> Source:
+    """Check that a path names a readable file of a known table (or of `platform`, whatever
+    its name) and format."""
     file = Path(path)
     table = file.name.split(".", 1)[0]
-    file_format = FORMATS.get(file.suffix.lower())
+    formats = PLATFORM_FORMATS[platform] if platform else FORMATS
+    file_format = formats.get(file.suffix.lower())
     if not file.is_file():
         raise LoadFailed(f"{path}: no such file")
     if file_format is None:
-        raise LoadFailed(f"{path}: unknown file type; expected one of {', '.join(FORMATS)}")
-    if table not in LOADABLE_TABLES:
+        raise LoadFailed(f"{path}: unknown file type; expected one of {', '.join(formats)}")
+    if platform is None and table not in LOADABLE_TABLES:
         raise LoadFailed(
             f"{path}: no raw table named {table!r}; expected one of {', '.join(LOADABLE_TABLES)}"
         )
@@ -206,7 +243,7 @@ def resolve(path: str) -> Source:
             pass
     except OSError as error:
         raise LoadFailed(f"{path}: {error.strerror}") from error
-    return Source(path, table, file_format)
+    return Source(path, table, file_format, platform)
 
 
 def parse(connection: duckdb.DuckDBPyConnection, source: Source, *, prefix: str) -> ParsedFile:
@@ -235,25 +272,34 @@ def write(
     file: ParsedFile,
     loaded_at: datetime,
     target: warehouse.RawTarget | None = None,
+    tenant: Tenant = Tenant(),
 ) -> None:
     """Append a parsed file's rows and unparseable records in one transaction."""
     target = target or warehouse.DuckDBTarget(connection)
-    columns = [_quote(column) for column in file.source.columns]
+    source = file.source
+    values = {_quote(column): _quote(column) for column in source.columns}
+    if source.platform:
+        values |= {
+            "org_id": _literal_or_null(tenant.org_id),
+            "agent_id": _literal_or_null(tenant.agent_id),
+            "source_file": _literal(Path(source.path).name),
+        }
     landed = f"timestamp {_literal(loaded_at.isoformat(sep=' '))}"
+    select_list = ", ".join(f"{value} as {column}" for column, value in values.items())
     with target.transaction():
         target.append(
             connection,
-            f"select {', '.join(columns)}, {landed} as loaded_at"
-            f" from {file.typed} where _reason is null",
-            file.source.table,
-            [*columns, "loaded_at"],
+            f"select {select_list}, {landed} as loaded_at from {file.typed} where _reason is null",
+            source.qualified_table,
+            [*values, "loaded_at"],
         )
         target.append(
             connection,
-            f"select {_literal(file.source.table)} as table_name,"
+            f"select {_literal(source.qualified_table if source.platform else source.table)}"
+            " as table_name,"
             f" {_literal(file.source.path)} as source_file, line_number, reason, record_text,"
             f" {landed} as loaded_at from {file.errors}",
-            "load_errors",
+            f"{RAW_SCHEMA}.load_errors",
             ["table_name", "source_file", "line_number", "reason", "record_text", "loaded_at"],
         )
 
@@ -277,7 +323,8 @@ def _parse_jsonl(connection: duckdb.DuckDBPyConnection, source: Source, prefix: 
     )
     connection.execute(f"create temp table {lines} as {reader}")
     records = f"select rowid as _row, line as _text from {lines} where trim(line) <> ''"
-    ignored = _type_json(connection, source, records, typed)
+    typing = _type_payload if source.platform else _type_json
+    ignored = typing(connection, source, records, typed)
     connection.execute(
         f"create temp table {errors} as"
         f" select line as line_number, reason, record_text from ({_rejected(rejects)})"
@@ -321,11 +368,17 @@ def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: st
         source.path, fields, header=True, dialect=dialect, rejects=rejects, scan=f"{prefix}_scan"
     )
     connection.execute(f"create temp table {lines} as {reader}")
-    cells = {
-        column: fields[header.index(column)] if column in header else "null::varchar"
-        for column in source.columns
-    }
-    values, reason = _typed(source.columns, cells)
+    if source.platform:
+        pairs = ", ".join(
+            f"{_literal(name)}, {field}" for name, field in zip(header, fields, strict=True)
+        )
+        values, reason = f"json_object({pairs}) as payload", "null"
+    else:
+        cells = {
+            column: fields[header.index(column)] if column in header else "null::varchar"
+            for column in source.columns
+        }
+        values, reason = _typed(source.columns, cells)
     connection.execute(
         f"create temp table {typed} as"
         f" select rowid as _row, {values}, {reason} as _reason from {lines}"
@@ -361,7 +414,7 @@ def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: st
         connection.execute(
             f"insert into {errors} values (?, 'unterminated quoted value', ?)", unterminated
         )
-    return [name for name in header if name not in source.columns]
+    return [] if source.platform else [name for name in header if name not in source.columns]
 
 
 def _parse_parquet(connection: duckdb.DuckDBPyConnection, source: Source, prefix: str) -> list[str]:
@@ -381,6 +434,28 @@ def _parse_parquet(connection: duckdb.DuckDBPyConnection, source: Source, prefix
         where _reason is not null
     """)
     return ignored
+
+
+def _type_payload(
+    connection: duckdb.DuckDBPyConnection, source: Source, records: str, typed: str
+) -> list[str]:
+    """Create `typed` from `records` (_row, _text): each JSON object whole, as `payload`."""
+    connection.execute(f"""
+        create temp table {typed} as
+        with documents as (
+            select _row, _text, try(json(_text)) as _doc from ({records})
+        )
+        select
+            _row,
+            _doc as payload,
+            case
+                when _doc is null then 'not valid JSON'
+                when json_type(_doc) <> 'OBJECT' then 'not a JSON object'
+            end as _reason,
+            case when _reason is not null then _text end as _text,
+        from documents
+    """)
+    return []
 
 
 def _type_json(
@@ -591,7 +666,8 @@ def _may_end_quoted(path: str) -> bool:
 
 
 def _csv_header(source: Source) -> list[str]:
-    """The names in a CSV's header row, which must name at least one of its table's columns.
+    """The names in a CSV's header row, which must name at least one of its table's columns
+    (a platform's export: its call id column; its names are read in snake_case).
 
     A header naming none (most often a `;`-separated spreadsheet export, read as one column)
     would load a row of nulls per record, so the file is refused as a whole.
@@ -604,13 +680,16 @@ def _csv_header(source: Source) -> list[str]:
         raise LoadFailed(f"{path}: cannot read the header row: {error}") from error
     if not header:
         raise LoadFailed(f"{path}: no header row")
+    if source.platform:
+        header = [_snake_case(name) for name in header]
     repeated = [name for name, count in Counter(header).items() if count > 1]
     if repeated:
         raise LoadFailed(f"{path}: repeated in the header row: {', '.join(repeated)}")
-    if not set(header) & set(source.columns):
+    expected = PLATFORM_CSV_IDS[source.platform] if source.platform else source.columns
+    if not set(header) & set(expected):
         reason = (
-            f"{path}: the header row names none of the columns of raw.{source.table}:"
-            f" {', '.join(source.columns)}"
+            f"{path}: the header row names none of the columns of {source.qualified_table}:"
+            f" {', '.join(expected)}"
         )
         if any(";" in name for name in header):
             reason += "; it looks ;-separated, but callstats load reads comma-separated CSV"
@@ -622,7 +701,7 @@ def _report(
     connection: duckdb.DuckDBPyConnection, parsed: list[ParsedFile], dry_run: bool
 ) -> LoadReport:
     report = LoadReport(
-        dry_run, files=len(parsed), tables=len({file.source.table for file in parsed})
+        dry_run, files=len(parsed), tables=len({file.source.qualified_table for file in parsed})
     )
     for file in parsed:
         path = file.source.path
@@ -630,7 +709,7 @@ def _report(
         report.unparsed += file.unparsed
         if file.ignored_columns:
             report.warnings.append(
-                f"{path}: ignored columns not loaded into raw.{file.source.table}:"
+                f"{path}: ignored columns not loaded into {file.source.qualified_table}:"
                 f" {', '.join(file.ignored_columns)}"
             )
         shown = connection.execute(
@@ -647,6 +726,15 @@ def _report(
 def _drop(connection: duckdb.DuckDBPyConnection, *tables: str) -> None:
     for table in tables:
         connection.execute(f"drop table if exists {table}")
+
+
+def _snake_case(name: str) -> str:
+    """A CSV export's column name as the platform's JSON spells it: `Call Sid` is `call_sid`."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def _literal_or_null(text: str | None) -> str:
+    return "null" if text is None else _literal(text)
 
 
 def _paths(columns: list[str]) -> str:

@@ -1,8 +1,10 @@
-"""The raw tables of raw-tables.md: their columns, logical types and DDL per engine.
+"""The raw tables of raw-tables.md and the platform landing tables of sources.md: their
+columns, logical types and DDL per engine.
 
-The tables are declared once, as the dbt source `raw` (models/staging/raw/_raw__sources.yml, each
-column's `data_type` a logical type); `callstats load` and `callstats generate` create them
-from that declaration, and the staging models read them through it.
+The tables are declared once, as dbt sources: `raw` (models/staging/raw/_raw__sources.yml) and
+`raw_<platform>` (models/staging/<platform>/_<platform>__sources.yml), each column's
+`data_type` a logical type. `callstats load` and `callstats generate` create the tables from
+those declarations, and the staging models read them through them.
 """
 
 import yaml
@@ -10,20 +12,33 @@ import yaml
 from callstats.project import PROJECT_DIR
 
 RAW_SCHEMA = "raw"
-SOURCES_FILE = PROJECT_DIR / "models" / "staging" / "raw" / "_raw__sources.yml"
+STAGING_DIR = PROJECT_DIR / "models" / "staging"
+PLATFORMS = ("twilio", "vapi", "retell", "livekit", "pipecat")
 
 
-def _declared_tables() -> dict[str, dict[str, str]]:
-    """{table: {column: logical type}} of the source `raw`, in declaration order."""
-    sources = yaml.safe_load(SOURCES_FILE.read_text())["sources"]
-    [raw] = [source for source in sources if source["name"] == RAW_SCHEMA]
+def _declared_tables(folder: str, source_name: str) -> dict[str, dict[str, str]]:
+    """{table: {column: logical type}} of one dbt source, in declaration order."""
+    sources_file = STAGING_DIR / folder / f"_{folder}__sources.yml"
+    sources = yaml.safe_load(sources_file.read_text())["sources"]
+    [declared] = [source for source in sources if source["name"] == source_name]
     return {
         table["name"]: {column["name"]: column["data_type"] for column in table["columns"]}
-        for table in raw["tables"]
+        for table in declared["tables"]
     }
 
 
-RAW_TABLES: dict[str, dict[str, str]] = _declared_tables()
+RAW_TABLES: dict[str, dict[str, str]] = _declared_tables("raw", RAW_SCHEMA)
+
+
+def _landing_table(platform: str) -> tuple[str, dict[str, str]]:
+    [(table, columns)] = _declared_tables(platform, f"raw_{platform}").items()
+    return f"raw_{platform}.{table}", columns
+
+
+# platform: (its landing table, schema-qualified; {column: logical type})
+PLATFORM_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    platform: _landing_table(platform) for platform in PLATFORMS
+}
 
 ENGINE_TYPES = {
     "duckdb": {"json": "json", "double": "double"},
@@ -31,16 +46,21 @@ ENGINE_TYPES = {
 }
 
 
-def create_table_statements(engine: str) -> list[str]:
-    """Create the raw schema and each raw table, and add the columns an older table lacks."""
+def create_table_statements(engine: str, platform: str | None = None) -> list[str]:
+    """Create the raw schema and each raw table (and `platform`'s landing table), and add the
+    columns an older table lacks."""
     types = ENGINE_TYPES[engine]
-    statements = [f"create schema if not exists {RAW_SCHEMA}"]
-    for table, columns in RAW_TABLES.items():
+    tables = {f"{RAW_SCHEMA}.{table}": columns for table, columns in RAW_TABLES.items()}
+    if platform:
+        tables.update([PLATFORM_TABLES[platform]])
+    statements = []
+    for table, columns in tables.items():
         typed = {column: types.get(kind, kind) for column, kind in columns.items()}
         body = ",\n    ".join(f"{column} {kind}" for column, kind in typed.items())
-        statements.append(f"create table if not exists {RAW_SCHEMA}.{table} (\n    {body}\n)")
+        statements.append(f"create schema if not exists {table.split('.')[0]}")
+        statements.append(f"create table if not exists {table} (\n    {body}\n)")
         statements += [
-            f"alter table {RAW_SCHEMA}.{table} add column if not exists {column} {kind}"
+            f"alter table {table} add column if not exists {column} {kind}"
             for column, kind in typed.items()
         ]
     return statements

@@ -27,8 +27,8 @@ def connect() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), config=project.duckdb_settings())
 
 
-def ensure_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    for statement in create_table_statements("duckdb"):
+def ensure_raw_tables(connection: duckdb.DuckDBPyConnection, platform: str | None = None) -> None:
+    for statement in create_table_statements("duckdb", platform):
         connection.execute(statement)
 
 
@@ -53,7 +53,8 @@ class RawTarget:
     local: bool
     work: duckdb.DuckDBPyConnection
 
-    def ensure_tables(self) -> None:
+    def ensure_tables(self, platform: str | None = None) -> None:
+        """Create the raw tables (and `platform`'s landing table) where missing."""
         raise NotImplementedError
 
     def has_calls(self) -> bool:
@@ -70,7 +71,7 @@ class RawTarget:
     def append(
         self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
     ) -> None:
-        """Append the rows of a DuckDB `query` on `source` to raw.<table> (<columns>)."""
+        """Append the rows of a DuckDB `query` on `source` to `table` (schema-qualified)."""
         raise NotImplementedError
 
 
@@ -80,8 +81,8 @@ class DuckDBTarget(RawTarget):
     def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
         self.work = connection
 
-    def ensure_tables(self) -> None:
-        ensure_raw_tables(self.work)
+    def ensure_tables(self, platform: str | None = None) -> None:
+        ensure_raw_tables(self.work, platform)
 
     def has_calls(self) -> bool:
         return has_calls(self.work)
@@ -103,7 +104,7 @@ class DuckDBTarget(RawTarget):
         self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
     ) -> None:
         names = ", ".join(columns)
-        source.execute(f"insert into {RAW_SCHEMA}.{table} ({names}) select {names} from ({query})")
+        source.execute(f"insert into {table} ({names}) select {names} from ({query})")
 
 
 class PostgresTarget(RawTarget):
@@ -115,9 +116,9 @@ class PostgresTarget(RawTarget):
         self.connection = connection
         self.work = work
 
-    def ensure_tables(self) -> None:
+    def ensure_tables(self, platform: str | None = None) -> None:
         with self.connection.transaction():
-            for statement in create_table_statements("postgres"):
+            for statement in create_table_statements("postgres", platform):
                 self.connection.execute(statement)
 
     def has_calls(self) -> bool:
@@ -138,14 +139,14 @@ class PostgresTarget(RawTarget):
         reads them the same way), then COPY it in."""
         names = ", ".join(columns)
         with tempfile.TemporaryDirectory(prefix="callstats-copy-") as scratch:
-            export = Path(scratch) / f"{table}.csv"
+            export = Path(scratch) / "rows.csv"
             literal = "'" + str(export).replace("'", "''") + "'"
             source.execute(
                 f"copy (select {names} from ({query})) to {literal} (format csv, header false)"
             )
             with (
                 self.connection.cursor() as cursor,
-                cursor.copy(f"copy {RAW_SCHEMA}.{table} ({names}) from stdin (format csv)") as copy,
+                cursor.copy(f"copy {table} ({names}) from stdin (format csv)") as copy,
                 export.open("rb") as rows,
             ):
                 while data := rows.read(COPY_CHUNK_BYTES):

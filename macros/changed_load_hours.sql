@@ -1,7 +1,8 @@
 {% macro changed_load_hours(raw_table) %}
     {#-
-        The hours of loaded_at (null included) in which raw.<raw_table> holds another number of
-        rows than the incremental model being built has staged: where rows landed since.
+        The hours of loaded_at (null included) in which raw.<raw_table> and the platform rows
+        shaped like it (staged_rows) hold another number of rows than the incremental model
+        being built has staged: where rows landed since.
     -#}
     {%- set hour = dbt.date_trunc('hour', 'loaded_at') %}
     {%- set query %}
@@ -9,7 +10,7 @@
 
         counted as (
             select {{ hour }} as loaded_hour, 1 as raw_rows, 0 as staged_rows
-            from {{ raw_source(raw_table) }}
+            from {{ staged_rows(raw_table) }}
             union all
             select {{ hour }} as loaded_hour, 0 as raw_rows, 1 as staged_rows
             from {{ this }}

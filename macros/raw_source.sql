@@ -1,14 +1,17 @@
-{% macro raw_source(table_name) -%}
+{% macro raw_source(table_name, source_name='raw') -%}
     {#-
-        The raw table `table_name` as a subquery with every column the source `raw` declares,
-        typed as declared: a column the table lacks reads as null, and a table that does not
-        exist as no rows (raw-tables.md), so an EL tool may create only what it has.
+        The table `table_name` of the source `source_name` (`raw`, or a platform's landing
+        source) as a subquery with every column the source declares, typed as declared: a
+        column the table lacks reads as null, and a table that does not exist as no rows
+        (raw-tables.md, sources.md), so an EL tool may create only what it has.
     -#}
-    {%- set relation = source('raw', table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
     {%- if not execute or model.resource_type == 'unit_test' -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set declared = graph.sources['source.callstats.raw.' ~ table_name].columns.values() -%}
+    {%- set declared = graph.sources[
+        'source.callstats.' ~ source_name ~ '.' ~ table_name
+    ].columns.values() -%}
     {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
     {%- set present = {} -%}
     {%- if existing is not none -%}

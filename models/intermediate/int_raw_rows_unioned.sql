@@ -14,7 +14,7 @@ with
 {% for raw_table, model in classified_tables.items() %}
     {{ raw_table }} as (
         select
-            '{{ raw_table }}' as raw_table,
+            raw_table,
             row_key,
             row_disposition,
             rejection_reason,

@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('agents') }}
+    select * from {{ staged_rows('agents') }}
 ),
 
 normalised as not materialized (
@@ -12,6 +12,7 @@ normalised as not materialized (
         {{ clean_label('status') }} as agent_status,
         created_at,
         updated_at,
+        raw_table,
         loaded_at
     from source
 ),
@@ -21,7 +22,7 @@ normalised as not materialized (
     relation='normalised',
     columns=[
         'agent_id', 'org_id', 'agent_name', 'agent_status', 'created_at', 'updated_at',
-        'loaded_at',
+        'raw_table', 'loaded_at',
     ],
     key_columns=['agent_id', 'updated_at'],
     required_columns=['agent_id', 'org_id', 'loaded_at'],

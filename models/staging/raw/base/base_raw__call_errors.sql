@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('call_errors') }}
+    select * from {{ staged_rows('call_errors') }}
 ),
 
 normalised as not materialized (
@@ -14,6 +14,7 @@ normalised as not materialized (
         {{ clean_label('level') }} as level,
         {{ clean_text('message') }} as message,
         details,
+        raw_table,
         loaded_at
     from source
 ),
@@ -23,7 +24,7 @@ normalised as not materialized (
     relation='normalised',
     columns=[
         'error_id', 'call_id', 'occurred_at', 'service', 'provider_name', 'level', 'message',
-        'details', 'loaded_at',
+        'details', 'raw_table', 'loaded_at',
     ],
     key_columns=['error_id'],
     required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],

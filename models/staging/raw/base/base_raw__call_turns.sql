@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('call_turns') }}
+    select * from {{ staged_rows('call_turns') }}
 ),
 
 normalised as not materialized (
@@ -16,6 +16,7 @@ normalised as not materialized (
         tts_latency_ms,
         total_latency_ms,
         is_interrupted,
+        raw_table,
         loaded_at
     from source
 ),
@@ -25,7 +26,7 @@ normalised as not materialized (
     relation='normalised',
     columns=[
         'call_id', 'turn_index', 'started_at', 'user_text', 'agent_text', 'stt_latency_ms',
-        'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'loaded_at',
+        'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'raw_table', 'loaded_at',
     ],
     key_columns=['call_id', 'turn_index'],
     required_columns=['call_id', 'turn_index', 'loaded_at'],

@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('calls') }}
+    select * from {{ staged_rows('calls') }}
 ),
 
 call_statuses as (
@@ -52,6 +52,7 @@ normalised as not materialized (
         source.stt_confidence,
         {{ clean_text('source.recording_url') }} as recording_url,
         source.metadata,
+        source.raw_table,
         source.loaded_at
     from source
     left join call_statuses
@@ -70,7 +71,7 @@ normalised as not materialized (
         'tts_provider', 'tts_model', 'total_cost_usd', 'stt_cost_usd', 'llm_cost_usd',
         'tts_cost_usd', 'telephony_cost_usd', 'platform_cost_usd', 'prompt_tokens',
         'completion_tokens', 'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at',
-        'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'loaded_at',
+        'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'raw_table', 'loaded_at',
     ],
     key_columns=['call_id', 'updated_at'],
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],

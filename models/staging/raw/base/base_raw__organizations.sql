@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('organizations') }}
+    select * from {{ staged_rows('organizations') }}
 ),
 
 normalised as not materialized (
@@ -10,6 +10,7 @@ normalised as not materialized (
         {{ clean_text('name') }} as org_name,
         {{ clean_text('reseller_id') }} as reseller_id,
         created_at,
+        raw_table,
         loaded_at
     from source
 ),
@@ -17,7 +18,9 @@ normalised as not materialized (
 {{ classify_rows(
     raw_table='organizations',
     relation='normalised',
-    columns=['org_id', 'org_name', 'reseller_id', 'created_at', 'loaded_at'],
+    columns=[
+        'org_id', 'org_name', 'reseller_id', 'created_at', 'raw_table', 'loaded_at',
+    ],
     key_columns=['org_id'],
     required_columns=['org_id', 'loaded_at'],
 ) }}

@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('stt_events') }}
+    select * from {{ staged_rows('stt_events') }}
 ),
 
 normalised as not materialized (
@@ -15,6 +15,7 @@ normalised as not materialized (
         {{ clean_text('model') }} as model,
         detail,
         created_at,
+        raw_table,
         loaded_at
     from source
 ),
@@ -24,7 +25,7 @@ normalised as not materialized (
     relation='normalised',
     columns=[
         'event_id', 'call_id', 'call_sid', 'connection_id', 'event_type', 'provider_name',
-        'model', 'detail', 'created_at', 'loaded_at',
+        'model', 'detail', 'created_at', 'raw_table', 'loaded_at',
     ],
     key_columns=['event_id'],
     required_columns=['event_id', 'created_at', 'loaded_at'],

@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('tool_calls') }}
+    select * from {{ staged_rows('tool_calls') }}
 ),
 
 normalised as not materialized (
@@ -13,6 +13,7 @@ normalised as not materialized (
         latency_ms,
         is_success,
         {{ clean_text('error_message') }} as error_message,
+        raw_table,
         loaded_at
     from source
 ),
@@ -22,7 +23,7 @@ normalised as not materialized (
     relation='normalised',
     columns=[
         'tool_call_id', 'call_id', 'tool_name', 'started_at', 'latency_ms', 'is_success',
-        'error_message', 'loaded_at',
+        'error_message', 'raw_table', 'loaded_at',
     ],
     key_columns=['tool_call_id'],
     required_columns=['tool_call_id', 'call_id', 'loaded_at'],

@@ -1,7 +1,7 @@
 with
 
 source as not materialized (
-    select * from {{ raw_source('workflows') }}
+    select * from {{ staged_rows('workflows') }}
 ),
 
 normalised as not materialized (
@@ -11,6 +11,7 @@ normalised as not materialized (
         {{ clean_text('name') }} as workflow_name,
         {{ clean_text('slug') }} as workflow_slug,
         created_at,
+        raw_table,
         loaded_at
     from source
 ),
@@ -18,7 +19,10 @@ normalised as not materialized (
 {{ classify_rows(
     raw_table='workflows',
     relation='normalised',
-    columns=['workflow_id', 'org_id', 'workflow_name', 'workflow_slug', 'created_at', 'loaded_at'],
+    columns=[
+        'workflow_id', 'org_id', 'workflow_name', 'workflow_slug', 'created_at', 'raw_table',
+        'loaded_at',
+    ],
     key_columns=['workflow_id'],
     required_columns=['workflow_id', 'org_id', 'loaded_at'],
 ) }}

@@ -1,0 +1,53 @@
+{% macro staged_rows(raw_table) -%}
+    {#-
+        The rows of raw.<raw_table> and of every platform staging model shaped like it, as one
+        subquery with every column the source `raw` declares plus `raw_table`, the table a
+        row came from: `raw_table` for raw rows, the platform's landing table for the others
+        (sources.md). Platform models are `stg_<platform>__<raw_table>` of the platforms the
+        var `callstats_platforms` names. They meet the raw rows before any rule, so
+        repeats, versions and rejections are judged on all of them alike.
+    -#}
+    {%- set platform_models = [] -%}
+    {%- for platform in var('callstats_platforms') -%}
+        {%- set name = 'stg_' ~ platform ~ '__' ~ raw_table -%}
+        {%- if name in platform_staging_models() -%}
+            {%- do platform_models.append(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not execute -%}
+        {#- parsing: record the dependencies -#}
+        {%- for name in platform_models -%}
+            {%- do ref(name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values()
+        if execute else [] -%}
+    (
+        select *, '{{ raw_table }}' as raw_table
+        from {{ raw_source(raw_table) }}
+        {%- if execute and model.resource_type != 'unit_test' %}
+        {%- for name in platform_models %}
+            {%- set relation = ref(name) %}
+            {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name')
+                | map('lower') | list %}
+        union all
+        select
+            {%- for column in declared %}
+            cast(
+                {{- column.name if column.name in present else 'null' }}
+                as {{ raw_column_type(column.data_type) -}}
+            ) as {{ column.name }},
+            {%- endfor %}
+            raw_table
+        from {{ relation }}
+        {%- endfor %}
+        {%- endif %}
+    ) as {{ raw_table }}_staged_rows
+{%- endmacro %}
+
+{% macro platform_staging_models() -%}
+    {#- The platform staging models that shape a platform's records like a raw table. -#}
+    {{ return([
+        'stg_twilio__calls', 'stg_twilio__agents',
+    ]) }}
+{%- endmacro %}

@@ -1,0 +1,141 @@
+"""Voice platforms' own exports load with one command each (`callstats load --source`) and give
+the contract's numbers (sources.md), on DuckDB and PostgreSQL alike.
+
+Each platform's fixture (fixtures/platforms/<platform>/) is shaped as the platform documents
+its records, with made-up people and numbers, and is one org of the warehouse. "Now" is
+2026-03-02 12:00 UTC.
+
+Twilio (org ACaaaa…, no agent concept: a call's agent is the Twilio number it used):
+- calls.jsonl, Call resources: CA01 inbound, completed, 180 s, price -0.017 (a charge);
+  CA02 outbound-api, no-answer; CA03 outbound-api, in-progress since 11:50.
+- call-log.csv, the console's export with RFC 2822 dates: CA01 again (an exact repeat of the
+  resource) and CA04, inbound to +15550101 on March 1st, 600 s, price -0.085.
+- status-callbacks.jsonl: CA05, outbound-dial, initiated 10:00:00, ringing, in-progress
+  10:00:10, completed 10:05:10 with CallDuration 300 (its last callback sent twice).
+"""
+
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+import psycopg2
+import pytest
+from falcon import testing
+from postgres import assert_same_marts, libpq
+from warehouses import FIXTURES, Query, query_function, run_callstats
+
+from api.app import create_app
+from api.config import Config
+from callstats.keys import KeyStore, Scope, keys_path
+from callstats.publish import published_path
+
+NOW = "2026-03-02T12:00:00Z"
+PLATFORM_FIXTURES = FIXTURES / "platforms"
+TWILIO_ORG = "AC" + "a" * 32
+# platform: its fixture files and the options of `callstats load --source <platform>`
+LOADS = {
+    "twilio": (["calls.jsonl", "call-log.csv", "status-callbacks.jsonl"], []),
+}
+
+
+def _load_every_platform(warehouse: Path, env: dict | None = None) -> None:
+    for platform, (files, options) in LOADS.items():
+        paths = [str(PLATFORM_FIXTURES / platform / name) for name in files]
+        run_callstats(
+            "load", "--source", platform, *options, *paths, warehouse=warehouse, now=NOW, env=env
+        )
+
+
+@pytest.fixture(scope="module")
+def platform_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse = tmp_path_factory.mktemp("platforms") / "callstats.duckdb"
+    _load_every_platform(warehouse)
+    run_callstats("build", warehouse=warehouse, now=NOW)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def query(platform_warehouse: Path) -> Query:
+    return query_function(published_path(platform_warehouse))
+
+
+@pytest.fixture
+def api(platform_warehouse: Path, monkeypatch):
+    """GET a path as an org's token, "now" pinned; the JSON of a 200."""
+    monkeypatch.setenv("CALLSTATS_NOW", NOW)
+    store = KeyStore(keys_path(platform_warehouse))
+    config = Config(
+        marts_path=published_path(platform_warehouse), keys_path=keys_path(platform_warehouse)
+    )
+    client = testing.TestClient(create_app(config))
+
+    def get(org_id: str, path: str, **params) -> dict:
+        _, token = store.create(Scope("org", org_id))
+        result = client.simulate_get(
+            path, params=params, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert result.status_code == 200, result.text
+        return result.json
+
+    return get
+
+
+def test_twilio_calls_resources_exports_and_callbacks_become_calls(query):
+    assert query(
+        "select call_id[1:4], agent_id, direction, status, started_at, answered_at, ended_at,"
+        " duration_s, cost_usd, is_cost_estimated, is_live, accepted_versions"
+        f" from marts.fct_calls where org_id = '{TWILIO_ORG}' order by call_id"
+    ) == [
+        # in-progress is in_progress; the price's absolute value is the cost
+        ("CA01", "+15550100", "inbound", "completed", _at("2026-03-02 09:00:00"),
+         _at("2026-03-02 09:00:00"), _at("2026-03-02 09:03:00"), 180.0, 0.017, False, False, 1),
+        # outbound-api is outbound; never answered: 0 s, so 0 cost at 0.10/min
+        ("CA02", "+15550100", "outbound", "no_answer", _at("2026-03-02 09:10:00"), None,
+         _at("2026-03-02 09:10:30"), 0.0, 0.0, True, False, 1),
+        ("CA03", "+15550100", "outbound", "in_progress", _at("2026-03-02 11:50:00"),
+         _at("2026-03-02 11:50:00"), None, None, None, False, True, 1),
+        ("CA04", "+15550101", "inbound", "completed", _at("2026-03-01 15:00:00"),
+         _at("2026-03-01 15:00:00"), _at("2026-03-01 15:10:00"), 600.0, 0.085, False, False, 1),
+        # four callbacks are four versions; no price in a callback: 300 s at 0.10/min
+        ("CA05", "+15550100", "outbound", "completed", _at("2026-03-02 10:00:00"),
+         _at("2026-03-02 10:00:10"), _at("2026-03-02 10:05:10"), 300.0, 0.5, True, False, 4),
+    ]  # fmt: skip
+    assert query(
+        "select agent_id, agent_status from marts.dim_agents"
+        f" where org_id = '{TWILIO_ORG}' order by agent_id"
+    ) == [("+15550100", "active"), ("+15550101", "active")]
+    # 10 records give 10 call versions and 2 agents; the CSV's CA01 and the resent callback
+    # are exact repeats.
+    assert query(
+        "select rows_read, rows_accepted, rows_rejected, exact_repeats"
+        " from marts.audit_row_counts where raw_table = 'raw_twilio.calls'"
+    ) == [(12, 10, 0, 2)]
+
+
+def test_twilio_numbers_through_the_api(api):
+    summary = api(TWILIO_ORG, "/api/v1/analytics/summary", period="24h")
+    # All five started in the last 24 h; durations 180, 0, 600 and 300 s.
+    assert (
+        summary["total_calls"],
+        summary["completed_calls"],
+        summary["active_calls"],
+        summary["avg_duration_seconds"],
+    ) == (5, 3, 1, 270.0)
+    assert api(TWILIO_ORG, "/api/v1/analytics/active-calls") == {"count": 1}
+
+
+def test_postgresql_builds_the_same_marts_from_the_same_exports(
+    platform_warehouse, postgres_warehouse
+):
+    environment = {**postgres_warehouse, "PGDATABASE": "platforms"}
+    with closing(psycopg2.connect(**libpq(postgres_warehouse))) as admin:
+        admin.autocommit = True
+        admin.cursor().execute("create database platforms")
+    env = {**environment, "CALLSTATS_TARGET": "postgres"}
+    _load_every_platform(platform_warehouse, env)
+    run_callstats("build", warehouse=platform_warehouse, now=NOW, env=env)
+    assert_same_marts(platform_warehouse, environment)
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
