@@ -20,12 +20,11 @@
             {%- do ref(name) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values()
-        if execute else [] -%}
     (
         select *, '{{ raw_table }}' as raw_table
         from {{ raw_source(raw_table) }}
         {%- if execute and model.resource_type != 'unit_test' %}
+        {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values() %}
         {%- for name in platform_models %}
             {%- set relation = ref(name) %}
             {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name')
@@ -49,5 +48,7 @@
     {#- The platform staging models that shape a platform's records like a raw table. -#}
     {{ return([
         'stg_twilio__calls', 'stg_twilio__agents',
+        'stg_vapi__calls', 'stg_vapi__agents', 'stg_vapi__call_turns', 'stg_vapi__tool_calls',
+        'stg_vapi__call_errors',
     ]) }}
 {%- endmacro %}

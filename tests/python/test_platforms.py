@@ -3,7 +3,7 @@ the contract's numbers (sources.md), on DuckDB and PostgreSQL alike.
 
 Each platform's fixture (fixtures/platforms/<platform>/) is shaped as the platform documents
 its records, with made-up people and numbers, and is one org of the warehouse. "Now" is
-2026-03-02 12:00 UTC.
+2026-03-03 00:00 UTC.
 
 Twilio (org ACaaaa…, no agent concept: a call's agent is the Twilio number it used):
 - calls.jsonl, Call resources: CA01 inbound, completed, 180 s, price -0.017 (a charge);
@@ -29,12 +29,13 @@ from api.config import Config
 from callstats.keys import KeyStore, Scope, keys_path
 from callstats.publish import published_path
 
-NOW = "2026-03-02T12:00:00Z"
+NOW = "2026-03-03T00:00:00Z"
 PLATFORM_FIXTURES = FIXTURES / "platforms"
 TWILIO_ORG = "AC" + "a" * 32
 # platform: its fixture files and the options of `callstats load --source <platform>`
 LOADS = {
     "twilio": (["calls.jsonl", "call-log.csv", "status-callbacks.jsonl"], []),
+    "vapi": (["server-messages-2026-03-01.jsonl", "server-messages-2026-03-02.jsonl"], []),
 }
 
 
@@ -114,13 +115,13 @@ def test_twilio_calls_resources_exports_and_callbacks_become_calls(query):
 
 def test_twilio_numbers_through_the_api(api):
     summary = api(TWILIO_ORG, "/api/v1/analytics/summary", period="24h")
-    # All five started in the last 24 h; durations 180, 0, 600 and 300 s.
+    # All but CA04 started in the last 24 h; durations 180, 0 and 300 s.
     assert (
         summary["total_calls"],
         summary["completed_calls"],
         summary["active_calls"],
         summary["avg_duration_seconds"],
-    ) == (5, 3, 1, 270.0)
+    ) == (4, 2, 1, 160.0)
     assert api(TWILIO_ORG, "/api/v1/analytics/active-calls") == {"count": 1}
 
 
@@ -139,3 +140,158 @@ def test_postgresql_builds_the_same_marts_from_the_same_exports(
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+VAPI_ORG = "8f3c1a52-6d0e-4b7a-9c21-3e5f7a9b0c11"
+VAPI_CALL = "7b3e2f10-5a4c-4d8e-9f1a-2b3c4d5e6f0"  # + 1..4
+RILEY = "2d7e9b40-1c3a-4f5e-8a6b-7c9d0e1f2a31"
+SAM = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c42"
+
+
+def test_vapi_reports_and_status_updates_become_calls(query):
+    """Vapi (org 8f3c…): C1 inbound with a tool call, two status-updates before its report;
+    C2 outbound, its report delivered twice; C3 outbound, customer-did-not-answer after a
+    ringing status-update; C4 a web call that ended on an OpenAI failure. Times are epoch ms
+    (message timestamps, transcript times) and ISO strings (the call's own)."""
+    assert query(
+        "select right(call_id, 1), agent_id, direction, status, outcome, answered_at,"
+        " ended_at, duration_s, cost_usd, stt_cost_usd, telephony_cost_usd, platform_cost_usd,"
+        " total_tokens, turns, accepted_versions, has_error"
+        f" from marts.fct_calls where org_id = '{VAPI_ORG}' order by call_id"
+    ) == [
+        # a status-update in-progress, one ended, then the report: three versions
+        ("1", RILEY, "inbound", "completed", "caller_hangup", _at("2026-03-01 14:02:12"),
+         _at("2026-03-01 14:02:44.5"), 32.5, 0.0521, 0.0054, 0.0046, 0.0271, 4210 + 96, 3, 3,
+         False),
+        # the second delivery of the report is an exact repeat
+        ("2", SAM, "outbound", "completed", "agent_hangup", _at("2026-03-01 16:30:05.2"),
+         _at("2026-03-01 16:30:41.95"), 36.75, 0.0578, 0.0061, 0.0052, 0.0306, 1830 + 58, 2, 1,
+         False),
+        # never answered: no answer time, 0 s, every cost an explicit 0
+        ("3", SAM, "outbound", "no_answer", "no_answer", None, _at("2026-03-02 15:10:31.4"),
+         0.0, 0.0, 0.0, 0.0, 0.0, 0, 0, 2, False),
+        ("4", RILEY, "inbound", "failed", "error", _at("2026-03-02 18:45:03"),
+         _at("2026-03-02 18:45:24.6"), 21.6, 0.0293, 0.0036, 0.0, 0.018, 1405 + 21, 2, 1, True),
+    ]  # fmt: skip
+    # A turn is a user message and the bot messages after it; latencies by position.
+    assert query(
+        "select right(call_id, 1), turn_index, started_at, user_text, stt_latency_ms,"
+        " llm_latency_ms, tts_latency_ms, total_latency_ms"
+        f" from marts.fct_call_turns where call_id like '{VAPI_CALL}%' order by all"
+    ) == [
+        ("1", 0, _at("2026-03-01 14:02:17.4"),
+         "Hi, I'd like to book a cleaning for Tuesday morning.", 180.0, 420.0, 190.0, 1000.0),
+        ("1", 1, _at("2026-03-01 14:02:28.8"), "Nine, please. It's Dana Whitfield.",
+         160.0, 380.0, 170.0, 940.0),
+        ("1", 2, _at("2026-03-01 14:02:37.1"), "No, that's all. Thanks!", 150.0, 350.0, 160.0,
+         910.0),
+        ("2", 0, _at("2026-03-01 16:30:07.3"), "Hello?", 170.0, 450.0, 210.0, 1130.0),
+        ("2", 1, _at("2026-03-01 16:30:17.6"), "Yes, I'll be there.", 160.0, 400.0, 180.0,
+         980.0),
+        ("4", 0, _at("2026-03-02 18:45:08"), "Can I move my Friday appointment?", 190.0, 510.0,
+         200.0, 1120.0),
+        # the LLM failed before answering: no agent text, no latencies
+        ("4", 1, _at("2026-03-02 18:45:15.7"), "Any time after 4 PM.", None, None, None, None),
+    ]  # fmt: skip
+    assert query(
+        "select agent_text from marts.fct_call_turns"
+        f" where call_id = '{VAPI_CALL}1' and turn_index = 0"
+    ) == [
+        (
+            "Let me check Tuesday morning for you."
+            " I have 9 AM or 10:30 on Tuesday. Which would you like?",
+        )
+    ]
+    # the result message came 1772373742330 - 1772373741450 = 880 ms after the call
+    assert query(
+        "select tool_call_id, tool_name, started_at, latency_ms, is_success"
+        f" from marts.fct_tool_calls where call_id like '{VAPI_CALL}%'"
+    ) == [
+        ("call_Qm7fT2xKp9LwR4sZ1vN8bY3c", "checkAvailability", _at("2026-03-01 14:02:21.45"),
+         880.0, True)
+    ]  # fmt: skip
+    assert query(
+        "select service, provider_name, level, occurred_at, message from marts.fct_call_errors"
+        f" where call_id like '{VAPI_CALL}%'"
+    ) == [
+        ("llm", "openai", "error", _at("2026-03-02 18:45:24.6"),
+         "OpenAI returned 503 Service Unavailable for model gpt-4o-mini after 2 retries.")
+    ]  # fmt: skip
+    assert query(
+        "select agent_id, agent_name, agent_status from marts.dim_agents"
+        f" where org_id = '{VAPI_ORG}' order by agent_name"
+    ) == [(RILEY, "Riley - Front Desk", "active"), (SAM, "Sam - Reminders", "active")]
+    # 8 call versions + 9 turns + 1 tool call + 1 error + 2 agents; the repeated report's
+    # call version and its 2 turns are exact repeats.
+    assert query(
+        "select rows_read, rows_accepted, rows_rejected, exact_repeats"
+        " from marts.audit_row_counts where raw_table = 'raw_vapi.server_messages'"
+    ) == [(21, 18, 0, 3)]
+
+
+def test_vapi_numbers_through_the_api(api):
+    overview = api(VAPI_ORG, "/analytics/overview")
+    assert overview == {
+        "total_calls": 4,
+        "total_duration": pytest.approx(90.85),  # 32.5 + 36.75 + 0 + 21.6
+        "avg_duration": pytest.approx(22.7125),
+        "completed_calls": 2,
+        "failed_calls": 1,
+    }
+    costs = api(VAPI_ORG, "/analytics/cost-overview")
+    assert costs == pytest.approx(
+        {
+            "total_spend": 0.1392,  # 0.0521 + 0.0578 + 0 + 0.0293
+            "avg_cost_per_call": 0.0348,
+            "stt_cost_total": 0.0151,
+            "llm_cost_total": 0.0047,
+            "tts_cost_total": 0.0327,
+        }
+    )
+    # over the 6 turns with latencies
+    latency = api(VAPI_ORG, "/analytics/latency")
+    assert (
+        latency["avg_stt_latency_ms"],
+        latency["avg_llm_latency_ms"],
+        latency["avg_tts_latency_ms"],
+        latency["avg_total_latency_ms"],
+    ) == pytest.approx((1010 / 6, 2510 / 6, 1110 / 6, 6080 / 6))
+    assert api(VAPI_ORG, "/analytics/provider-errors") == [
+        {"provider_name": name, "error_count": errors, "total_calls": calls,
+         "error_rate": errors / calls}
+        for name, errors, calls in [
+            ("openai", 1, 4), ("11labs", 0, 2), ("cartesia", 0, 2), ("deepgram", 0, 4)
+        ]
+    ]  # fmt: skip
+
+
+def test_bad_platform_files_are_reported_and_lose_nothing(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    spreadsheet = tmp_path / "call-log.csv"
+    spreadsheet.write_text("Call Sid;Status\nCA1;completed\n")
+    refused = run_callstats(
+        "load", "--source", "twilio", str(spreadsheet), warehouse=warehouse, check=False
+    )
+    assert refused.returncode == 1
+    assert "names none of the columns of raw_twilio.calls: sid, call_sid" in refused.stderr
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text('{"message": {"type": "status-update"}}\nnot json\n[1]\n')
+    loaded = run_callstats(
+        "load", "--source", "vapi", str(messages), warehouse=warehouse, check=False
+    )
+    assert loaded.returncode == 1
+    assert f"{messages}:2: not valid JSON" in loaded.stderr
+    assert f"{messages}:3: not a JSON object" in loaded.stderr
+    query = query_function(warehouse)
+    assert query("select count(*) from raw_vapi.server_messages") == [(1,)]
+    assert query("select table_name, line_number from raw.load_errors order by 2") == [
+        ("raw_vapi.server_messages", 2),
+        ("raw_vapi.server_messages", 3),
+    ]
+    without_source = run_callstats(
+        "load", "--org", "o-1", str(messages), warehouse=warehouse, check=False
+    )
+    assert (without_source.returncode, without_source.stderr) == (
+        1,
+        "callstats: --org and --agent go with --source\n",
+    )
