@@ -49,5 +49,7 @@
     {#- The platform staging models that shape a platform's records like a raw table. -#}
     {{ return([
         'stg_twilio__calls', 'stg_twilio__agents',
+        'stg_retell__calls', 'stg_retell__call_turns', 'stg_retell__tool_calls',
+        'stg_retell__call_errors', 'stg_retell__agents',
     ]) }}
 {%- endmacro %}
