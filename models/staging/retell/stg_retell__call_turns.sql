@@ -9,13 +9,13 @@ utterances as (
         *,
         case
             when
-                role = 'user'
-                and lag(role) over (partition by call_id order by position) = 'agent'
+                entry_role = 'user'
+                and lag(entry_role) over (partition by call_id order by position) = 'agent'
                 then 1
             else 0
         end as starts_turn
     from {{ ref('stg_retell__transcript_entries') }}
-    where role in ('user', 'agent')
+    where entry_role in ('user', 'agent')
 ),
 
 numbered as (
@@ -34,8 +34,10 @@ turns as (
         call_started_at,
         loaded_at,
         min(first_word_start_s) as first_word_start_s,
-        string_agg(case when role = 'user' then content end, ' ' order by position) as user_text,
-        string_agg(case when role = 'agent' then content end, ' ' order by position) as agent_text
+        string_agg(case when entry_role = 'user' then entry_text end, ' ' order by position)
+            as user_text,
+        string_agg(case when entry_role = 'agent' then entry_text end, ' ' order by position)
+            as agent_text
     from numbered
     group by 1, 2, 3, 4
 ),

@@ -4,18 +4,27 @@
 -- call_ended < call_analyzed < a get-call object. A retried webhook is an exact repeat.
 
 {%- set product = json_field_text('line.element', 'product') %}
-{%- set cost_classes = {
-    'telephony': product ~ " like '%telephony%' or " ~ product ~ " like '%twilio%' or "
-        ~ product ~ " like '%telnyx%' or " ~ product ~ " like '%vonage%' or "
-        ~ product ~ " like '%sip_trunk%'",
-    'tts': product ~ " like '%tts'",
-    'stt': product ~ " like '%stt' or " ~ product ~ " like '%asr'",
-    'platform': product ~ " in ('voice_engine', 'background_voice_cancellation') or "
-        ~ product ~ " like 'retell%'",
-    'llm': product ~ " like '%llm%' or " ~ product ~ " like '%gpt%' or "
-        ~ product ~ " like '%claude%' or " ~ product ~ " like '%gemini%' or "
-        ~ product ~ " like '%llama%' or " ~ product ~ " like '%deepseek%'",
-} %}
+{#- the class of a call_cost product line, by its (undocumented) name: first match wins #}
+{%- set cost_class -%}
+    case
+        when
+            {{ product }} like '%telephony%' or {{ product }} like '%twilio%'
+            or {{ product }} like '%telnyx%' or {{ product }} like '%vonage%'
+            or {{ product }} like '%sip_trunk%'
+            then 'telephony'
+        when {{ product }} like '%tts' then 'tts'
+        when {{ product }} like '%stt' or {{ product }} like '%asr' then 'stt'
+        when
+            {{ product }} in ('voice_engine', 'background_voice_cancellation')
+            or {{ product }} like 'retell%'
+            then 'platform'
+        when
+            {{ product }} like '%llm%' or {{ product }} like '%gpt%'
+            or {{ product }} like '%claude%' or {{ product }} like '%gemini%'
+            or {{ product }} like '%llama%' or {{ product }} like '%deepseek%'
+            then 'llm'
+    end
+{%- endset %}
 
 with
 
@@ -29,12 +38,12 @@ disconnection_reasons as (
 
 records as (
     select
-        {{ json_field_text('payload', 'event') }} as event,
+        {{ json_field_text('payload', 'event') }} as event_name,
         -- a webhook carries the call object under `call` (formerly `data`)
         case
             when {{ json_field_text('payload', 'event') }} is null then payload
             else coalesce({{ json_field('payload', 'call') }}, {{ json_field('payload', 'data') }})
-        end as call,
+        end as call_object,
         org_id,
         agent_id as loaded_agent_id,
         loaded_at
@@ -44,15 +53,18 @@ records as (
 fields as (
     select
         records.*,
-        {{ json_field_text('records.call', 'call_id') }} as call_id,
-        {{ json_field_text('records.call', 'call_status') }} as call_status,
-        {{ json_field_text('records.call', 'disconnection_reason') }} as disconnection_reason,
-        {{ text_to_double(json_field_text('records.call', 'start_timestamp')) }} as start_ms,
-        {{ text_to_double(json_field_text('records.call', 'end_timestamp')) }} as end_ms,
+        {{ json_field_text('records.call_object', 'call_id') }} as call_id,
+        {{ json_field_text('records.call_object', 'call_status') }} as call_status,
+        {{ json_field_text('records.call_object', 'disconnection_reason') }}
+            as disconnection_reason,
+        {{ text_to_double(json_field_text('records.call_object', 'start_timestamp')) }} as start_ms,
+        {{ text_to_double(json_field_text('records.call_object', 'end_timestamp')) }} as end_ms,
         case
-            when {{ json_field_text('records.call', 'transcript_with_tool_calls') }} is not null
-                then {{ json_field('records.call', 'transcript_with_tool_calls') }}
-            else {{ json_field('records.call', 'transcript_object') }}
+            when
+                {{ json_field_text('records.call_object', 'transcript_with_tool_calls') }}
+                is not null
+                then {{ json_field('records.call_object', 'transcript_with_tool_calls') }}
+            else {{ json_field('records.call_object', 'transcript_object') }}
         end as transcript
     from records
 ),
@@ -61,15 +73,15 @@ versions as (
     select
         fields.*,
         case
-            when fields.event = 'call_started' then 1
-            when fields.event = 'transcript_updated' then 2
-            when fields.event = 'transfer_started' then 3
-            when fields.event in ('transfer_bridged', 'transfer_cancelled') then 4
-            when fields.event = 'call_ended' then 5
-            when fields.event = 'transfer_ended' then 7
-            when fields.event = 'call_analyzed' then 8
-            when fields.event is not null then 0
-            when {{ json_field_text('fields.call', 'call_analysis') }} is not null then 9
+            when fields.event_name = 'call_started' then 1
+            when fields.event_name = 'transcript_updated' then 2
+            when fields.event_name = 'transfer_started' then 3
+            when fields.event_name in ('transfer_bridged', 'transfer_cancelled') then 4
+            when fields.event_name = 'call_ended' then 5
+            when fields.event_name = 'transfer_ended' then 7
+            when fields.event_name = 'call_analyzed' then 8
+            when fields.event_name is not null then 0
+            when {{ json_field_text('fields.call_object', 'call_analysis') }} is not null then 9
             when fields.call_status in ('ended', 'not_connected', 'error') then 6
             when fields.call_status = 'ongoing' then 2
             else 0
@@ -94,9 +106,10 @@ shaped as (
             epoch_to_timestamp('coalesce(end_ms, start_ms)', 'ms'),
         ) }} as updated_at,
         org_id,
-        coalesce({{ json_field_text('call', 'agent_id') }}, loaded_agent_id) as agent_id,
-        {{ json_field_text('call', ['telephony_identifier', 'twilio_call_sid']) }} as call_sid,
-        {{ json_field_text('call', 'direction') }} as direction,
+        coalesce({{ json_field_text('call_object', 'agent_id') }}, loaded_agent_id) as agent_id,
+        {{ json_field_text('call_object', ['telephony_identifier', 'twilio_call_sid']) }}
+            as call_sid,
+        {{ json_field_text('call_object', 'direction') }} as direction,
         coalesce(
             reason_status,
             case call_status
@@ -116,66 +129,71 @@ shaped as (
                 then {{ epoch_to_timestamp('start_ms', 'ms') }}
         end as answered_at,
         {{ epoch_to_timestamp('end_ms', 'ms') }} as ended_at,
-        {{ text_to_double(json_field_text('call', 'duration_ms')) }} / 1000.0 as duration_s,
-        {{ text_to_double(json_field_text('call', ['call_cost', 'total_duration_seconds'])) }}
-            as billed_duration_s,
-        {{ json_field_text('call', 'from_number') }} as from_number,
-        {{ json_field_text('call', 'to_number') }} as to_number,
+        {{ text_to_double(json_field_text('call_object', 'duration_ms')) }} / 1000.0 as duration_s,
+        {{ text_to_double(
+            json_field_text('call_object', ['call_cost', 'total_duration_seconds'])
+        ) }} as billed_duration_s,
+        {{ json_field_text('call_object', 'from_number') }} as from_number,
+        {{ json_field_text('call_object', 'to_number') }} as to_number,
         case disconnection_reason
             when 'user_hangup'
                 then case
-                    when {{ json_field_text('call', 'direction') }} = 'outbound' then 'callee'
+                    when {{ json_field_text('call_object', 'direction') }} = 'outbound'
+                        then 'callee'
                     else 'caller'
                 end
             when 'agent_hangup' then 'agent'
         end as hangup_source,
-        {{ text_to_double(json_field_text('call', ['call_cost', 'combined_cost'])) }} / 100
+        {{ text_to_double(json_field_text('call_object', ['call_cost', 'combined_cost'])) }} / 100
             as total_cost_usd,
-        {%- for cost_class in cost_classes %}
-        (
-            select
-                sum({{ text_to_double(json_field_text('line.element', 'cost')) }}) / 100
-            from {{ json_array_elements(json_field('call', ['call_cost', 'product_costs']), 'line') }}
-            where
-                case
-                    {%- for name, condition in cost_classes.items() %}
-                    when {{ condition }} then '{{ name }}'
-                    {%- endfor %}
-                end = '{{ cost_class }}'
-        ) as {{ cost_class }}_cost_usd,
+        {%- for cost_column in ['stt', 'llm', 'tts', 'telephony', 'platform'] %}
+            (
+                select sum({{ text_to_double(json_field_text('line.element', 'cost')) }}) / 100
+                from {{ json_array_elements(
+                    json_field('call_object', ['call_cost', 'product_costs']), 'line'
+                ) }}
+                where {{ cost_class }} = '{{ cost_column }}'
+            ) as {{ cost_column }}_cost_usd,
         {%- endfor %}
         (
             select
-                cast(round(sum({{ text_to_double(json_field_text('token.element', [])) }}))
-                    as {{ dbt.type_bigint() }})
-            from {{ json_array_elements(json_field('call', ['llm_token_usage', 'values']), 'token') }}
+                cast(
+                    round(sum({{ text_to_double(json_field_text('token.element', [])) }}))
+                    as {{ dbt.type_bigint() }}
+                )
+            from {{ json_array_elements(
+                json_field('call_object', ['llm_token_usage', 'values']), 'token'
+            ) }}
         ) as prompt_tokens,
-        nullif(lower({{ json_field_text('call', ['call_analysis', 'user_sentiment']) }}), 'unknown')
-            as sentiment,
+        nullif(
+            lower({{ json_field_text('call_object', ['call_analysis', 'user_sentiment']) }}),
+            'unknown'
+        ) as sentiment,
         case
-            when outcome in ('transferred', 'escalated') then {{ epoch_to_timestamp('end_ms', 'ms') }}
+            when outcome in ('transferred', 'escalated')
+                then {{ epoch_to_timestamp('end_ms', 'ms') }}
         end as escalated_at,
         {%- for column in latency_summary_columns() %}
             {%- set stage, percentile = column.split('_')[0], column.split('_')[2] %}
-        {{ text_to_double(json_field_text('call', ['latency', stage, percentile])) }}
-            as {{ column }},
+            {{ text_to_double(json_field_text('call_object', ['latency', stage, percentile])) }}
+                as {{ column }},
         {%- endfor %}
-        {{ json_field_text('call', 'recording_url') }} as recording_url,
+        {{ json_field_text('call_object', 'recording_url') }} as recording_url,
         {{ json_object({
-            'call_type': json_field('call', 'call_type'),
-            'call_status': json_field('call', 'call_status'),
-            'disconnection_reason': json_field('call', 'disconnection_reason'),
-            'agent_version': json_field('call', 'agent_version'),
-            'call_successful': json_field('call', ['call_analysis', 'call_successful']),
-            'in_voicemail': json_field('call', ['call_analysis', 'in_voicemail']),
-            'call_summary': json_field('call', ['call_analysis', 'call_summary']),
-            'custom_analysis_data': json_field('call', ['call_analysis', 'custom_analysis_data']),
-            'transfer_destination': json_field('call', 'transfer_destination'),
-            'transfer_end_timestamp': json_field('call', 'transfer_end_timestamp'),
-            'public_log_url': json_field('call', 'public_log_url'),
-            'retell_metadata': json_field('call', 'metadata'),
+            'call_type': json_field('call_object', 'call_type'),
+            'call_status': json_field('call_object', 'call_status'),
+            'disconnection_reason': json_field('call_object', 'disconnection_reason'),
+            'agent_version': json_field('call_object', 'agent_version'),
+            'call_successful': json_field('call_object', ['call_analysis', 'call_successful']),
+            'in_voicemail': json_field('call_object', ['call_analysis', 'in_voicemail']),
+            'call_summary': json_field('call_object', ['call_analysis', 'call_summary']),
+            'custom_analysis_data': json_field('call_object', ['call_analysis', 'custom_analysis_data']),
+            'transfer_destination': json_field('call_object', 'transfer_destination'),
+            'transfer_end_timestamp': json_field('call_object', 'transfer_end_timestamp'),
+            'public_log_url': json_field('call_object', 'public_log_url'),
+            'retell_metadata': json_field('call_object', 'metadata'),
         }) }} as metadata,
-        {{ json_field_text('call', 'agent_name') }} as agent_name,
+        {{ json_field_text('call_object', 'agent_name') }} as agent_name,
         transcript,
         'raw_retell.calls' as raw_table,
         loaded_at

@@ -16,32 +16,32 @@ entries as (
 
 invocations as (
     select * from entries
-    where role = 'tool_call_invocation'
+    where entry_role = 'tool_call_invocation'
 ),
 
 results as (
     select
         call_id,
         tool_call_id,
-        content,
+        entry_text,
         cast({{ json_field_text('element', 'successful') }} as {{ dbt.type_boolean() }})
             as is_success
     from entries
-    where role = 'tool_call_result'
+    where entry_role = 'tool_call_result'
 ),
 
 final as (
     select
         invocations.tool_call_id,
         invocations.call_id,
-        {{ json_field_text('invocations.element', 'name') }} as name,
+        {{ json_field_text('invocations.element', 'name') }} as name,  -- noqa: RF04
         {{ dbt.dateadd(
             'microsecond',
             'round(invocations.spoken_until_s * 1000000)',
             'invocations.call_started_at',
         ) }} as started_at,
         results.is_success,
-        case when not results.is_success then results.content end as error_message,
+        case when not results.is_success then results.entry_text end as error_message,
         'raw_retell.calls' as raw_table,
         invocations.loaded_at
     from invocations

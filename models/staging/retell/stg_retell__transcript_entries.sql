@@ -20,8 +20,8 @@ entries as (
         current_versions.loaded_at,
         entry.position,
         entry.element,
-        {{ json_field_text('entry.element', 'role') }} as role,
-        {{ json_field_text('entry.element', 'content') }} as content
+        {{ json_field_text('entry.element', 'role') }} as entry_role,
+        {{ json_field_text('entry.element', 'content') }} as entry_text
     from current_versions
     cross join {{ json_array_elements('current_versions.transcript', 'entry') }}
 ),

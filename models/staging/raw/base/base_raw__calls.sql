@@ -51,7 +51,7 @@ normalised as not materialized (
         source.user_corrections,
         source.stt_confidence,
         {%- for column in latency_summary_columns() %}
-        source.{{ column }},
+            source.{{ column }},
         {%- endfor %}
         {{ clean_text('source.recording_url') }} as recording_url,
         source.metadata,
