@@ -20,12 +20,11 @@
             {%- do ref(name) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values()
-        if execute else [] -%}
     (
         select *, '{{ raw_table }}' as raw_table
         from {{ raw_source(raw_table) }}
         {%- if execute and model.resource_type != 'unit_test' %}
+        {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values() %}
         {%- for name in platform_models %}
             {%- set relation = ref(name) %}
             {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name')
