@@ -994,6 +994,15 @@ def _variant_cases(condition: str, variants: list[tuple[str, str]]) -> dict[str,
     return cases
 
 
+# The raw.calls columns of a platform's per-call latency summary (Retell's): generated calls
+# have turn latencies instead, so these stay null.
+_LATENCY_SUMMARY_COLUMNS = {
+    f"{stage}_latency_{percentile}_ms"
+    for stage in ("e2e", "llm", "tts")
+    for percentile in ("p50", "p90", "p95", "p99")
+}
+
+
 def _landing_sql(table: str, rows_sql: str) -> str:
     """Insert a table's rows with their loaded_at and their faults (see _FAULTS).
 
@@ -1002,7 +1011,11 @@ def _landing_sql(table: str, rows_sql: str) -> str:
     made with one pass of `unnest` rather than unions over the rows.
     """
     faults = _FAULTS[table]
-    columns = [column for column in RAW_TABLES[table] if column != "loaded_at"]
+    columns = [
+        column
+        for column in RAW_TABLES[table]
+        if column != "loaded_at" and column not in _LATENCY_SUMMARY_COLUMNS
+    ]
     cases = _variant_cases("not _copy and _kind = 'text'", faults["text"])
     landings = {}
     for kind, (variants, landing) in _COPIES.items():

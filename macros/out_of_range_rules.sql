@@ -10,7 +10,7 @@
             'duration_s', 'billed_duration_s', 'total_cost_usd', 'stt_cost_usd', 'llm_cost_usd',
             'tts_cost_usd', 'telephony_cost_usd', 'platform_cost_usd', 'prompt_tokens',
             'completion_tokens', 'cached_tokens', 'user_corrections',
-        ],
+        ] + latency_summary_columns(),
         'call_turns': ['stt_latency_ms', 'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms'],
         'tool_calls': ['latency_ms'],
     } -%}

@@ -50,5 +50,7 @@
         'stg_twilio__calls', 'stg_twilio__agents',
         'stg_vapi__calls', 'stg_vapi__agents', 'stg_vapi__call_turns', 'stg_vapi__tool_calls',
         'stg_vapi__call_errors',
+        'stg_retell__calls', 'stg_retell__call_turns', 'stg_retell__tool_calls',
+        'stg_retell__call_errors', 'stg_retell__agents',
     ]) }}
 {%- endmacro %}

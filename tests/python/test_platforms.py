@@ -12,6 +12,18 @@ Twilio (org ACaaaa…, no agent concept: a call's agent is the Twilio number it 
   resource) and CA04, inbound to +15550101 on March 1st, 600 s, price -0.085.
 - status-callbacks.jsonl: CA05, outbound-dial, initiated 10:00:00, ringing, in-progress
   10:00:10, completed 10:05:10 with CallDuration 300 (its last callback sent twice).
+
+Retell (no org in its payloads: loaded with --org org_maple; costs in cents):
+- webhooks-2026-03-01.jsonl: A (call_1a…, inbound, Receptionist) call_started, call_ended
+  (user_hangup, 48 s, 12.08 ¢, two tool calls), call_analyzed (Positive), then the call_ended
+  webhook again, byte for byte; B (call_2b…, outbound, Reminder Caller) call_ended
+  dial_no_answer (not_connected, 0 ¢) and call_analyzed (Unknown); C (call_3c…, outbound,
+  Reminder Caller) call_started, call_ended voicemail_reached (18 s, 4.53 ¢), call_analyzed.
+- webhooks-2026-03-02.jsonl: E (call_5e…, inbound, Receptionist) call_started, call_ended
+  call_transfer (36 s, 9.06 ¢; a failed tool call and one without result).
+- get-call-2026-03-02.jsonl, get-call objects: D (call_4d…, web call, Web Assistant, custom
+  LLM) error_llm_websocket_lost_connection after 12 s, 2.6 ¢; E after its transfer, analysed
+  (Negative), 13.56 ¢ with the transfer leg's telephony.
 """
 
 from contextlib import closing
@@ -32,10 +44,15 @@ from callstats.publish import published_path
 NOW = "2026-03-03T00:00:00Z"
 PLATFORM_FIXTURES = FIXTURES / "platforms"
 TWILIO_ORG = "AC" + "a" * 32
+RETELL_ORG = "org_maple"
 # platform: its fixture files and the options of `callstats load --source <platform>`
 LOADS = {
     "twilio": (["calls.jsonl", "call-log.csv", "status-callbacks.jsonl"], []),
     "vapi": (["server-messages-2026-03-01.jsonl", "server-messages-2026-03-02.jsonl"], []),
+    "retell": (
+        ["webhooks-2026-03-01.jsonl", "webhooks-2026-03-02.jsonl", "get-call-2026-03-02.jsonl"],
+        ["--org", RETELL_ORG],
+    ),
 }
 
 
@@ -123,6 +140,215 @@ def test_twilio_numbers_through_the_api(api):
         summary["avg_duration_seconds"],
     ) == (4, 2, 1, 160.0)
     assert api(TWILIO_ORG, "/api/v1/analytics/active-calls") == {"count": 1}
+
+
+def test_retell_webhooks_and_get_call_objects_become_calls(query):
+    assert query(
+        "select call_id[1:6], agent_id[1:8], direction, status, outcome, resolution,"
+        " started_at, answered_at, ended_at, duration_s, billed_duration_s, hangup_source,"
+        " escalated_at, sentiment, call_sid[-3:], accepted_versions"
+        f" from marts.fct_calls where org_id = '{RETELL_ORG}' order by call_id"
+    ) == [
+        # call_started, call_ended and call_analyzed are three versions, the analysed one
+        # current; the retried call_ended is an exact repeat
+        ("call_1", "agent_3f", "inbound", "completed", "caller_hangup", "abandoned",
+         _at("2026-03-01 09:12:04.25"), _at("2026-03-01 09:12:04.25"),
+         _at("2026-03-01 09:12:52.25"), 48.0, 48.0, "caller", None, "positive", "a01", 3),
+        # dial_no_answer: never answered; Unknown sentiment is none
+        ("call_2", "agent_7b", "outbound", "no_answer", "no_answer", "other",
+         _at("2026-03-01 14:30:10.5"), None, _at("2026-03-01 14:30:35.5"), 0.0, 0.0, None,
+         None, None, None, 2),
+        ("call_3", "agent_7b", "outbound", "completed", "voicemail", "other",
+         _at("2026-03-01 16:05:02.125"), _at("2026-03-01 16:05:02.125"),
+         _at("2026-03-01 16:05:20.125"), 18.0, 18.0, None, None, "neutral", "c03", 3),
+        # a web call has no direction; an error disconnection fails the call
+        ("call_4", "agent_c4", None, "failed", "error", "other", _at("2026-03-02 10:15:30"),
+         _at("2026-03-02 10:15:30"), _at("2026-03-02 10:15:42"), 12.0, 12.0, None, None,
+         "neutral", None, 1),
+        # call_transfer: escalated when the agent's leg ended; the get-call object (analysed,
+        # with the transfer leg's cost) supersedes the call_ended webhook
+        ("call_5", "agent_3f", "inbound", "completed", "transferred", "transferred",
+         _at("2026-03-02 15:45:07.8"), _at("2026-03-02 15:45:07.8"),
+         _at("2026-03-02 15:45:43.8"), 36.0, 36.0, None, _at("2026-03-02 15:45:43.8"),
+         "negative", "e05", 3),
+    ]  # fmt: skip
+    # the versions' derived times: end (else start) + rank ms
+    assert query(
+        "select status, changed_at from marts.fct_call_state_changes"
+        " where call_id like 'call_1%' order by changed_at"
+    ) == [
+        ("in_progress", _at("2026-03-01 09:12:04.251")),
+        ("completed", _at("2026-03-01 09:12:52.255")),
+    ]
+
+
+def test_retell_costs_tokens_and_latency_summaries(query):
+    assert query(
+        "select call_id[1:6], round(cost_usd, 6), is_cost_estimated, round(stt_cost_usd, 6),"
+        " round(llm_cost_usd, 6), round(tts_cost_usd, 6), round(telephony_cost_usd, 6),"
+        " round(platform_cost_usd, 6), prompt_tokens, completion_tokens"
+        f" from marts.fct_calls where org_id = '{RETELL_ORG}' order by call_id"
+    ) == [
+        # cents / 100: voice_engine is the platform's part, elevenlabs_tts tts, gpt_4o_mini
+        # llm, twilio_telephony telephony; combined_cost the total
+        ("call_1", 0.1208, False, None, 0.0048, 0.056, 0.012, 0.048, 7305, None),
+        ("call_2", 0.0, False, None, None, None, None, None, None, None),
+        ("call_3", 0.0453, False, None, 0.0018, 0.021, 0.0045, 0.018, 2085, None),
+        # custom LLM: no LLM line, no token usage
+        ("call_4", 0.026, False, None, None, 0.014, None, 0.012, None, None),
+        # 0.9 ¢ + the transfer leg's 4.5 ¢ of telephony
+        ("call_5", 0.1356, False, None, 0.0036, 0.042, 0.054, 0.036, 4200, None),
+    ]
+    assert query(
+        "select call_id[1:6], e2e_latency_p50_ms, e2e_latency_p90_ms, e2e_latency_p95_ms,"
+        " e2e_latency_p99_ms, llm_latency_p50_ms, llm_latency_p90_ms, llm_latency_p95_ms,"
+        " llm_latency_p99_ms, tts_latency_p50_ms, tts_latency_p90_ms, tts_latency_p95_ms,"
+        " tts_latency_p99_ms, total_latency_turns, llm_latency_turns, tts_latency_turns"
+        f" from marts.fct_calls where org_id = '{RETELL_ORG}' order by call_id"
+    ) == [
+        # Retell's per-call summaries as given, never turn latencies
+        ("call_1", 780.0, 972.0, 996.0, 1015.2, 455.0, 568.0, 589.0, 605.8, 202.5, 231.0,
+         235.5, 239.1, 0, 0, 0),
+        ("call_2", *[None] * 12, 0, 0, 0),
+        ("call_3", 910.0, 910.0, 910.0, 910.0, 495.0, 515.0, 517.5, 519.5, 217.5, 227.5, 228.8,
+         229.8, 0, 0, 0),
+        ("call_4", None, None, None, None, 640.0, 640.0, 640.0, 640.0, 190.0, 190.0, 190.0,
+         190.0, 0, 0, 0),
+        ("call_5", 1025.0, 1149.0, 1164.5, 1176.9, 430.0, 646.0, 673.0, 694.6, 200.0, 216.0,
+         218.0, 219.6, 0, 0, 0),
+    ]  # fmt: skip
+
+
+def test_retell_transcripts_become_turns_tool_calls_and_errors(query):
+    assert query(
+        "select call_id[1:6], turn_index, started_at, user_text, agent_text, total_latency_ms"
+        " from marts.fct_call_turns where call_id in"
+        f" (select call_id from marts.fct_calls where org_id = '{RETELL_ORG}')"
+        " order by call_id, turn_index"
+    ) == [
+        # the greeting is turn 0; a turn starts at its first word; tool entries are skipped,
+        # so the agent's sentences around them join
+        ("call_1", 0, _at("2026-03-01 09:12:04.65"), None,
+         "Thanks for calling Maple Dental, this is Riley. How can I help?", None),
+        ("call_1", 1, _at("2026-03-01 09:12:08.45"),
+         "Hi, I'd like to book a cleaning next week.",
+         "Sure, let me check what's open. I have Tuesday at three or Thursday at five thirty.",
+         None),
+        ("call_1", 2, _at("2026-03-01 09:12:19.25"), "Tuesday at three works.",
+         "You're booked for Tuesday at three. Your confirmation is M D 4 8 2 1.", None),
+        ("call_1", 3, _at("2026-03-01 09:12:26.65"), "Great, thanks. Bye.", "Goodbye!", None),
+        # the voicemail greeting is the user's
+        ("call_3", 0, _at("2026-03-01 16:05:02.925"),
+         "Hi, you've reached Dana. Leave a message after the tone.",
+         "Hi Dana, this is Maple Dental reminding you of your cleaning tomorrow at three."
+         " Please call us back if you need to reschedule. Goodbye.", None),
+        ("call_4", 0, _at("2026-03-02 10:15:30.3"), None,
+         "Hi, I'm the Maple Dental assistant. What can I do for you?", None),
+        ("call_4", 1, _at("2026-03-02 10:15:34"), "Do you take Delta Dental insurance?", None,
+         None),
+        ("call_5", 0, _at("2026-03-02 15:45:08.3"), None,
+         "Thanks for calling Maple Dental, this is Riley. How can I help?", None),
+        ("call_5", 1, _at("2026-03-02 15:45:12.2"), "I was charged twice for my last visit.",
+         "I'm sorry about that. Let me pull up your invoice. I can't reach our billing system"
+         " right now. Would you like me to connect you to the front desk?", None),
+        ("call_5", 2, _at("2026-03-02 15:45:25.6"), "Yes, please.", "Connecting you now.", None),
+    ]  # fmt: skip
+    assert query(
+        "select tool_call_id, call_id[1:6], tool_name, started_at, latency_ms, is_success,"
+        " error_message from marts.fct_tool_calls where call_id in"
+        f" (select call_id from marts.fct_calls where org_id = '{RETELL_ORG}')"
+        " order by started_at"
+    ) == [
+        # started when the last word before the invocation ended
+        ("tc_9d2f41a07b3e4c58", "call_1", "check_availability", _at("2026-03-01 09:12:13.15"),
+         None, True, None),
+        ("tc_5e8a03c6d1f24b97", "call_1", "book_appointment", _at("2026-03-01 09:12:20.65"),
+         None, True, None),
+        ("tc_1c7b52e9a04d4f36", "call_5", "lookup_invoice", _at("2026-03-02 15:45:18"), None,
+         False, "Invoice service timed out"),
+        # the transfer ended the agent's leg before a result
+        ("tc_8f30d6b2c15e4a7d", "call_5", "transfer_to_front_desk",
+         _at("2026-03-02 15:45:28.4"), None, None, None),
+    ]  # fmt: skip
+    assert query(
+        "select error_id, occurred_at, service, provider_name, level, message, details"
+        f" from marts.fct_call_errors where org_id = '{RETELL_ORG}'"
+    ) == [
+        ("call_4d5e6f708192a3b4c5d6e7f8091:error_llm_websocket_lost_connection",
+         _at("2026-03-02 10:15:42"), "llm", None, "error", "error_llm_websocket_lost_connection",
+         '{"disconnection_reason":"error_llm_websocket_lost_connection","call_status":"error"}'),
+    ]  # fmt: skip
+
+
+def test_retell_agents_and_audit(query):
+    assert query(
+        "select agent_id[1:8], agent_name, agent_status, updated_at from marts.dim_agents"
+        f" where org_id = '{RETELL_ORG}' order by agent_id"
+    ) == [
+        # named as their newest call names them, as of that call's version
+        ("agent_3f", "Maple Dental Receptionist", "active", _at("2026-03-02 15:45:43.809")),
+        ("agent_7b", "Maple Dental Reminder Caller", "active", _at("2026-03-01 16:05:20.133")),
+        ("agent_c4", "Maple Dental Web Assistant", "active", _at("2026-03-02 10:15:42.009")),
+    ]
+    # 13 records: 12 call versions and an exact repeat; with them 10 turns, 4 tool calls,
+    # 1 error and 3 agents
+    assert query(
+        "select rows_read, rows_accepted, rows_rejected, exact_repeats"
+        " from marts.audit_row_counts where raw_table = 'raw_retell.calls'"
+    ) == [(13 + 10 + 4 + 1 + 3, 12 + 10 + 4 + 1 + 3, 0, 1)]
+
+
+def test_retell_numbers_through_the_api(api):
+    summary = api(
+        RETELL_ORG,
+        "/api/v1/analytics/summary",
+        started_after="2026-03-01",
+        started_before="2026-03-03",
+    )
+    # 114 s over 5 calls; tokens 7305 + 2085 + 4200; no turn latencies
+    assert summary == {
+        "total_calls": 5,
+        "completed_calls": 3,
+        "failed_calls": 1,
+        "active_calls": 0,
+        "avg_duration_seconds": 22.8,
+        "success_rate": 60.0,
+        "total_tokens": 13590,
+        "avg_stt_latency_ms": 0.0,
+        "avg_llm_latency_ms": 0.0,
+        "avg_tts_latency_ms": 0.0,
+    }
+    window = {"start_date": "2026-03-01", "end_date": "2026-03-02"}
+    # sums of cents / 100, in any order
+    assert api(RETELL_ORG, "/analytics/cost-overview", **window) == pytest.approx(
+        {
+            "total_spend": 0.3277,
+            "avg_cost_per_call": 0.06554,
+            "stt_cost_total": 0.0,
+            "llm_cost_total": 0.0102,
+            "tts_cost_total": 0.133,
+        },
+        rel=1e-9,
+    )
+    assert api(RETELL_ORG, "/analytics/conversation-turns", **window)["avg_turns"] == 2.5
+    metrics = api(RETELL_ORG, "/v1/metrics", startDate="2026-03-01", endDate="2026-03-02")
+    # positive 1 of 4 with a sentiment; E transferred of 5; A's caller_hangup is abandoned
+    assert metrics["metrics"] == {
+        "totalCalls": 5,
+        "totalMinutes": 1.9,
+        "resolutionRate": 0.0,
+        "avgDuration": 22.8,
+        "activeAgents": 3,
+        "responseTime": None,
+        "sentimentPercent": 25.0,
+        "escalationRate": 20.0,
+    }
+    assert metrics["resolutionBreakdown"] == {
+        "resolved": 0,
+        "transferred": 1,
+        "abandoned": 1,
+        "other": 3,
+    }
 
 
 def test_postgresql_builds_the_same_marts_from_the_same_exports(

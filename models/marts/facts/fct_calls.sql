@@ -241,6 +241,9 @@ final as (
         coalesce(turns_per_call.tts_latency_turns, 0) as tts_latency_turns,
         coalesce(turns_per_call.total_latency_sum_ms, 0) as total_latency_sum_ms,
         coalesce(turns_per_call.total_latency_turns, 0) as total_latency_turns,
+        {%- for column in latency_summary_columns() %}
+            measured.{{ column }},
+        {%- endfor %}
         coalesce(tool_calls_per_call.tool_calls, 0) as tool_calls,
         coalesce(tool_calls_per_call.tool_calls_with_outcome, 0) as tool_calls_with_outcome,
         coalesce(tool_calls_per_call.tool_calls_succeeded, 0) as tool_calls_succeeded,

@@ -46,6 +46,9 @@ within_range as (
         escalated_at,
         {{ within_range('calls', 'user_corrections') }} as user_corrections,
         {{ within_range('calls', 'stt_confidence') }} as stt_confidence,
+        {%- for column in latency_summary_columns() %}
+            {{ within_range('calls', column) }} as {{ column }},
+        {%- endfor %}
         recording_url,
         metadata,
         loaded_at

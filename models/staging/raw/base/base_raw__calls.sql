@@ -50,6 +50,9 @@ normalised as not materialized (
         source.escalated_at,
         source.user_corrections,
         source.stt_confidence,
+        {%- for column in latency_summary_columns() %}
+            source.{{ column }},
+        {%- endfor %}
         {{ clean_text('source.recording_url') }} as recording_url,
         source.metadata,
         source.raw_table,
@@ -72,7 +75,7 @@ normalised as not materialized (
         'tts_cost_usd', 'telephony_cost_usd', 'platform_cost_usd', 'prompt_tokens',
         'completion_tokens', 'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at',
         'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'raw_table', 'loaded_at',
-    ],
+    ] + latency_summary_columns(),
     key_columns=['call_id', 'updated_at'],
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
     json_columns=['metadata'],
