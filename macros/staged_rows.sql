@@ -49,5 +49,7 @@
     {#- The platform staging models that shape a platform's records like a raw table. -#}
     {{ return([
         'stg_twilio__calls', 'stg_twilio__agents',
+        'stg_livekit__calls', 'stg_livekit__call_turns', 'stg_livekit__agents',
+        'stg_pipecat__calls', 'stg_pipecat__call_turns', 'stg_pipecat__agents',
     ]) }}
 {%- endmacro %}
