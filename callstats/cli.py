@@ -115,7 +115,9 @@ def _load(args: argparse.Namespace) -> int:
     if (args.org or args.agent) and not args.source:
         raise load.LoadFailed("--org and --agent go with --source")
     if args.source in load.PLATFORMS_WITHOUT_TENANTS and not (args.org and args.agent):
-        raise load.LoadFailed(f"--source {args.source} needs --org and --agent: its logs name neither")
+        raise load.LoadFailed(
+            f"--source {args.source} needs --org and --agent: its logs name neither"
+        )
     with warehouse.raw_target() as target:
         report = load.load_files(
             target.work,

@@ -115,3 +115,19 @@ def test_a_key_for_a_blank_org_or_reseller_is_refused(capsys, option, value):
     assert capsys.readouterr().err == (
         f"callstats keys create: argument {option}: must not be blank\n"
     )
+
+
+@pytest.mark.parametrize("source", ["livekit", "pipecat"])
+@pytest.mark.parametrize("options", [[], ["--org", "org-1"], ["--agent", "agent-1"]])
+def test_agent_framework_logs_need_an_org_and_an_agent(
+    source, options, tmp_path, monkeypatch, capsys
+):
+    warehouse = tmp_path / "callstats.duckdb"
+    monkeypatch.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"type": "metrics"}\n')
+    assert cli.main(["load", "--source", source, *options, str(log)]) == 1
+    assert capsys.readouterr().err == (
+        f"callstats: --source {source} needs --org and --agent: its logs name neither\n"
+    )
+    assert not warehouse.exists()

@@ -23,10 +23,14 @@ turns as (
         call_id,
         speech_id,
         min(event_at) as started_at,
-        max(case when metric_type = 'eou_metrics' and stage_order = 1 then transcription_delay_s end)
-            as transcription_delay_s,
-        max(case when metric_type = 'eou_metrics' and stage_order = 1 then end_of_utterance_delay_s end)
-            as end_of_utterance_delay_s,
+        max(
+            case when metric_type = 'eou_metrics' and stage_order = 1 then transcription_delay_s end
+        ) as transcription_delay_s,
+        max(
+            case
+                when metric_type = 'eou_metrics' and stage_order = 1 then end_of_utterance_delay_s
+            end
+        ) as end_of_utterance_delay_s,
         max(case when metric_type = 'llm_metrics' and stage_order = 1 then ttft_s end) as ttft_s,
         max(case when metric_type = 'tts_metrics' and stage_order = 1 then ttfb_s end) as ttfb_s,
         -- null when the turn has no TTS metric

@@ -12,11 +12,11 @@ stage_models as (
     select
         call_id,
         metric_type,
-        provider,
+        provider_name,
         model,
         row_number() over (
             partition by call_id, metric_type
-            order by event_at, provider, model
+            order by event_at, provider_name, model
         ) as stage_order
     from metrics
     where metric_type in ('stt_metrics', 'llm_metrics', 'tts_metrics')
@@ -49,11 +49,11 @@ final as (
         'completed' as status,
         calls.started_at,
         calls.ended_at,
-        stt.provider as stt_provider,
+        stt.provider_name as stt_provider,
         stt.model as stt_model,
-        llm.provider as llm_provider,
+        llm.provider_name as llm_provider,
         llm.model as llm_model,
-        tts.provider as tts_provider,
+        tts.provider_name as tts_provider,
         tts.model as tts_model,
         cast(calls.prompt_tokens as {{ dbt.type_bigint() }}) as prompt_tokens,
         cast(calls.completion_tokens as {{ dbt.type_bigint() }}) as completion_tokens,

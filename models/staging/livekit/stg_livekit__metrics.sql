@@ -35,7 +35,7 @@ metrics as (
         {{ json_field_text('metric', 'speech_id') }} as speech_id,
         {{ epoch_to_timestamp(text_to_double(json_field_text('metric', 'timestamp')), 's') }}
             as event_at,
-        {{ json_field_text('metric', 'label') }} as label,
+        {{ json_field_text('metric', 'label') }} as metric_label,
         lower({{ json_field_text('metric', ['metadata', 'model_provider']) }}) as model_provider,
         {{ json_field_text('metric', ['metadata', 'model_name']) }} as model_name,
         {{ text_to_double(json_field_text('metric', 'transcription_delay')) }}
@@ -74,9 +74,9 @@ final as (
         speech_id,
         event_at,
         case
-            when label like 'livekit.plugins.%' then split_part(label, '.', 3)
+            when metric_label like 'livekit.plugins.%' then split_part(metric_label, '.', 3)
             when model_provider != 'unknown' then model_provider
-        end as provider,
+        end as provider_name,
         case when model_name != 'unknown' then model_name end as model,
         transcription_delay_s,
         end_of_utterance_delay_s,

@@ -15,23 +15,23 @@ first_ttfbs as (
     select
         call_id,
         turn_number,
-        stage,
+        pipeline_stage,
         ttfb_s,
         row_number() over (
-            partition by call_id, turn_number, stage
+            partition by call_id, turn_number, pipeline_stage
             order by event_at, position
         ) as stage_order
     from entries
-    where metric_key = 'ttfb' and stage is not null
+    where metric_key = 'ttfb' and pipeline_stage is not null
 ),
 
 latencies as (
     select
         call_id,
         turn_number,
-        max(case when stage = 'stt' then ttfb_s end) as stt_s,
-        max(case when stage = 'llm' then ttfb_s end) as llm_s,
-        max(case when stage = 'tts' then ttfb_s end) as tts_s
+        max(case when pipeline_stage = 'stt' then ttfb_s end) as stt_s,
+        max(case when pipeline_stage = 'llm' then ttfb_s end) as llm_s,
+        max(case when pipeline_stage = 'tts' then ttfb_s end) as tts_s
     from first_ttfbs
     where stage_order = 1
     group by 1, 2

@@ -16,15 +16,15 @@ stage_services as (
     -- processing or characters entry
     select
         call_id,
-        stage,
-        provider,
+        pipeline_stage,
+        provider_name,
         model,
         row_number() over (
-            partition by call_id, stage
+            partition by call_id, pipeline_stage
             order by case when metric_key = 'ttfb' then 0 else 1 end, event_at, position, model
         ) as stage_order
     from entries
-    where stage is not null
+    where pipeline_stage is not null
 ),
 
 tokens as (
@@ -59,11 +59,11 @@ final as (
         'completed' as status,
         calls.started_at,
         calls.ended_at,
-        stt.provider as stt_provider,
+        stt.provider_name as stt_provider,
         stt.model as stt_model,
-        llm.provider as llm_provider,
+        llm.provider_name as llm_provider,
         llm.model as llm_model,
-        tts.provider as tts_provider,
+        tts.provider_name as tts_provider,
         tts.model as tts_model,
         cast(tokens.prompt_tokens as {{ dbt.type_bigint() }}) as prompt_tokens,
         cast(tokens.completion_tokens as {{ dbt.type_bigint() }}) as completion_tokens,
@@ -75,11 +75,11 @@ final as (
     left join tokens
         on calls.call_id = tokens.call_id
     left join stage_services as stt
-        on calls.call_id = stt.call_id and stt.stage = 'stt' and stt.stage_order = 1
+        on calls.call_id = stt.call_id and stt.pipeline_stage = 'stt' and stt.stage_order = 1
     left join stage_services as llm
-        on calls.call_id = llm.call_id and llm.stage = 'llm' and llm.stage_order = 1
+        on calls.call_id = llm.call_id and llm.pipeline_stage = 'llm' and llm.stage_order = 1
     left join stage_services as tts
-        on calls.call_id = tts.call_id and tts.stage = 'tts' and tts.stage_order = 1
+        on calls.call_id = tts.call_id and tts.pipeline_stage = 'tts' and tts.stage_order = 1
 )
 
 select * from final

@@ -8,18 +8,19 @@ metrics as (
 ),
 
 entries as (
-    {%- for key in ['ttfb', 'processing', 'characters', 'tokens'] %}
-    select
-        metrics.call_id,
-        metrics.turn_number,
-        metrics.event_at,
-        '{{ key }}' as metric_key,
-        entries.position,
-        entries.element as entry
-    from metrics
-    cross join {{ json_array_elements(json_field('metrics.data', key), 'entries') }}
-    {{- "\n    union all" if not loop.last }}
-    {%- endfor %}
+    {% for key in ['ttfb', 'processing', 'characters', 'tokens'] %}
+        select
+            metrics.call_id,
+            metrics.turn_number,
+            metrics.event_at,
+            '{{ key }}' as metric_key,
+            entries.position,
+            entries.element as entry
+        from metrics
+        cross join
+            {{ json_array_elements(json_field('metrics.metrics_data', key), 'entries') }}
+        {{ "union all" if not loop.last }}
+    {% endfor %}
 ),
 
 named as (
@@ -41,9 +42,9 @@ final as (
             when service like '%STTService' then 'stt'
             when service like '%LLMService' then 'llm'
             when service like '%TTSService' then 'tts'
-        end as stage,
+        end as pipeline_stage,
         -- the class name before its 10-letter suffix (STTService, LLMService, TTSService)
-        lower(left(service, length(service) - 10)) as provider,
+        lower(left(service, length(service) - 10)) as provider_name,
         {{ json_field_text('entry', 'model') }} as model,
         case
             when metric_key = 'ttfb' then {{ text_to_double(json_field_text('entry', 'value')) }}

@@ -39,7 +39,7 @@ final as (
             as event_at,
         org_id,
         agent_id,
-        {{ json_field('payload', 'data') }} as data,
+        {{ json_field('payload', 'data') }} as metrics_data,
         last_loaded_at as loaded_at
     from copies
     where copy_number = 1
