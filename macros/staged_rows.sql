@@ -21,7 +21,7 @@
         {%- endfor -%}
     {%- endif -%}
     {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values()
-        if execute else [] -%}
+        if execute and model.resource_type != 'unit_test' else [] -%}
     (
         select *, '{{ raw_table }}' as raw_table
         from {{ raw_source(raw_table) }}
