@@ -69,8 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     loader.add_argument(
         "--source", choices=PLATFORMS, help="a voice platform's exports, landed as they are"
     )
-    loader.add_argument("--org", type=_id, metavar="ID", help="with --source: the records' org")
-    loader.add_argument("--agent", type=_id, metavar="ID", help="with --source: the records' agent")
+    loader.add_argument(
+        "--org",
+        type=_id,
+        metavar="ID",
+        help="with --source: the records' org (livekit, pipecat: required)",
+    )
+    loader.add_argument(
+        "--agent",
+        type=_id,
+        metavar="ID",
+        help="with --source: the records' agent (livekit, pipecat: required)",
+    )
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
     builder.add_argument("--full-refresh", action="store_true")
