@@ -10,7 +10,7 @@ import psycopg
 
 from callstats import build, generate, headline, load, project, warehouse
 from callstats.keys import KeyStore, Scope, keys_path
-from callstats.raw_schema import PLATFORMS
+from callstats.raw_schema import PLATFORM_TABLES, PLATFORMS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="callstats", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    commands.add_parser("demo", help="generate sample data, build and show headline numbers")
+    demo = commands.add_parser("demo", help="generate sample data, build and show headline numbers")
+    demo.add_argument(
+        "--source", choices=PLATFORMS, help="instead, a voice platform's sample payloads"
+    )
 
     gen = commands.add_parser("generate", help="write synthetic raw data")
     gen.add_argument("--calls", type=_positive_int, default=generate.DEFAULT_CALLS)
@@ -69,8 +72,18 @@ def _parser() -> argparse.ArgumentParser:
     loader.add_argument(
         "--source", choices=PLATFORMS, help="a voice platform's exports, landed as they are"
     )
-    loader.add_argument("--org", type=_id, metavar="ID", help="with --source: the records' org")
-    loader.add_argument("--agent", type=_id, metavar="ID", help="with --source: the records' agent")
+    loader.add_argument(
+        "--org",
+        type=_id,
+        metavar="ID",
+        help="with --source: the records' org (livekit, pipecat: required)",
+    )
+    loader.add_argument(
+        "--agent",
+        type=_id,
+        metavar="ID",
+        help="with --source: the records' agent (livekit, pipecat: required)",
+    )
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
     builder.add_argument("--full-refresh", action="store_true")
@@ -114,6 +127,10 @@ def _generate(args: argparse.Namespace) -> None:
 def _load(args: argparse.Namespace) -> int:
     if (args.org or args.agent) and not args.source:
         raise load.LoadFailed("--org and --agent go with --source")
+    if args.source in load.PLATFORMS_WITHOUT_TENANTS and not (args.org and args.agent):
+        raise load.LoadFailed(
+            f"--source {args.source} needs --org and --agent: its logs name neither"
+        )
     with warehouse.raw_target() as target:
         report = load.load_files(
             target.work,
@@ -199,10 +216,21 @@ def gunicorn_command(host: str, port: int, workers: int, app: str = "api.wsgi:ap
     ]
 
 
-def _demo(_: argparse.Namespace) -> None:
+# The org and agent `callstats demo --source` loads a platform's samples with, where its
+# payloads name none.
+SAMPLE_TENANTS = {
+    "retell": load.Tenant("org_maple"),
+    "livekit": load.Tenant("org_lk_demo", "frontdesk-lk"),
+    "pipecat": load.Tenant("org_pc_demo", "clinic-bot-pc"),
+}
+
+
+def _demo(args: argparse.Namespace) -> None:
     with warehouse.raw_target() as target:
-        target.ensure_tables()
-        if target.has_calls():
+        target.ensure_tables(args.source)
+        if args.source:
+            _load_samples(target, args.source)
+        elif target.has_rows("raw.calls"):
             print("The warehouse already holds calls: building them as they are.")
         else:
             generate.generate(
@@ -228,6 +256,25 @@ def _demo(_: argparse.Namespace) -> None:
         flush=True,
     )
     serve("127.0.0.1", 8000, 2)
+
+
+def _load_samples(target: warehouse.RawTarget, platform: str) -> None:
+    """Land a platform's sample payloads, unless its landing table holds records already."""
+    table = PLATFORM_TABLES[platform][0]
+    if target.has_rows(table):
+        print(f"{table} already holds records: building them as they are.")
+        return
+    samples = sorted(str(path) for path in (load.PLATFORM_SAMPLES / platform).iterdir())
+    report = load.load_files(
+        target.work,
+        samples,
+        dry_run=False,
+        target=target,
+        progress=sys.stderr.isatty(),
+        platform=platform,
+        tenant=SAMPLE_TENANTS.get(platform, load.Tenant()),
+    )
+    print(f"{platform} samples: {report.summary()}")
 
 
 HANDLERS = {

@@ -36,6 +36,10 @@ PLATFORM_FORMATS = {
     "livekit": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
     "pipecat": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
 }
+# The platforms whose records name no org and no agent: `--org` and `--agent` must.
+PLATFORMS_WITHOUT_TENANTS = ["livekit", "pipecat"]
+# Sample payloads of each platform (the tests' fixtures), which `callstats demo --source` loads.
+PLATFORM_SAMPLES = project.PROJECT_DIR / "tests" / "python" / "fixtures" / "platforms"
 PLATFORM_CSV_IDS = {"twilio": ["sid", "call_sid"]}
 LOADABLE_TABLES = [table for table in RAW_TABLES if table != "load_errors"]
 PROBLEMS_SHOWN_PER_FILE = 100

@@ -32,8 +32,8 @@ def ensure_raw_tables(connection: duckdb.DuckDBPyConnection, platform: str | Non
         connection.execute(statement)
 
 
-def has_calls(connection: duckdb.DuckDBPyConnection) -> bool:
-    return connection.execute("select exists (select 1 from raw.calls)").fetchone()[0]
+def has_rows(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return connection.execute(f"select exists (select 1 from {table})").fetchone()[0]
 
 
 def _newest_loaded_at_sql(tables: list[str]) -> str:
@@ -57,7 +57,8 @@ class RawTarget:
         """Create the raw tables (and `platform`'s landing table) where missing."""
         raise NotImplementedError
 
-    def has_calls(self) -> bool:
+    def has_rows(self, table: str) -> bool:
+        """Whether `table` (schema-qualified, existing) holds a row."""
         raise NotImplementedError
 
     def newest_loaded_at(self, tables: list[str]) -> datetime | None:
@@ -84,8 +85,8 @@ class DuckDBTarget(RawTarget):
     def ensure_tables(self, platform: str | None = None) -> None:
         ensure_raw_tables(self.work, platform)
 
-    def has_calls(self) -> bool:
-        return has_calls(self.work)
+    def has_rows(self, table: str) -> bool:
+        return has_rows(self.work, table)
 
     def newest_loaded_at(self, tables: list[str]) -> datetime | None:
         return self.work.execute(_newest_loaded_at_sql(tables)).fetchone()[0]
@@ -121,8 +122,8 @@ class PostgresTarget(RawTarget):
             for statement in create_table_statements("postgres", platform):
                 self.connection.execute(statement)
 
-    def has_calls(self) -> bool:
-        return self.connection.execute("select exists (select 1 from raw.calls)").fetchone()[0]
+    def has_rows(self, table: str) -> bool:
+        return self.connection.execute(f"select exists (select 1 from {table})").fetchone()[0]
 
     def newest_loaded_at(self, tables: list[str]) -> datetime | None:
         return self.connection.execute(_newest_loaded_at_sql(tables)).fetchone()[0]

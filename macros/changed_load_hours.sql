@@ -1,25 +1,41 @@
 {% macro changed_load_hours(raw_table) %}
     {#-
         The hours of loaded_at (null included) in which raw.<raw_table> and the platform rows
-        shaped like it (staged_rows) hold another number of rows than the incremental model
-        being built has staged: where rows landed since.
+        shaped like it (staged_rows) differ from what the incremental model being built has
+        staged: another number of rows, or another sum of the rows' loaded_at offsets within
+        the hour. Rows landed since; or a platform row derived from several records whose
+        newest record landed since, in the same hour as the others (its loaded_at moved).
     -#}
     {%- set hour = dbt.date_trunc('hour', 'loaded_at') %}
+    {%- set offset_us = 'cast(' ~ dbt.datediff(hour, 'loaded_at', 'microsecond') ~ ' as '
+        ~ dbt.type_bigint() ~ ')' %}
     {%- set query %}
         with
 
         counted as (
-            select {{ hour }} as loaded_hour, 1 as raw_rows, 0 as staged_rows
+            select
+                {{ hour }} as loaded_hour,
+                1 as raw_rows,
+                {{ offset_us }} as raw_offset_us,
+                0 as staged_rows,
+                0 as staged_offset_us
             from {{ staged_rows(raw_table) }}
             union all
-            select {{ hour }} as loaded_hour, 0 as raw_rows, 1 as staged_rows
+            select
+                {{ hour }} as loaded_hour,
+                0 as raw_rows,
+                0 as raw_offset_us,
+                1 as staged_rows,
+                {{ offset_us }} as staged_offset_us
             from {{ this }}
         )
 
         select loaded_hour
         from counted
         group by 1
-        having sum(raw_rows) != sum(staged_rows)
+        having
+            sum(raw_rows) != sum(staged_rows)
+            or sum(raw_offset_us) != sum(staged_offset_us)
         order by 1
     {%- endset %}
     {{ return(run_query(query).columns[0].values() | list) }}

@@ -1,7 +1,8 @@
 {% macro json_object(fields) -%}
     {#-
         A json object with the keys of `fields` (a dict of key: json or scalar expression), every
-        key present, a null value as json null.
+        key present, a null value as json null. Keys are written in jsonb's order (shorter
+        first, then by their bytes), so the object reads the same from either engine.
     -#}
     {{ return(adapter.dispatch('json_object', 'callstats')(fields)) }}
 {%- endmacro %}
@@ -15,9 +16,16 @@
 {%- endmacro %}
 
 {% macro duckdb__json_object(fields) -%}
+    {%- set keys = fields.keys() | sort(case_sensitive=true) -%}
+    {%- set ordered = [] -%}
+    {%- for length in keys | map('length') | unique | sort -%}
+        {%- for key in keys if key | length == length -%}
+            {%- do ordered.append(key) -%}
+        {%- endfor -%}
+    {%- endfor %}
     json_object(
-        {%- for key, value in fields.items() %}
-        '{{ key }}', {{ value }}{{ ',' if not loop.last }}
+        {%- for key in ordered %}
+        '{{ key }}', {{ fields[key] }}{{ ',' if not loop.last }}
         {%- endfor %}
     )
 {%- endmacro %}

@@ -52,5 +52,7 @@
         'stg_vapi__call_errors',
         'stg_retell__calls', 'stg_retell__call_turns', 'stg_retell__tool_calls',
         'stg_retell__call_errors', 'stg_retell__agents',
+        'stg_livekit__calls', 'stg_livekit__call_turns', 'stg_livekit__agents',
+        'stg_pipecat__calls', 'stg_pipecat__call_turns', 'stg_pipecat__agents',
     ]) }}
 {%- endmacro %}

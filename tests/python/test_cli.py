@@ -28,6 +28,19 @@ def test_demo_builds_sample_data_prints_a_token_and_serves(tmp_path):
     )
 
 
+def test_demo_of_a_platform_serves_its_sample_payloads(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    with running(
+        "demo", "--source", "retell", warehouse=warehouse, ready_url=DEMO_HEALTH
+    ) as output:
+        printed = output.read_text()
+        token = printed.split("API token (all orgs): ")[1].split()[0]
+        status, body = http_get("http://127.0.0.1:8000/analytics/overview", token)
+    assert printed.startswith("retell samples: loaded 13 rows into 1 table from 3 files\n")
+    # the five calls of the Retell fixture (test_platforms.py): 48 + 0 + 18 + 12 + 36 s
+    assert (status, body["total_calls"], body["total_duration"]) == (200, 5, 114.0)
+
+
 def test_build_without_raw_tables_publishes_empty_marts(tmp_path):
     warehouse = tmp_path / "empty.duckdb"
     result = run_callstats("build", warehouse=warehouse)
@@ -115,3 +128,19 @@ def test_a_key_for_a_blank_org_or_reseller_is_refused(capsys, option, value):
     assert capsys.readouterr().err == (
         f"callstats keys create: argument {option}: must not be blank\n"
     )
+
+
+@pytest.mark.parametrize("source", ["livekit", "pipecat"])
+@pytest.mark.parametrize("options", [[], ["--org", "org-1"], ["--agent", "agent-1"]])
+def test_agent_framework_logs_need_an_org_and_an_agent(
+    source, options, tmp_path, monkeypatch, capsys
+):
+    warehouse = tmp_path / "callstats.duckdb"
+    monkeypatch.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
+    log = tmp_path / "metrics.jsonl"
+    log.write_text('{"type": "metrics"}\n')
+    assert cli.main(["load", "--source", source, *options, str(log)]) == 1
+    assert capsys.readouterr().err == (
+        f"callstats: --source {source} needs --org and --agent: its logs name neither\n"
+    )
+    assert not warehouse.exists()

@@ -24,6 +24,18 @@ Retell (no org in its payloads: loaded with --org org_maple; costs in cents):
 - get-call-2026-03-02.jsonl, get-call objects: D (call_4d…, web call, Web Assistant, custom
   LLM) error_llm_websocket_lost_connection after 12 s, 2.6 ¢; E after its transfer, analysed
   (Negative), 13.56 ¢ with the transfer leg's telephony.
+
+LiveKit Agents (org org_lk_demo, agent frontdesk-lk given by --org/--agent), metrics lines:
+- livekit-agent-2026-03-01.jsonl, `metrics_collected` events of call support-7f3a2c: a greeting
+  (LLM and TTS, no end of utterance) and two turns; one LLM metric logged twice (same
+  request_id); Deepgram usage metrics, the last at 14:05:27.440, all with one request_id.
+- room-b41d09.jsonl, bare metrics with no call id (the call is the file's name): three turns,
+  the second's TTS cancelled; one end-of-utterance line repeated verbatim.
+
+Pipecat (org org_pc_demo, agent clinic-bot-pc), pipecat-bot-metrics.jsonl: RTVI metrics
+messages of two conversations, 3c5e7a1b… (a greeting without STT, a turn with two LLM TTFBs)
+and 9f8e7d6c… (processors numbered #1, one tokens line repeated verbatim); processing times
+larger than the TTFBs.
 """
 
 from contextlib import closing
@@ -34,17 +46,43 @@ import psycopg2
 import pytest
 from falcon import testing
 from postgres import assert_same_marts, libpq
-from warehouses import FIXTURES, Query, query_function, run_callstats
+from pytest import approx
+from warehouses import (
+    BUILD_RECORDS,
+    FIXTURES,
+    Query,
+    assert_same_json,
+    assert_same_rows,
+    query_function,
+    run_callstats,
+)
 
 from api.app import create_app
-from api.config import Config
+from api.config import Config, postgres_connection
+from api.openapi_document import document
 from callstats.keys import KeyStore, Scope, keys_path
 from callstats.publish import published_path
 
 NOW = "2026-03-03T00:00:00Z"
 PLATFORM_FIXTURES = FIXTURES / "platforms"
 TWILIO_ORG = "AC" + "a" * 32
+# The fixtures' two days, as each API family names a window.
+WINDOW = {
+    "start_date": "2026-03-01",
+    "end_date": "2026-03-02",
+    "startDate": "2026-03-01",
+    "endDate": "2026-03-02",
+    "started_after": "2026-03-01T00:00:00Z",
+    "started_before": "2026-03-03T00:00:00Z",
+    "period": "7d",
+}
+VAPI_ORG = "8f3c1a52-6d0e-4b7a-9c21-3e5f7a9b0c11"
+VAPI_CALL = "7b3e2f10-5a4c-4d8e-9f1a-2b3c4d5e6f0"  # + 1..4
+RILEY = "2d7e9b40-1c3a-4f5e-8a6b-7c9d0e1f2a31"
+SAM = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c42"
 RETELL_ORG = "org_maple"
+LIVEKIT_ORG = "org_lk_demo"
+PIPECAT_ORG = "org_pc_demo"
 # platform: its fixture files and the options of `callstats load --source <platform>`
 LOADS = {
     "twilio": (["calls.jsonl", "call-log.csv", "status-callbacks.jsonl"], []),
@@ -53,6 +91,11 @@ LOADS = {
         ["webhooks-2026-03-01.jsonl", "webhooks-2026-03-02.jsonl", "get-call-2026-03-02.jsonl"],
         ["--org", RETELL_ORG],
     ),
+    "livekit": (
+        ["livekit-agent-2026-03-01.jsonl", "room-b41d09.jsonl"],
+        ["--org", LIVEKIT_ORG, "--agent", "frontdesk-lk"],
+    ),
+    "pipecat": (["pipecat-bot-metrics.jsonl"], ["--org", PIPECAT_ORG, "--agent", "clinic-bot-pc"]),
 }
 
 
@@ -351,9 +394,154 @@ def test_retell_numbers_through_the_api(api):
     }
 
 
-def test_postgresql_builds_the_same_marts_from_the_same_exports(
-    platform_warehouse, postgres_warehouse
-):
+def test_livekit_metrics_lines_become_calls_and_turns(query):
+    assert query(
+        "select call_id, agent_id, status, outcome, started_at, ended_at, duration_s, cost_usd,"
+        " is_cost_estimated, stt_provider, stt_model, llm_provider, llm_model, tts_provider,"
+        " tts_model, prompt_tokens, completion_tokens, cached_tokens, turns, has_barge_in,"
+        " total_latency_sum_ms, total_latency_turns, accepted_versions"
+        f" from marts.fct_calls where org_id = '{LIVEKIT_ORG}' order by call_id"
+    ) == [
+        # no call id in the lines: the file's name; its last event an STT usage metric
+        ("room-b41d09", "frontdesk-lk", "completed", None, _at("2026-03-02 09:31:03.412"),
+         _at("2026-03-02 09:31:26.118"), approx(22.706), approx(22.706 / 60 * 0.10), True,
+         "deepgram", "nova-3", "openai", "gpt-4o-mini", "cartesia", "sonic-2",
+         842 + 905 + 978, 29 + 47 + 33, 0, 3, True, approx(1020 + 1450 + 1130), 3, 1),
+        # the LLM request logged twice counts once
+        ("support-7f3a2c", "frontdesk-lk", "completed", None, _at("2026-03-01 14:05:02.114"),
+         _at("2026-03-01 14:05:27.440"), approx(25.326), approx(25.326 / 60 * 0.10), True,
+         "deepgram", "nova-3", "openai", "gpt-4.1-mini", "cartesia", "sonic-2",
+         1104 + 1163 + 1231, 18 + 41 + 36, 1024 + 1152, 3, False, approx(1210 + 1350), 2, 1),
+    ]  # fmt: skip
+    assert query(
+        "select call_id, turn_index, started_at, stt_latency_ms, llm_latency_ms, tts_latency_ms,"
+        " total_latency_ms, is_interrupted from marts.fct_call_turns"
+        " where call_id in ('support-7f3a2c', 'room-b41d09') order by call_id desc, turn_index"
+    ) == [
+        # the greeting: no end-of-utterance metric, so no stt or voice-to-voice latency
+        ("support-7f3a2c", 0, _at("2026-03-01 14:05:02.114"), None, approx(410), approx(230),
+         None, False),
+        # total = (end_of_utterance_delay + ttft + ttfb) in ms
+        ("support-7f3a2c", 1, _at("2026-03-01 14:05:08.950"), approx(310), approx(480),
+         approx(210), approx(1210), False),
+        ("support-7f3a2c", 2, _at("2026-03-01 14:05:19.480"), approx(270), approx(550),
+         approx(190), approx(1350), False),
+        ("room-b41d09", 0, _at("2026-03-02 09:31:03.412"), approx(220), approx(390),
+         approx(180), approx(1020), False),
+        # its TTS was cancelled
+        ("room-b41d09", 1, _at("2026-03-02 09:31:12.207"), approx(340), approx(620),
+         approx(250), approx(1450), True),
+        ("room-b41d09", 2, _at("2026-03-02 09:31:18.734"), approx(280), approx(440),
+         approx(200), approx(1130), False),
+    ]  # fmt: skip
+    _assert_no_tool_calls_nor_errors_and_one_agent(
+        query, LIVEKIT_ORG, ("frontdesk-lk", None, "active", _at("2026-03-02 09:31:26.118"))
+    )
+    # the rows derived from the 31 lines: 2 calls, 6 turns and 1 agent
+    assert query(
+        "select rows_read, rows_accepted, rows_rejected, exact_repeats"
+        " from marts.audit_row_counts where raw_table = 'raw_livekit.metrics'"
+    ) == [(9, 9, 0, 0)]
+
+
+def test_pipecat_metrics_messages_become_calls_and_turns(query):
+    assert query(
+        "select call_id[1:8], agent_id, status, outcome, started_at, ended_at, duration_s,"
+        " cost_usd, is_cost_estimated, stt_provider, stt_model, llm_provider, llm_model,"
+        " tts_provider, tts_model, prompt_tokens, completion_tokens, cached_tokens, turns,"
+        " has_barge_in, total_latency_sum_ms, total_latency_turns, accepted_versions"
+        f" from marts.fct_calls where org_id = '{PIPECAT_ORG}' order by call_id"
+    ) == [
+        # the function-call turn's two LLM requests both count
+        ("3c5e7a1b", "clinic-bot-pc", "completed", None, _at("2026-03-01 16:20:00.912"),
+         _at("2026-03-01 16:20:19.220"), approx(18.308), approx(18.308 / 60 * 0.10), True,
+         "deepgram", "nova-3-general", "openai", "gpt-4.1", "cartesia", "sonic-3",
+         1210 + 1265 + 1318 + 1391, 22 + 35 + 19 + 44, 1152 + 1280 + 1280, 3, False,
+         approx(1020 + 1260), 2, 1),
+        # processors numbered #1; the tokens line sent twice counts once
+        ("9f8e7d6c", "clinic-bot-pc", "completed", None, _at("2026-03-02 11:47:03.880"),
+         _at("2026-03-02 11:47:10.940"), approx(7.06), approx(7.06 / 60 * 0.10), True,
+         "deepgram", "nova-3-general", "openai", "gpt-4.1", "cartesia", "sonic-3",
+         388 + 430, 31 + 27, 0, 2, False, approx(1040 + 1020), 2, 1),
+    ]  # fmt: skip
+    assert query(
+        "select call_id[1:8], turn_index, started_at, stt_latency_ms, llm_latency_ms,"
+        " tts_latency_ms, total_latency_ms, is_interrupted from marts.fct_call_turns"
+        " where call_id in (select call_id from marts.fct_calls"
+        f" where org_id = '{PIPECAT_ORG}') order by call_id, turn_index"
+    ) == [
+        # the greeting: no STT, so no total; processing times are never latencies
+        ("3c5e7a1b", 0, _at("2026-03-01 16:20:00.912"), None, approx(620), approx(210), None,
+         False),
+        ("3c5e7a1b", 1, _at("2026-03-01 16:20:08.402"), approx(280), approx(550), approx(190),
+         approx(1020), False),
+        # the first of the turn's two LLM TTFBs (0.71, 0.49)
+        ("3c5e7a1b", 2, _at("2026-03-01 16:20:16.610"), approx(310), approx(710), approx(240),
+         approx(1260), False),
+        ("9f8e7d6c", 0, _at("2026-03-02 11:47:03.880"), approx(260), approx(580), approx(200),
+         approx(1040), False),
+        ("9f8e7d6c", 1, _at("2026-03-02 11:47:09.950"), approx(330), approx(470), approx(220),
+         approx(1020), False),
+    ]  # fmt: skip
+    _assert_no_tool_calls_nor_errors_and_one_agent(
+        query, PIPECAT_ORG, ("clinic-bot-pc", None, "active", _at("2026-03-02 11:47:10.940"))
+    )
+    assert query(
+        "select rows_read, rows_accepted, rows_rejected, exact_repeats"
+        " from marts.audit_row_counts where raw_table = 'raw_pipecat.metrics'"
+    ) == [(8, 8, 0, 0)]
+
+
+def _assert_no_tool_calls_nor_errors_and_one_agent(query, org_id: str, agent: tuple) -> None:
+    """Metrics logs hold no tool calls and no errors; their agent is --agent's, unnamed."""
+    calls = f"select call_id from marts.fct_calls where org_id = '{org_id}'"
+    for fact in ["fct_tool_calls", "fct_call_errors"]:
+        assert query(f"select count(*) from marts.{fact} where call_id in ({calls})") == [(0,)]
+    assert query(
+        "select agent_id, agent_name, agent_status, updated_at from marts.dim_agents"
+        f" where org_id = '{org_id}'"
+    ) == [agent]
+
+
+def test_livekit_and_pipecat_numbers_through_the_api(api):
+    # turn means: LiveKit's stt over the 5 turns that have one, llm and tts over all 6
+    assert api(LIVEKIT_ORG, "/api/v1/analytics/summary", period="7d") == {
+        "total_calls": 2,
+        "completed_calls": 2,
+        "failed_calls": 0,
+        "active_calls": 0,
+        "avg_duration_seconds": approx((25.326 + 22.706) / 2),
+        "success_rate": 100.0,
+        "total_tokens": 3593 + 2834,
+        "avg_stt_latency_ms": approx((310 + 270 + 220 + 340 + 280) / 5),
+        "avg_llm_latency_ms": approx((410 + 480 + 550 + 390 + 620 + 440) / 6),
+        "avg_tts_latency_ms": approx((230 + 210 + 190 + 180 + 250 + 200) / 6),
+    }
+    assert api(PIPECAT_ORG, "/api/v1/analytics/summary", period="7d") == {
+        "total_calls": 2,
+        "completed_calls": 2,
+        "failed_calls": 0,
+        "active_calls": 0,
+        "avg_duration_seconds": approx((18.308 + 7.06) / 2),
+        "success_rate": 100.0,
+        "total_tokens": 5304 + 876,
+        "avg_stt_latency_ms": approx((280 + 310 + 260 + 330) / 4),
+        "avg_llm_latency_ms": approx((620 + 550 + 710 + 580 + 470) / 5),
+        "avg_tts_latency_ms": approx((210 + 190 + 240 + 200 + 220) / 5),
+    }
+    # no cost in the logs: the minutes at the per-minute estimate
+    metrics = api(PIPECAT_ORG, "/v1/metrics")["metrics"]
+    assert (metrics["totalCalls"], metrics["totalMinutes"], metrics["activeAgents"]) == (
+        2,
+        approx((18.308 + 7.06) / 60),
+        1,
+    )
+
+
+@pytest.fixture(scope="module")
+def postgres_platforms(platform_warehouse, postgres_warehouse) -> dict[str, str]:
+    """The same exports loaded into PostgreSQL's landing tables by `callstats load` and built
+    there; its libpq environment."""
     environment = {**postgres_warehouse, "PGDATABASE": "platforms"}
     with closing(psycopg2.connect(**libpq(postgres_warehouse))) as admin:
         admin.autocommit = True
@@ -361,17 +549,59 @@ def test_postgresql_builds_the_same_marts_from_the_same_exports(
     env = {**environment, "CALLSTATS_TARGET": "postgres"}
     _load_every_platform(platform_warehouse, env)
     run_callstats("build", warehouse=platform_warehouse, now=NOW, env=env)
-    assert_same_marts(platform_warehouse, environment)
+    return environment
+
+
+def test_postgresql_builds_the_same_marts_from_the_same_exports(
+    platform_warehouse, postgres_platforms
+):
+    assert_same_marts(platform_warehouse, postgres_platforms)
+
+
+@pytest.mark.parametrize("org_id", [TWILIO_ORG, VAPI_ORG, RETELL_ORG, LIVEKIT_ORG, PIPECAT_ORG])
+def test_every_family_answers_the_same_from_postgresql(
+    platform_warehouse, postgres_platforms, monkeypatch, org_id
+):
+    """Every documented path (each of the org's agents for the per-agent one), for the org's
+    token, with and without a window: PostgreSQL's answers are DuckDB's."""
+    monkeypatch.setenv("CALLSTATS_NOW", NOW)
+    keys = keys_path(platform_warehouse)
+    _, token = KeyStore(keys).create(Scope("org", org_id))
+    marts = published_path(platform_warehouse)
+    duck = testing.TestClient(create_app(Config(marts_path=marts, keys_path=keys)))
+    postgres = testing.TestClient(
+        create_app(
+            Config(
+                marts_path=marts,
+                keys_path=keys,
+                target="postgres",
+                postgres=postgres_connection(postgres_platforms),
+            )
+        )
+    )
+    agents = query_function(marts)(
+        f"select agent_id from marts.dim_agents where org_id = '{org_id}' order by 1"
+    )
+    paths = [
+        path.replace("{agent_id}", agent_id)
+        for path in document()["paths"]
+        if path != "/health"
+        for agent_id in ([agent for (agent,) in agents] if "{agent_id}" in path else [""])
+    ]
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in paths:
+        for window in ({}, WINDOW):
+            on_duckdb = duck.simulate_get(path, params=window or None, headers=headers)
+            on_postgres = postgres.simulate_get(path, params=window or None, headers=headers)
+            assert on_duckdb.status_code == on_postgres.status_code == 200, path
+            if on_duckdb.headers["content-type"].startswith("application/json"):
+                assert_same_json(on_duckdb.json, on_postgres.json, path)
+            else:
+                assert on_postgres.text == on_duckdb.text
 
 
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-VAPI_ORG = "8f3c1a52-6d0e-4b7a-9c21-3e5f7a9b0c11"
-VAPI_CALL = "7b3e2f10-5a4c-4d8e-9f1a-2b3c4d5e6f0"  # + 1..4
-RILEY = "2d7e9b40-1c3a-4f5e-8a6b-7c9d0e1f2a31"
-SAM = "6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c42"
 
 
 def test_vapi_reports_and_status_updates_become_calls(query):
@@ -521,3 +751,45 @@ def test_bad_platform_files_are_reported_and_lose_nothing(tmp_path):
         1,
         "callstats: --org and --agent go with --source\n",
     )
+
+
+def test_a_livekit_line_landing_later_in_the_same_hour_is_built_incrementally(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    files, options = LOADS["livekit"]
+    paths = [str(PLATFORM_FIXTURES / "livekit" / name) for name in files]
+    run_callstats("load", "--source", "livekit", *options, *paths, warehouse=warehouse, now=NOW)
+    run_callstats("build", warehouse=warehouse, now=NOW)
+    # the agent's log of room-b41d09 goes on: a turn more, with 512 + 20 tokens, at 09:31:30
+    later = tmp_path / "later" / "room-b41d09.jsonl"
+    later.parent.mkdir()
+    later.write_text(
+        '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-late",'
+        '"timestamp":1772443890.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
+        '"prompt_tokens":512,"speech_id":"speech_late"}\n'
+    )
+    five_minutes_later = "2026-03-03T00:05:00Z"
+    run_callstats(
+        "load", "--source", "livekit", *options, str(later), warehouse=warehouse,
+        now=five_minutes_later,
+    )  # fmt: skip
+    run_callstats("build", warehouse=warehouse, now=five_minutes_later)
+    query = query_function(published_path(warehouse))
+    assert query(
+        "select ended_at, prompt_tokens, completion_tokens, turns, accepted_versions"
+        " from marts.fct_calls where call_id = 'room-b41d09'"
+    ) == [(_at("2026-03-02 09:31:30"), 2725 + 512, 109 + 20, 4, 1)]
+    incremental = _marts(warehouse)
+    run_callstats("build", "--full-refresh", warehouse=warehouse, now=five_minutes_later)
+    full = _marts(warehouse)
+    assert incremental.keys() == full.keys()
+    for table, rows in full.items():
+        assert_same_rows(incremental[table], rows, table)
+
+
+def _marts(warehouse: Path) -> dict[str, list[tuple]]:
+    query = query_function(published_path(warehouse))
+    tables = query(
+        "select table_name from information_schema.tables"
+        f" where table_schema = 'marts' and table_name not in ({BUILD_RECORDS})"
+    )
+    return {table: query(f"select * from marts.{table} order by all") for (table,) in tables}

@@ -1,14 +1,13 @@
 """The API serving from PostgreSQL (CALLSTATS_TARGET=postgres) answers exactly as it does from
 the published DuckDB marts: every endpoint, several windows, filters and scopes."""
 
-import math
 from pathlib import Path
 
 import psycopg
 import pytest
 from falcon import testing
 from postgres import libpq
-from warehouses import FIXTURE_NOW
+from warehouses import FIXTURE_NOW, assert_same_json
 
 from api.app import create_app
 from api.config import Config, postgres_connection
@@ -98,27 +97,6 @@ def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_f
     return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens
 
 
-def _same(expected, actual, where: str = "") -> None:
-    """JSON values equal, floats within 1e-9 relative."""
-    if isinstance(expected, dict):
-        assert isinstance(actual, dict) and list(actual) == list(expected), where
-        for key in expected:
-            _same(expected[key], actual[key], f"{where}.{key}")
-    elif isinstance(expected, list):
-        assert isinstance(actual, list) and len(actual) == len(expected), where
-        for position, (left, right) in enumerate(zip(expected, actual, strict=True)):
-            _same(left, right, f"{where}[{position}]")
-    elif isinstance(expected, float) or isinstance(actual, float):
-        assert type(actual) is type(expected), (where, expected, actual)
-        assert math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-12), (
-            where,
-            expected,
-            actual,
-        )
-    else:
-        assert actual == expected and type(actual) is type(expected), (where, expected, actual)
-
-
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(("token", "parameters"), [case[1:] for case in CASES],
                          ids=[case[0] for case in CASES])  # fmt: skip
@@ -131,7 +109,7 @@ def test_postgresql_answers_as_duckdb(apps, monkeypatch, path, token, parameters
     assert on_postgres.status_code == on_duckdb.status_code, on_postgres.text
     assert on_duckdb.status_code < 500
     if on_duckdb.headers.get("content-type", "").startswith("application/json"):
-        _same(on_duckdb.json, on_postgres.json, path)
+        assert_same_json(on_duckdb.json, on_postgres.json, path)
     else:
         assert on_postgres.text == on_duckdb.text
 

@@ -1,5 +1,6 @@
 """Run the real `callstats` command and read the warehouses it builds."""
 
+import math
 import os
 import subprocess
 import sys
@@ -80,3 +81,24 @@ def assert_same_rows(built: list[tuple], expected: list[tuple], table: str) -> N
         assert built_row == tuple(
             approx(value, rel=1e-9) if isinstance(value, float) else value for value in expected_row
         ), table
+
+
+def assert_same_json(expected, actual, where: str = "") -> None:
+    """JSON values equal, floats within 1e-9 relative."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict) and list(actual) == list(expected), where
+        for key in expected:
+            assert_same_json(expected[key], actual[key], f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), where
+        for position, (left, right) in enumerate(zip(expected, actual, strict=True)):
+            assert_same_json(left, right, f"{where}[{position}]")
+    elif isinstance(expected, float) or isinstance(actual, float):
+        assert type(actual) is type(expected), (where, expected, actual)
+        assert math.isclose(expected, actual, rel_tol=1e-9, abs_tol=1e-12), (
+            where,
+            expected,
+            actual,
+        )
+    else:
+        assert actual == expected and type(actual) is type(expected), (where, expected, actual)
