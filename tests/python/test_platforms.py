@@ -319,7 +319,7 @@ def test_retell_transcripts_become_turns_tool_calls_and_errors(query):
     ) == [
         ("call_4d5e6f708192a3b4c5d6e7f8091:error_llm_websocket_lost_connection",
          _at("2026-03-02 10:15:42"), "llm", None, "error", "error_llm_websocket_lost_connection",
-         '{"disconnection_reason":"error_llm_websocket_lost_connection","call_status":"error"}'),
+         '{"call_status":"error","disconnection_reason":"error_llm_websocket_lost_connection"}'),
     ]  # fmt: skip
 
 

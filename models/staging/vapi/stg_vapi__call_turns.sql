@@ -6,35 +6,19 @@
 with
 
 reports as (
-    select
-        *,
-        row_number() over (order by call_id, loaded_at) as report_number
-    from {{ ref('stg_vapi__server_messages') }}
+    select * from {{ ref('stg_vapi__server_messages') }}
     where message_type = 'end-of-call-report'
 ),
 
 transcript as (
-    select
-        reports.report_number,
-        reports.call_id,
-        reports.raw_table,
-        reports.loaded_at,
-        {{ json_field_text('spoken.element', 'role') }} as speaker,
-        {{ json_field_text('spoken.element', 'message') }} as spoken_text,
-        {{ epoch_to_timestamp(text_to_double(json_field_text('spoken.element', 'time')), 'ms') }}
-            as spoken_at,
-        spoken.position
-    from reports
-    cross join {{ json_array_elements(
-        json_field('reports.message', ['artifact', 'messages']), 'spoken'
-    ) }}
+    select * from {{ ref('stg_vapi__transcript_messages') }}
 ),
 
 numbered as (
     select
         *,
         sum(case when speaker = 'user' then 1 else 0 end) over (
-            partition by report_number order by position rows unbounded preceding
+            partition by message_number order by position rows unbounded preceding
         ) - 1 as turn_index
     from transcript
     where speaker in ('user', 'bot')
@@ -42,7 +26,7 @@ numbered as (
 
 turns as (
     select
-        report_number,
+        message_number,
         call_id,
         turn_index,
         min(case when speaker = 'user' then spoken_at end) as started_at,
@@ -58,7 +42,7 @@ turns as (
 
 latencies as (
     select
-        reports.report_number,
+        reports.message_number,
         measured.position - 1 as turn_index,
         measured.element as latency
     from reports
@@ -88,7 +72,7 @@ final as (
     from turns
     left join latencies
         on
-            turns.report_number = latencies.report_number
+            turns.message_number = latencies.message_number
             and turns.turn_index = latencies.turn_index
 )
 

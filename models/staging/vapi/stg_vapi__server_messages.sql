@@ -47,6 +47,8 @@ fields as (
 
 final as (
     select
+        -- tells apart retried messages, which are alike in every other column
+        row_number() over (order by call_id, loaded_at, sent) as message_number,
         message,
         message_type,
         call_id,

@@ -4,33 +4,13 @@
 
 with
 
-reports as (
-    select
-        *,
-        row_number() over (order by call_id, loaded_at) as report_number
-    from {{ ref('stg_vapi__server_messages') }}
-    where message_type = 'end-of-call-report'
-),
-
 transcript as (
-    select
-        reports.report_number,
-        reports.call_id,
-        reports.raw_table,
-        reports.loaded_at,
-        spoken.element,
-        {{ json_field_text('spoken.element', 'role') }} as speaker,
-        {{ epoch_to_timestamp(text_to_double(json_field_text('spoken.element', 'time')), 'ms') }}
-            as spoken_at
-    from reports
-    cross join {{ json_array_elements(
-        json_field('reports.message', ['artifact', 'messages']), 'spoken'
-    ) }}
+    select * from {{ ref('stg_vapi__transcript_messages') }}
 ),
 
 invocations as (
     select
-        transcript.report_number,
+        transcript.message_number,
         transcript.call_id,
         transcript.spoken_at,
         transcript.raw_table,
@@ -44,7 +24,7 @@ invocations as (
 
 results as (
     select
-        report_number,
+        message_number,
         {{ json_field_text('element', 'toolCallId') }} as tool_call_id,
         min(spoken_at) as answered_at
     from transcript
@@ -66,7 +46,7 @@ final as (
     from invocations
     left join results
         on
-            invocations.report_number = results.report_number
+            invocations.message_number = results.message_number
             and invocations.tool_call_id = results.tool_call_id
 )
 
