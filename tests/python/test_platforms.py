@@ -793,3 +793,52 @@ def _marts(warehouse: Path) -> dict[str, list[tuple]]:
         f" where table_schema = 'marts' and table_name not in ({BUILD_RECORDS})"
     )
     return {table: query(f"select * from marts.{table} order by all") for (table,) in tables}
+
+
+# org: (calls, completed, failed, duration in s, an agent and its number of calls); all of
+# each fixture's calls are in the window
+HEADLINES = {
+    # CA01..CA05: completed CA01, CA04, CA05; 180 + 0 + 600 + 300 s (CA03 is live)
+    TWILIO_ORG: (5, 3, 0, 1080.0, "+15550101", 1),
+    # C1..C4: 32.5 + 36.75 + 0 + 21.6 s
+    VAPI_ORG: (4, 2, 1, 90.85, RILEY, 2),
+    # A, C, E completed, D failed, B no answer: 48 + 0 + 18 + 12 + 36 s
+    RETELL_ORG: (5, 3, 1, 114.0, "agent_3f9c1d7a0b2e4c6d8e1f2a3b4c", 2),
+    # first to last event: 25.326 + 22.706 s
+    LIVEKIT_ORG: (2, 2, 0, 48.032, "frontdesk-lk", 2),
+    # 18.308 + 7.06 s
+    PIPECAT_ORG: (2, 2, 0, 25.368, "clinic-bot-pc", 2),
+}
+
+
+@pytest.mark.parametrize("org_id", HEADLINES)
+def test_every_api_family_gives_each_platforms_numbers(api, org_id):
+    calls, completed, failed, duration_s, agent_id, agent_calls = HEADLINES[org_id]
+    timed = calls - (org_id == TWILIO_ORG)  # CA03 is still in progress
+    overview = api(org_id, "/analytics/overview")
+    assert (
+        overview["total_calls"],
+        overview["completed_calls"],
+        overview["failed_calls"],
+        overview["total_duration"],
+    ) == (calls, completed, failed, approx(duration_s))
+    summary = api(org_id, "/api/v1/analytics/summary", period="7d")
+    assert (
+        summary["total_calls"],
+        summary["completed_calls"],
+        summary["failed_calls"],
+        summary["avg_duration_seconds"],
+    ) == (calls, completed, failed, approx(duration_s / timed))
+    metrics = api(org_id, "/v1/metrics", startDate="2026-03-01", endDate="2026-03-02")
+    assert (metrics["metrics"]["totalCalls"], metrics["metrics"]["totalMinutes"]) == (
+        calls,
+        approx(duration_s / 60),
+    )
+    analytics = api(org_id, "/api/v1/calls/analytics", period="7d")
+    assert (
+        analytics["total_calls"],
+        analytics["completed_calls"],
+        analytics["failed_calls"],
+        analytics["total_duration"],
+    ) == (calls, completed, failed, approx(duration_s))
+    assert len(api(org_id, f"/api/agents/{agent_id}/call_stats")) == agent_calls
