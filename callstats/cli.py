@@ -76,13 +76,13 @@ def _parser() -> argparse.ArgumentParser:
         "--org",
         type=_id,
         metavar="ID",
-        help="with --source: the records' org (livekit, pipecat: required)",
+        help="with --source: the records' org (livekit, pipecat, retell: required)",
     )
     loader.add_argument(
         "--agent",
         type=_id,
         metavar="ID",
-        help="with --source: the records' agent (livekit, pipecat: required)",
+        help="with --source: the records' agent (livekit, pipecat: the framework's name if none)",
     )
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
@@ -127,10 +127,8 @@ def _generate(args: argparse.Namespace) -> None:
 def _load(args: argparse.Namespace) -> int:
     if (args.org or args.agent) and not args.source:
         raise load.LoadFailed("--org and --agent go with --source")
-    if args.source in load.PLATFORMS_WITHOUT_TENANTS and not (args.org and args.agent):
-        raise load.LoadFailed(
-            f"--source {args.source} needs --org and --agent: its logs name neither"
-        )
+    if args.source in load.PLATFORMS_WITHOUT_ORGS and not args.org:
+        raise load.LoadFailed(f"--source {args.source} needs --org: its logs name no org")
     with warehouse.raw_target() as target:
         report = load.load_files(
             target.work,

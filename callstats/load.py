@@ -37,7 +37,8 @@ PLATFORM_FORMATS = {
     "pipecat": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
 }
 # The platforms whose records name no org and no agent: `--org` and `--agent` must.
-PLATFORMS_WITHOUT_TENANTS = ["livekit", "pipecat"]
+# The platforms whose records name no org: `callstats load --source` needs --org.
+PLATFORMS_WITHOUT_ORGS = ["livekit", "pipecat", "retell"]
 # Sample payloads of each platform (the tests' fixtures), which `callstats demo --source` loads.
 PLATFORM_SAMPLES = project.PROJECT_DIR / "tests" / "python" / "fixtures" / "platforms"
 PLATFORM_CSV_IDS = {"twilio": ["sid", "call_sid"]}
@@ -234,6 +235,8 @@ def resolve(path: str, platform: str | None = None) -> Source:
     table = file.name.split(".", 1)[0]
     formats = PLATFORM_FORMATS[platform] if platform else FORMATS
     file_format = formats.get(file.suffix.lower())
+    if file.is_dir():
+        raise LoadFailed(f"{path}: a directory; name the files in it")
     if not file.is_file():
         raise LoadFailed(f"{path}: no such file")
     if file_format is None:
@@ -684,6 +687,7 @@ def _csv_header(source: Source) -> list[str]:
         raise LoadFailed(f"{path}: cannot read the header row: {error}") from error
     if not header:
         raise LoadFailed(f"{path}: no header row")
+    separated = any(";" in name for name in header)
     if source.platform:
         header = [_snake_case(name) for name in header]
     repeated = [name for name, count in Counter(header).items() if count > 1]
@@ -695,7 +699,7 @@ def _csv_header(source: Source) -> list[str]:
             f"{path}: the header row names none of the columns of {source.qualified_table}:"
             f" {', '.join(expected)}"
         )
-        if any(";" in name for name in header):
+        if separated:
             reason += "; it looks ;-separated, but callstats load reads comma-separated CSV"
         raise LoadFailed(reason)
     return header

@@ -25,6 +25,7 @@
         from {{ raw_source(raw_table) }}
         {%- if execute and model.resource_type != 'unit_test' %}
         {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values() %}
+        {%- set integer_limits = {'integer': 2147483647, 'bigint': 9e18} %}
         {%- for name in platform_models %}
             {%- set relation = ref(name) %}
             {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name')
@@ -32,10 +33,16 @@
         union all
         select
             {%- for column in declared %}
-            cast(
-                {{- column.name if column.name in present else 'null' }}
-                as {{ raw_column_type(column.data_type) -}}
-            ) as {{ column.name }},
+            {%- set value = column.name if column.name in present else 'null' %}
+            {%- if column.data_type in integer_limits and column.name in present %}
+            {#- a count beyond the type's range is none: it must not fail the build #}
+            case
+                when abs({{ value }}) < {{ integer_limits[column.data_type] }}
+                    then cast({{ value }} as {{ raw_column_type(column.data_type) }})
+            end as {{ column.name }},
+            {%- else %}
+            cast({{ value }} as {{ raw_column_type(column.data_type) }}) as {{ column.name }},
+            {%- endif %}
             {%- endfor %}
             raw_table
         from {{ relation }}

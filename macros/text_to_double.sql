@@ -1,15 +1,20 @@
 {% macro text_to_double(text) -%}
-    {#- A number written as text, as double; null when it is not one (never an error). -#}
+    {#-
+        A number written as text, as double; null when it is not a finite double (never an
+        error).
+    -#}
     {{ return(adapter.dispatch('text_to_double', 'callstats')(text)) }}
 {%- endmacro %}
 
 {% macro default__text_to_double(text) -%}
     case
-        when {{ text }} ~ '^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$'
+        when
+            {{ text }} ~ '^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,5})?\s*$'
+            and abs(cast({{ text }} as numeric)) < 1e308
             then cast({{ text }} as {{ type_double() }})
     end
 {%- endmacro %}
 
 {% macro duckdb__text_to_double(text) -%}
-    try_cast({{ text }} as double)
+    case when isfinite(try_cast({{ text }} as double)) then try_cast({{ text }} as double) end
 {%- endmacro %}

@@ -38,6 +38,7 @@ and 9f8e7d6c… (processors numbered #1, one tokens line repeated verbatim); pro
 larger than the TTFBs.
 """
 
+import json
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -728,8 +729,19 @@ def test_bad_platform_files_are_reported_and_lose_nothing(tmp_path):
     refused = run_callstats(
         "load", "--source", "twilio", str(spreadsheet), warehouse=warehouse, check=False
     )
-    assert refused.returncode == 1
-    assert "names none of the columns of raw_twilio.calls: sid, call_sid" in refused.stderr
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        f"callstats: {spreadsheet}: the header row names none of the columns of"
+        " raw_twilio.calls: sid, call_sid; it looks ;-separated, but callstats load reads"
+        " comma-separated CSV\n",
+    )
+    folder = run_callstats(
+        "load", "--source", "vapi", str(tmp_path), warehouse=warehouse, check=False
+    )
+    assert (folder.returncode, folder.stderr) == (
+        1,
+        f"callstats: {tmp_path}: a directory; name the files in it\n",
+    )
     messages = tmp_path / "messages.jsonl"
     messages.write_text('{"message": {"type": "status-update"}}\nnot json\n[1]\n')
     loaded = run_callstats(
@@ -842,3 +854,48 @@ def test_every_api_family_gives_each_platforms_numbers(api, org_id):
         analytics["total_duration"],
     ) == (calls, completed, failed, approx(duration_s))
     assert len(api(org_id, f"/api/agents/{agent_id}/call_stats")) == agent_calls
+
+
+def test_values_out_of_any_range_are_none_and_the_build_goes_on(tmp_path):
+    """A count or a time too large for its column reads as none instead of failing the build:
+    1e30 prompt tokens; a message timestamp 1e20 ms away (its version has no time, so it is
+    rejected). A LiveKit log loaded without --agent belongs to the agent `livekit`."""
+    warehouse = tmp_path / "callstats.duckdb"
+    call = {
+        "orgId": "org-big",
+        "assistantId": "assistant-1",
+        "createdAt": "2026-03-01T14:00:00Z",
+        "startedAt": "2026-03-01T14:00:01Z",
+        "endedAt": "2026-03-01T14:01:01Z",
+    }
+
+    def report(call_id: str, sent: float, tokens: float) -> str:
+        return json.dumps({"message": {
+            "type": "end-of-call-report", "timestamp": sent, "endedReason": "customer-ended-call",
+            "call": {**call, "id": call_id, "costBreakdown": {"llmPromptTokens": tokens}},
+        }})  # fmt: skip
+
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text(report("big-1", 1772373770740, 1e30) + "\n" + report("big-2", 1e20, 5))
+    log = tmp_path / "room-9.jsonl"
+    log.write_text(
+        '{"type": "llm_metrics", "request_id": "r-1", "timestamp": 1772373600.0,'
+        ' "ttft": 0.4, "speech_id": "s-1", "prompt_tokens": 10, "completion_tokens": 2}\n'
+    )
+    run_callstats("load", "--source", "vapi", str(messages), warehouse=warehouse, now=NOW)
+    run_callstats(
+        "load", "--source", "livekit", "--org", "org-big", str(log), warehouse=warehouse, now=NOW
+    )
+    run_callstats("build", warehouse=warehouse, now=NOW)
+    query = query_function(published_path(warehouse))
+    assert query(
+        "select call_id, agent_id, status, duration_s, prompt_tokens from marts.fct_calls"
+        " order by call_id"
+    ) == [
+        ("big-1", "assistant-1", "completed", 60.0, None),
+        ("room-9", "livekit", "completed", 0.0, 10),
+    ]
+    assert query(
+        "select raw_table, rejection_reason from marts.audit_rejected_rows"
+        " where row_key like 'big-2%'"
+    ) == [("raw_vapi.server_messages", "missing_updated_at")]

@@ -15,7 +15,8 @@ lines as (
             regexp_replace(source_file, '\.[^.]*$', '')
         ) as call_id,
         org_id,
-        agent_id,
+        -- the log names no agent: without --agent, the framework's name
+        coalesce(agent_id, 'livekit') as agent_id,
         case
             when {{ json_field_text('payload', 'type') }} = 'metrics_collected'
                 then {{ json_field('payload', 'metrics') }}

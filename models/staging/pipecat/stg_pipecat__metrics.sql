@@ -8,7 +8,8 @@ landed as (
         {{ json_field_text('payload', 'conversation_id') }} as call_id,
         payload,
         org_id,
-        agent_id,
+        -- the log names no agent: without --agent, the framework's name
+        coalesce(agent_id, 'pipecat') as agent_id,
         loaded_at
     from {{ raw_source('metrics', 'raw_pipecat') }}
     where
