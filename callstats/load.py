@@ -27,8 +27,7 @@ from callstats import project, warehouse
 from callstats.raw_schema import PLATFORM_TABLES, RAW_SCHEMA, RAW_TABLES
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
-# The formats each platform exports in, and for a CSV export the header names (in snake_case)
-# of which it must have one: the call's id.
+# The formats each platform exports in.
 PLATFORM_FORMATS = {
     "twilio": {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"},
     "vapi": {".jsonl": "jsonl", ".ndjson": "jsonl"},
@@ -36,12 +35,13 @@ PLATFORM_FORMATS = {
     "livekit": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
     "pipecat": {".jsonl": "jsonl", ".ndjson": "jsonl", ".log": "jsonl"},
 }
-# The platforms whose records name no org and no agent: `--org` and `--agent` must.
+# For a platform's CSV export, the header names (in snake_case) of which it must have one:
+# the call's id.
+PLATFORM_CSV_IDS = {"twilio": ["sid", "call_sid"]}
 # The platforms whose records name no org: `callstats load --source` needs --org.
 PLATFORMS_WITHOUT_ORGS = ["livekit", "pipecat", "retell"]
 # Sample payloads of each platform (the tests' fixtures), which `callstats demo --source` loads.
 PLATFORM_SAMPLES = project.PROJECT_DIR / "tests" / "python" / "fixtures" / "platforms"
-PLATFORM_CSV_IDS = {"twilio": ["sid", "call_sid"]}
 LOADABLE_TABLES = [table for table in RAW_TABLES if table != "load_errors"]
 PROBLEMS_SHOWN_PER_FILE = 100
 # How much of a file is scanned at once with numpy.

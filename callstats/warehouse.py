@@ -32,7 +32,8 @@ def ensure_raw_tables(connection: duckdb.DuckDBPyConnection, platform: str | Non
         connection.execute(statement)
 
 
-def has_rows(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+def has_rows(connection, table: str) -> bool:
+    """Whether `table` holds a row, on a DuckDB or a psycopg connection."""
     return connection.execute(f"select exists (select 1 from {table})").fetchone()[0]
 
 
@@ -123,7 +124,7 @@ class PostgresTarget(RawTarget):
                 self.connection.execute(statement)
 
     def has_rows(self, table: str) -> bool:
-        return self.connection.execute(f"select exists (select 1 from {table})").fetchone()[0]
+        return has_rows(self.connection, table)
 
     def newest_loaded_at(self, tables: list[str]) -> datetime | None:
         return self.connection.execute(_newest_loaded_at_sql(tables)).fetchone()[0]
