@@ -5,6 +5,7 @@
         staged: another number of rows, or another sum of the rows' loaded_at offsets within
         the hour. Rows landed since; or a platform row derived from several records whose
         newest record landed since, in the same hour as the others (its loaded_at moved).
+        Offsets are summed over platform rows only: a raw row's loaded_at never moves.
     -#}
     {%- set hour = dbt.date_trunc('hour', 'loaded_at') %}
     {%- set offset_us = 'cast(' ~ dbt.datediff(hour, 'loaded_at', 'microsecond') ~ ' as '
@@ -16,7 +17,7 @@
             select
                 {{ hour }} as loaded_hour,
                 1 as raw_rows,
-                {{ offset_us }} as raw_offset_us,
+                0 as raw_offset_us,
                 0 as staged_rows,
                 0 as staged_offset_us
             from {{ staged_rows(raw_table) }}
@@ -26,8 +27,28 @@
                 0 as raw_rows,
                 0 as raw_offset_us,
                 1 as staged_rows,
+                0 as staged_offset_us
+            from {{ this }}
+            {%- if raw_table in platform_raw_tables() %}
+            union all
+            select
+                {{ hour }} as loaded_hour,
+                0 as raw_rows,
+                {{ offset_us }} as raw_offset_us,
+                0 as staged_rows,
+                0 as staged_offset_us
+            from {{ staged_rows(raw_table) }}
+            where raw_table != '{{ raw_table }}'
+            union all
+            select
+                {{ hour }} as loaded_hour,
+                0 as raw_rows,
+                0 as raw_offset_us,
+                0 as staged_rows,
                 {{ offset_us }} as staged_offset_us
             from {{ this }}
+            where raw_table != '{{ raw_table }}'
+            {%- endif %}
         )
 
         select loaded_hour

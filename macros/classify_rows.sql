@@ -18,11 +18,14 @@
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
         from this model's (a row stamped with an old loaded_at counts as much as a new one).
-        Each row records the run that classified it (`staged_at`); the rows of those ids
-        that the run did not classify again are deleted after it (delete_unstaged_rows).
+        Each row records the run that classified it (`staged_at`); where platform rows are
+        staged too, the rows of those ids that the run did not classify again are deleted
+        after it (delete_unstaged_rows).
     -#}
 {%- set id_column = key_columns[0] %}
-{{- config(post_hook="{{ delete_unstaged_rows('" ~ id_column ~ "') }}") }}
+{%- if raw_table in platform_raw_tables() %}
+{{- config(post_hook="{{ delete_unstaged_rows('" ~ raw_table ~ "', '" ~ id_column ~ "') }}") }}
+{%- endif %}
 {%- set checks %}
         case
             {%- for column in required_columns %}

@@ -63,3 +63,15 @@
         'stg_pipecat__calls', 'stg_pipecat__call_turns', 'stg_pipecat__agents',
     ]) }}
 {%- endmacro %}
+
+{% macro platform_raw_tables() -%}
+    {#- The raw tables that platform staging models are shaped like. -#}
+    {%- set tables = [] -%}
+    {%- for name in platform_staging_models() -%}
+        {%- set table = name.split('__')[1] -%}
+        {%- if table not in tables -%}
+            {%- do tables.append(table) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(tables) }}
+{%- endmacro %}
