@@ -46,7 +46,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 from falcon import testing
-from postgres import assert_same_marts, libpq
+from postgres import assert_same_marts, create_shared_key, libpq
 from pytest import approx
 from warehouses import (
     BUILD_RECORDS,
@@ -567,7 +567,7 @@ def test_every_family_answers_the_same_from_postgresql(
     token, with and without a window: PostgreSQL's answers are DuckDB's."""
     monkeypatch.setenv("CALLSTATS_NOW", NOW)
     keys = keys_path(platform_warehouse)
-    _, token = SqliteKeyStore(keys).create(Scope("org", org_id))
+    token = create_shared_key(postgres_platforms, keys, Scope("org", org_id), "parity")
     marts = published_path(platform_warehouse)
     duck = testing.TestClient(create_app(Config(marts_path=marts, keys_path=keys)))
     postgres = testing.TestClient(

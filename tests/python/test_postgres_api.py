@@ -1,14 +1,13 @@
 """The API serving from PostgreSQL (CALLSTATS_TARGET=postgres) answers exactly as it does from
 the published DuckDB marts: every endpoint, several windows, filters and scopes."""
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import psycopg
 import pytest
 from falcon import testing
-from postgres import libpq
+from postgres import create_shared_key, libpq
 from servers import free_port, http_get, running
 from warehouses import FIXTURE_NOW, assert_same_json, run_callstats
 
@@ -16,7 +15,7 @@ from api.app import create_app
 from api.config import Config, postgres_connection
 from api.openapi_document import document
 from api.serialize import timestamp
-from callstats.keys import PostgresKeyStore, Scope, SqliteKeyStore
+from callstats.keys import PostgresKeyStore, Scope
 from callstats.publish import published_path
 
 READER = "callstats_api"
@@ -83,17 +82,15 @@ SCOPES = {
 def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_factory):
     """A DuckDB client, a PostgreSQL client (as a login of the marts' reader role, reading the
     keys PostgreSQL keeps) and tokens valid for both (the same key rows in the SQLite file)."""
-    with closing(PostgresKeyStore(postgres_connection(postgres_warehouse))) as store:
-        tokens = {name: store.create(scope, name)[1] for name, scope in SCOPES.items()}
     with psycopg.connect(**libpq(postgres_warehouse), autocommit=True) as admin:
         exists = admin.execute("select 1 from pg_roles where rolname = %s", [READER]).fetchone()
         if not exists:
             admin.execute(f"create role {READER} login in role callstats_reader")
-        key_rows = admin.execute("select * from callstats_keys.api_keys").fetchall()
     keys = tmp_path_factory.mktemp("api-keys") / "keys.sqlite3"
-    SqliteKeyStore(keys).list()  # creates the file's table
-    with closing(sqlite3.connect(keys)) as copy, copy:
-        copy.executemany("insert into api_keys values (?, ?, ?, ?, ?, ?, ?)", key_rows)
+    tokens = {
+        name: create_shared_key(postgres_warehouse, keys, scope, name)
+        for name, scope in SCOPES.items()
+    }
     duck = Config(marts_path=published_path(fixture_warehouse), keys_path=keys)
     postgres = Config(
         marts_path=published_path(fixture_warehouse),
