@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest import approx
 from servers import free_port, running
 from test_api_analytics import ORG_B, WHOLE_DAY
@@ -60,21 +60,22 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def requested(server: str) -> Iterator[list[str]]:
-    """The URL of every request the browser makes; all must be the server's own."""
-    urls: list[str] = []
-    yield urls
-    assert urls
-    assert [url for url in urls if not url.startswith(server + "/")] == []
+def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
+    """A browser context at 1280 by 800 that must request nothing but the server's own URLs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    yield context
+    context.close()
+    assert requested
+    assert [url for url in requested if not url.startswith(server + "/")] == []
 
 
 def open_dashboard(
-    browser: Browser, server: str, token: str, requested: list[str], zone: str = "UTC", org=""
+    context: BrowserContext, server: str, token: str, zone: str = "UTC", org: str = ""
 ) -> Page:
     """The dashboard of `token` over the fixture's day in `zone`, once every panel is drawn."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     page = context.new_page()
-    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{server}/dashboard")
     page.fill("#token", token)
     page.press("#token", "Enter")
@@ -141,8 +142,8 @@ def distribution(path: str) -> list[int]:
     return [bucket["count"] for bucket in WHOLE_DAY[path]["buckets"]]
 
 
-def test_every_panel_shows_the_fixture_day(browser, server, tokens, requested, tmp_path):
-    page = open_dashboard(browser, server, tokens["all"], requested)
+def test_every_panel_shows_the_fixture_day(context, server, tokens, tmp_path):
+    page = open_dashboard(context, server, tokens["all"])
     assert set(states(page).values()) == {"ready"}
     overview = WHOLE_DAY["/analytics/overview"]
     assert tiles(page) == {
@@ -224,8 +225,8 @@ def test_every_panel_shows_the_fixture_day(browser, server, tokens, requested, t
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
 
 
-def test_an_org_token_sees_its_org_only(browser, server, tokens, requested, tmp_path):
-    page = open_dashboard(browser, server, tokens["org-b"], requested)
+def test_an_org_token_sees_its_org_only(context, server, tokens, tmp_path):
+    page = open_dashboard(context, server, tokens["org-b"])
     overview = ORG_B["/analytics/overview"]
     assert tiles(page) == {
         "calls": 3,
@@ -263,7 +264,7 @@ def test_an_org_token_sees_its_org_only(browser, server, tokens, requested, tmp_
     assert (tmp_path / "org-b.png").exists()
 
     # Another org's id is a 404 in the one panel the org filter narrows, nothing else.
-    page = open_dashboard(browser, server, tokens["org-b"], requested, org="org-a")
+    page = open_dashboard(context, server, tokens["org-b"], org="org-a")
     assert {name for name, state in states(page).items() if state != "ready"} == {
         "resolutions", "errors"
     }  # fmt: skip
@@ -272,16 +273,16 @@ def test_an_org_token_sees_its_org_only(browser, server, tokens, requested, tmp_
     )
 
 
-def test_the_org_filter_narrows_the_resolutions(browser, server, tokens, requested):
-    page = open_dashboard(browser, server, tokens["all"], requested, org="org-b")
+def test_the_org_filter_narrows_the_resolutions(context, server, tokens):
+    page = open_dashboard(context, server, tokens["all"], org="org-b")
     assert chart(page, "chart-resolutions")["Calls"] == [0, 0, 0, 3]
     assert tiles(page)["calls"] == 6  # the other panels take no org
     assert page.text_content('[data-source="resolutions"] .scope') == "Org org-b only."
 
 
-def test_new_york_moves_the_hours(browser, server, tokens, requested, tmp_path):
+def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
     # New York's 2 March (EST, UTC-5) holds every call, five hours earlier on its clock.
-    page = open_dashboard(browser, server, tokens["all"], requested, zone="America/New_York")
+    page = open_dashboard(context, server, tokens["all"], zone="America/New_York")
     assert set(states(page).values()) == {"ready"}
     assert tiles(page)["calls"] == 6
     volume = chart(page, "chart-volume")
@@ -295,9 +296,8 @@ def test_new_york_moves_the_hours(browser, server, tokens, requested, tmp_path):
     assert (tmp_path / "new-york.png").exists()
 
 
-def test_a_refused_token_asks_for_another(browser, server, requested):
-    page = browser.new_context().new_page()
-    page.on("request", lambda request: requested.append(request.url))
+def test_a_refused_token_asks_for_another(context, server):
+    page = context.new_page()
     page.goto(f"{server}/dashboard")
     page.fill("#token", "cs_not-a-token")
     page.press("#token", "Enter")
@@ -305,3 +305,27 @@ def test_a_refused_token_asks_for_another(browser, server, requested):
     assert page.text_content("#status") == "The token was refused (401): enter a valid token."
     assert page.is_visible("#token-form")
     assert page.evaluate("() => sessionStorage.length") == 0
+
+
+def test_polling_sends_the_etag_and_a_304_redraws_nothing(context, server, tokens):
+    page = context.new_page()
+    page.clock.install()
+    polls = []
+
+    def note(response) -> None:
+        if "active-calls" in response.url:
+            polls.append((response.request.headers.get("if-none-match"), response.status))
+
+    page.on("response", note)
+    page.goto(f"{server}/dashboard")
+    page.fill("#token", tokens["all"])
+    page.press("#token", "Enter")
+    page.wait_for_function("() => !document.querySelector('[data-state=loading]')")
+    page.evaluate("() => { document.querySelector('[data-tile=active]').textContent = 'kept'; }")
+    with page.expect_response(lambda response: "active-calls" in response.url):
+        page.clock.run_for(10_000)  # active calls poll every 10 s (seed 001)
+    page.wait_for_timeout(300)  # time for a redraw, were there one
+    [(first_tag, first_status), (sent_tag, status)] = polls
+    assert (first_tag, first_status) == (None, 200)
+    assert (bool(sent_tag), status) == (True, 304)
+    assert page.text_content("[data-tile=active]") == "kept"
