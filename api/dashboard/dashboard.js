@@ -18,7 +18,8 @@ const count = (value) => integer.format(value);
 const ms = (value) => integer.format(value) + " ms";
 const percent = (fraction) => decimal.format(100 * fraction) + " %";
 const seconds = (value) => (value < 120 ? decimal.format(value) + " s"
-  : integer.format(Math.floor(value / 60)) + " min " + integer.format(value % 60) + " s");
+  : integer.format(Math.floor(Math.round(value) / 60)) + " min "
+    + integer.format(Math.round(value) % 60) + " s");
 
 /* ---------- the view: window, time zone and filters as the form says ---------- */
 
@@ -62,6 +63,7 @@ function readSettings() {
 /* The window of the settings now: a relative one ends at the current minute. */
 function viewOf(settings) {
   const { choice, zone } = settings;
+  new Intl.DateTimeFormat("en-US", { timeZone: zone }); // a RangeError for an unknown zone
   let start;
   let end;
   if (choice === "custom") {
@@ -401,6 +403,9 @@ function show(name, state, message = "") {
   for (const node of nodesOf(name)) {
     node.dataset.state = state;
     node.querySelector(".message").textContent = message;
+    if (state === "error") {
+      for (const value of node.querySelectorAll("[data-tile]")) tile(value.dataset.tile, null);
+    }
   }
 }
 
@@ -433,7 +438,13 @@ async function load(name, view, round) {
   const data = await response.json();
   if (round !== generation) return;
   tags.set(address, response.headers.get("ETag"));
-  const drawn = source.draw(data, view);
+  let drawn;
+  try {
+    drawn = source.draw(data, view);
+  } catch (error) {
+    show(name, "error", "Cannot draw this answer: " + error.message);
+    return;
+  }
   show(name, drawn ? "ready" : "empty", drawn ? "" : "Nothing in this window.");
 }
 

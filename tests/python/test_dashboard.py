@@ -61,14 +61,18 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
-    """A browser context at 1280 by 800 that must request nothing but the server's own URLs."""
+    """A browser context at 1280 by 800 that must request nothing but the server's own URLs
+    and break nothing of the page's Content-Security-Policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     requested: list[str] = []
+    console: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
+    context.on("console", lambda message: console.append(message.text))
     yield context
     context.close()
     assert requested
     assert [url for url in requested if not url.startswith(server + "/")] == []
+    assert [text for text in console if "Content Security Policy" in text] == []
 
 
 def open_dashboard(
