@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest import approx
 from servers import free_port, running
-from test_api_analytics import ORG_B, WHOLE_DAY
+from test_api_analytics import AGENT_A1, ORG_B, WHOLE_DAY
 from warehouses import FIXTURE_NOW
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -284,6 +284,30 @@ def test_the_org_filter_narrows_the_resolutions(context, server, tokens):
     assert page.text_content('[data-source="resolutions"] .scope') == "Org org-b only."
 
 
+def test_the_agent_filter_narrows_the_panels_that_take_an_agent(context, server, tokens):
+    page = open_dashboard(context, server, tokens["all"])
+    page.select_option("#agent", "a-1")
+    page.click("#view button[type=submit]")
+    page.wait_for_function("() => !document.querySelector('[data-state=loading]')")
+    overview = AGENT_A1["/analytics/overview"]
+    assert tiles(page) == {
+        "calls": overview["total_calls"],
+        "completion": 1.0,
+        "completed": overview["completed_calls"],
+        "duration": overview["avg_duration"],
+        "cost": AGENT_A1["/analytics/cost-overview"]["total_spend"],
+        "latency": approx(AGENT_A1["/analytics/latency"]["avg_total_latency_ms"]),
+        "active": 1,  # c-4 of a-3: active calls take no agent
+    }
+    assert chart(page, "chart-cost-by-agent")["labels"] == ["Support Agent v2"]
+    assert heat_map(page) == [("Mon", 9, 2)]
+    assert page.text_content('[data-source="outcomes"] .scope') == "Agent a-1 only."
+    assert page.text_content('[data-source="volume"] .scope') == (
+        "All agents: this endpoint takes no agent."
+    )
+    assert sum(chart(page, "chart-volume")["Completed"]) == 3  # every agent's
+
+
 def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
     # New York's 2 March (EST, UTC-5) holds every call, five hours earlier on its clock.
     page = open_dashboard(context, server, tokens["all"], zone="America/New_York")
@@ -298,6 +322,11 @@ def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
     assert table(page, "#errors")[1][0] == "Mar 2, 2026, 7:00:00 AM"  # e-4 at 12:00 UTC
     page.screenshot(path=tmp_path / "new-york.png", full_page=True)
     assert (tmp_path / "new-york.png").exists()
+
+    # At a phone's width the page fits without scrolling sideways (the heat map scrolls alone).
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("() => document.documentElement.scrollWidth <= 390")
+    page.screenshot(path=tmp_path / "phone.png", full_page=True)
 
 
 def test_a_refused_token_asks_for_another(context, server):
