@@ -19,6 +19,8 @@ from servers import free_port, running
 from test_api_analytics import AGENT_A1, ORG_B, WHOLE_DAY
 from warehouses import FIXTURE_NOW
 
+from callstats.keys import Scope, SqliteKeyStore, keys_path
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -362,3 +364,25 @@ def test_polling_sends_the_etag_and_a_304_redraws_nothing(context, server, token
     assert (first_tag, first_status) == (None, 200)
     assert (bool(sent_tag), status) == (True, 304)
     assert page.text_content("[data-tile=active]") == "kept"
+
+
+def test_without_published_marts_every_panel_says_so(browser, tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"  # never built
+    _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    ready = f"{base}/openapi.json"  # /health answers 503 until a build is published
+    with running("serve", "--port", str(port), warehouse=warehouse, ready_url=ready):
+        context = browser.new_context(locale="en-US")
+        page = context.new_page()
+        page.goto(f"{base}/dashboard")
+        page.fill("#token", token)
+        page.press("#token", "Enter")
+        page.wait_for_function("() => !document.querySelector('[data-state=loading]')")
+        assert set(states(page).values()) == {"error"}
+        assert page.text_content('[data-source="volume"] .message') == (
+            "No analytics are published yet (503): run a build."
+        )
+        assert page.text_content('[data-tile="calls"]') == "\N{EN DASH}"
+        assert page.is_hidden("#chart-volume")
+        context.close()
