@@ -477,8 +477,11 @@ function start() {
     setStatus("The window must end after it starts.");
     return;
   }
-  setStatus("Window " + new Date(view.start).toISOString() + " to "
-    + new Date(view.end).toISOString() + ", time zone " + view.zone + ".");
+  const instant = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium", timeStyle: "short", timeZone: view.zone,
+  });
+  setStatus(`Calls started from ${instant.format(view.start)} to before `
+    + `${instant.format(view.end)} (${view.zone}).`);
   describeScope(view);
   timers = Object.entries(SOURCES).map(([name, source]) => {
     show(name, "loading", "Loading…");

@@ -314,6 +314,10 @@ def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
     # New York's 2 March (EST, UTC-5) holds every call, five hours earlier on its clock.
     page = open_dashboard(context, server, tokens["all"], zone="America/New_York")
     assert set(states(page).values()) == {"ready"}
+    assert page.text_content("#status") == (
+        "Calls started from Mar 2, 2026, 12:00 AM to before Mar 3, 2026, 12:00 AM"
+        " (America/New_York)."
+    )
     assert tiles(page)["calls"] == 6
     volume = chart(page, "chart-volume")
     assert volume["labels"][0] == "Mar 2, 00:00"  # local midnight, 05:00 UTC
