@@ -9,7 +9,7 @@ from api.caching import Caching
 from api.config import Config
 from api.marts import Marts, MartsUnavailable
 from api.postgres_marts import PostgresMarts
-from api.resources import openapi
+from api.resources import dashboard, openapi
 from api.resources.health import Health
 from callstats.keys import KeysUnavailable
 
@@ -28,6 +28,7 @@ def create_app(config: Config | None = None) -> falcon.App:
     app.add_route("/health", Health(marts))
     endpoints.add_routes(app, marts)
     openapi.add_routes(app)
+    dashboard.add_routes(app)
     return app
 
 

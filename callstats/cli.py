@@ -252,6 +252,7 @@ def _demo(args: argparse.Namespace) -> None:
     print(
         f"\nAPI token (all orgs): {token}\n"
         f"Health:  {base}/health\nDocs:    {base}/docs\nOpenAPI: {base}/openapi.json\n"
+        f"Dashboard: {base}/dashboard\n"
         f'Try:     curl -H "Authorization: Bearer {token}" {base}/analytics/overview\n'
         "Serving on 127.0.0.1:8000 (Ctrl-C stops it).",
         flush=True,
