@@ -6,6 +6,7 @@
 const TOKEN_KEY = "callstats.token";
 const HOUR_MS = 3600 * 1000;
 const PERIOD_MS = { "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS };
+const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const COLORS = ["#2f6fb3", "#d9822b", "#3a9a5b", "#b84a62", "#7a5cb8", "#8a8f35"];
 
@@ -23,6 +24,14 @@ const seconds = (value) => (value < 120 ? decimal.format(value) + " s"
 
 /* ---------- the view: window, time zone and filters as the form says ---------- */
 
+/* The instant of a wall time read as UTC, for any year (Date.UTC reads years 0 to 99 as 19xx). */
+function utc(year, month, day, hour = 0, minute = 0, second = 0) {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second);
+  return date.getTime();
+}
+
 /* Milliseconds to add to UTC to read the clock of `zone` at instant `time`. */
 function zoneOffset(time, zone) {
   const parts = new Intl.DateTimeFormat("en-US", {
@@ -30,15 +39,15 @@ function zoneOffset(time, zone) {
     hour: "numeric", minute: "numeric", second: "numeric",
   }).formatToParts(new Date(time));
   const part = (type) => Number(parts.find((item) => item.type === type).value);
-  const local = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"),
-    part("minute"), part("second"));
+  const local = utc(part("year"), part("month"), part("day"), part("hour"), part("minute"),
+    part("second"));
   return local - Math.floor(time / 1000) * 1000;
 }
 
 /* The instant a local day (YYYY-MM-DD, plus `days`) starts in `zone`. */
 function localMidnight(date, zone, days = 0) {
   const [year, month, day] = date.split("-").map(Number);
-  const wall = Date.UTC(year, month - 1, day + days);
+  const wall = utc(year, month, day + days);
   const guess = wall - zoneOffset(wall, zone);
   return wall - zoneOffset(guess, zone);
 }
@@ -52,18 +61,20 @@ function isoBefore(time) {
   return new Date(time - 1000).toISOString().replace(".000Z", ".999999Z");
 }
 
-/* The form's choices, as applied. */
+/* The form's choices, as applied; the zone by its canonical name (a RangeError if unknown). */
 function readSettings() {
+  const agent = document.getElementById("agent");
   return {
     choice: value("window"), from: value("from"), to: value("to"),
-    zone: value("tz").trim() || "UTC", agent: value("agent"), org: value("org").trim(),
+    zone: new Intl.DateTimeFormat("en-US", { timeZone: value("tz").trim() || "UTC" })
+      .resolvedOptions().timeZone,
+    agent: agent.value, agentLabel: agent.selectedOptions[0].text, org: value("org").trim(),
   };
 }
 
 /* The window of the settings now: a relative one ends at the current minute. */
 function viewOf(settings) {
   const { choice, zone } = settings;
-  new Intl.DateTimeFormat("en-US", { timeZone: zone }); // a RangeError for an unknown zone
   let start;
   let end;
   if (choice === "custom") {
@@ -76,9 +87,8 @@ function viewOf(settings) {
   const span = end - start;
   return {
     ...settings,
-    period: choice === "custom" ? null : choice,
     start, end,
-    interval: span <= 2 * 24 * HOUR_MS ? "hour" : span <= 92 * 24 * HOUR_MS ? "day" : "week",
+    interval: span <= 2 * DAY_MS ? "hour" : span <= 92 * DAY_MS ? "day" : "week",
   };
 }
 
@@ -91,10 +101,9 @@ function windowA(view) {
   return { start_date: iso(view.start), end_date: isoBefore(view.end) };
 }
 
-/* Family B: `period` for a relative window (one URL while it lasts), else the bounds. */
+/* Family B: started_after <= started_at < started_before. */
 function windowB(view) {
-  return view.period ? { period: view.period }
-    : { started_after: iso(view.start), started_before: iso(view.end) };
+  return { started_after: iso(view.start), started_before: iso(view.end) };
 }
 
 function agentOf(view) {
@@ -254,10 +263,12 @@ const SOURCES = {
 
 /* ---------- drawing ---------- */
 
+/* A tile's value; a missing one is "–", or nothing in a tile's detail line. */
 function tile(name, number, format) {
   const node = document.querySelector(`[data-tile="${name}"]`);
-  node.textContent = number === null || number === undefined ? "–" : format(number);
-  node.dataset.value = number === null || number === undefined ? "" : String(number);
+  const missing = number === null || number === undefined;
+  node.textContent = !missing ? format(number) : node.classList.contains("detail") ? "" : "–";
+  node.dataset.value = missing ? "" : String(number);
 }
 
 function bucketLabel(timestamp, interval, zone) {
@@ -377,8 +388,11 @@ function errorRows(data, view) {
 function agentChoices(data) {
   const select = document.getElementById("agent");
   const chosen = select.value;
-  const options = data.map((row) => element("option", row.agent_name || row.agent_id,
-    { value: row.agent_id }));
+  const names = data.map((row) => row.agent_name);
+  const shared = (name) => names.indexOf(name) !== names.lastIndexOf(name);
+  const options = data.map((row) => element("option", !row.agent_name ? row.agent_id
+    : shared(row.agent_name) ? `${row.agent_name} (${row.agent_id})` : row.agent_name,
+  { value: row.agent_id }));
   select.replaceChildren(element("option", "All agents", { value: "" }), ...options);
   select.value = data.some((row) => row.agent_id === chosen) ? chosen : "";
 }
@@ -403,7 +417,7 @@ function show(name, state, message = "") {
   for (const node of nodesOf(name)) {
     node.dataset.state = state;
     node.querySelector(".message").textContent = message;
-    if (state === "error") {
+    if (state !== "ready") {
       for (const value of node.querySelectorAll("[data-tile]")) tile(value.dataset.tile, null);
     }
   }
@@ -450,10 +464,15 @@ async function load(name, view, round) {
 
 function describeScope(view) {
   for (const [name, source] of Object.entries(SOURCES)) {
-    let text = "";
-    if (source.narrows === "agent") text = view.agent ? "Agent " + view.agent + " only." : "";
-    else if (source.narrows === "org") text = view.org ? "Org " + view.org + " only." : "All orgs of the token.";
-    else if (view.agent) text = "All agents: this endpoint takes no agent.";
+    const notes = [];
+    if (view.agent) {
+      notes.push(source.narrows === "agent" ? `Agent ${view.agentLabel} only.`
+        : "All agents: this endpoint takes no agent.");
+    }
+    if (source.narrows === "org") {
+      notes.push(view.org ? `Org ${view.org} only.` : "All orgs of the token.");
+    }
+    const text = notes.join(" ");
     for (const node of nodesOf(name)) {
       const scope = node.querySelector(".scope");
       if (scope) scope.textContent = text;
@@ -461,32 +480,59 @@ function describeScope(view) {
   }
 }
 
-function start() {
-  timers.forEach(clearInterval);
-  tags.clear();
-  const round = ++generation;
-  const settings = readSettings();
-  let view;
+/* What is wrong with the form's window, or null: the API takes instants of the years 1000 to
+   9998 and daily series of at most 10 000 days. */
+function refusal() {
+  let settings;
   try {
-    view = viewOf(settings);
+    settings = readSettings();
   } catch {
-    setStatus("Choose a window and a valid time zone.");
-    return;
+    return "Choose a valid time zone.";
   }
-  if (!(view.start < view.end)) {
-    setStatus("The window must end after it starts.");
-    return;
+  if (settings.choice !== "custom") return null;
+  if (!settings.from || !settings.to) return "Choose the window's first and last day.";
+  const view = viewOf(settings);
+  if (!(view.start < view.end)) return "The window must end after it starts.";
+  if (new Date(view.start).getUTCFullYear() < 1000
+    || new Date(view.end).getUTCFullYear() > 9998) {
+    return "Choose days from the year 1000 to 9998.";
   }
+  if (Math.round((view.end - view.start) / DAY_MS) > 10000) return "Choose a window of at most 10 000 days.";
+  return null;
+}
+
+/* The status line: the window's edges in its time zone. */
+function describeWindow(view) {
   const instant = new Intl.DateTimeFormat(locale, {
     dateStyle: "medium", timeStyle: "short", timeZone: view.zone,
   });
   setStatus(`Calls started from ${instant.format(view.start)} to before `
     + `${instant.format(view.end)} (${view.zone}).`);
+}
+
+function start() {
+  timers.forEach(clearInterval);
+  tags.clear();
+  const round = ++generation;
+  const refused = refusal();
+  if (refused) {
+    setStatus(refused);
+    for (const name of Object.keys(SOURCES)) show(name, "invalid", "Choose a valid window.");
+    return;
+  }
+  const settings = readSettings();
+  document.getElementById("tz").value = settings.zone;
+  const view = viewOf(settings);
+  describeWindow(view);
   describeScope(view);
   timers = Object.entries(SOURCES).map(([name, source]) => {
     show(name, "loading", "Loading…");
     load(name, view, round);
-    return setInterval(() => load(name, viewOf(settings), round), source.every * 1000);
+    return setInterval(() => {
+      const now = viewOf(settings);
+      describeWindow(now);
+      load(name, now, round);
+    }, source.every * 1000);
   });
 }
 
@@ -527,9 +573,14 @@ function setUp() {
   document.getElementById("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = document.getElementById("token");
+    if (!input.value.trim()) {
+      setStatus("Enter a token: spaces alone are none.");
+      return;
+    }
     sessionStorage.setItem(TOKEN_KEY, input.value.trim());
     input.value = "";
     open();
+    document.getElementById("window").focus();
   });
   document.getElementById("view").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -41,6 +41,9 @@ class StaticFile:
         resp.set_header("X-Content-Type-Options", "nosniff")
         resp.data = self._body
 
+    # The same headers without the body (Falcon sends none for HEAD).
+    on_head = on_get
+
 
 def add_routes(app: falcon.App) -> None:
     """Register /dashboard and its files."""

@@ -111,3 +111,12 @@ def test_an_unexpected_error_is_logged_and_answered_as_a_plain_json_500(fixture_
         "description": "An unexpected error occurred.",
     }
     assert "unexpected error on GET /broken" in caplog.text
+
+
+def test_the_dashboard_and_its_files_answer_head_without_a_body(client):
+    for path in ("/dashboard", "/dashboard/dashboard.js", "/dashboard/dashboard.css"):
+        got, head = client.simulate_get(path), client.simulate_head(path)
+        assert head.status_code == 200
+        assert head.content == b""
+        for name in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options"):
+            assert head.headers[name] == got.headers[name]

@@ -11,6 +11,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -64,7 +65,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
     """A browser context at 1280 by 800 that must request nothing but the server's own URLs
-    and break nothing of the page's Content-Security-Policy."""
+    (and no /favicon.ico) and break nothing of the page's Content-Security-Policy."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
     requested: list[str] = []
     console: list[str] = []
@@ -74,6 +75,7 @@ def context(browser: Browser, server: str) -> Iterator[BrowserContext]:
     context.close()
     assert requested
     assert [url for url in requested if not url.startswith(server + "/")] == []
+    assert f"{server}/favicon.ico" not in requested  # the page names an empty icon
     assert [text for text in console if "Content Security Policy" in text] == []
 
 
@@ -226,6 +228,9 @@ def test_every_panel_shows_the_fixture_day(context, server, tokens, tmp_path):
     assert page.eval_on_selector_all("#agent option", "options => options.map(o => o.value)") == [
         "", "a-1", "a-2", "a-3", "a-9"
     ]  # fmt: skip
+    assert page.eval_on_selector_all("#agent option", "ns => ns.map(n => n.textContent)") == [
+        "All agents", "Support Agent v2", "Sales Agent", "Triage Agent", "a-9"
+    ]  # fmt: skip
 
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
@@ -284,6 +289,39 @@ def test_the_org_filter_narrows_the_resolutions(context, server, tokens):
     assert chart(page, "chart-resolutions")["Calls"] == [0, 0, 0, 3]
     assert tiles(page)["calls"] == 6  # the other panels take no org
     assert page.text_content('[data-source="resolutions"] .scope') == "Org org-b only."
+    assert page.get_attribute("#org", "maxlength") == "200"
+
+
+def apply(page: Page, **fields: str) -> None:
+    for name, text in fields.items():
+        page.fill(f"#{name}", text)
+    page.click("#view button[type=submit]")
+    page.wait_for_function("() => !document.querySelector('[data-state=loading]')")
+
+
+def test_a_window_the_api_refuses_clears_every_panel(context, server, tokens):
+    # A zone in another case is the browser's canonical name, which the API takes too.
+    page = open_dashboard(context, server, tokens["all"], zone="utc")
+    assert set(states(page).values()) == {"ready"}
+    assert page.input_value("#tz") == "UTC"
+    assert page.text_content("#status").endswith("(UTC).")
+
+    for fields, status in [
+        ({"from": "0050-03-02"}, "Choose days from the year 1000 to 9998."),  # not 1950
+        ({"from": DAY, "to": "9998-12-31"}, "Choose days from the year 1000 to 9998."),
+        ({"from": "1990-01-01", "to": DAY}, "Choose a window of at most 10 000 days."),
+        ({"from": DAY, "to": "2026-03-01"}, "The window must end after it starts."),
+        ({"from": "", "to": DAY}, "Choose the window's first and last day."),
+        ({"from": DAY, "tz": "Nowhere/Else"}, "Choose a valid time zone."),
+    ]:
+        apply(page, **fields)
+        assert page.text_content("#status") == status
+        assert set(states(page).values()) == {"invalid"}
+        messages = page.eval_on_selector_all(".message", "nodes => nodes.map(n => n.textContent)")
+        assert set(messages) == {"Choose a valid window."}
+        values = page.eval_on_selector_all("[data-tile]", "ns => ns.map(n => n.textContent)")
+        assert set(values) == {"\N{EN DASH}", ""}
+        assert page.is_hidden("#chart-volume")
 
 
 def test_the_agent_filter_narrows_the_panels_that_take_an_agent(context, server, tokens):
@@ -303,11 +341,24 @@ def test_the_agent_filter_narrows_the_panels_that_take_an_agent(context, server,
     }
     assert chart(page, "chart-cost-by-agent")["labels"] == ["Support Agent v2"]
     assert heat_map(page) == [("Mon", 9, 2)]
-    assert page.text_content('[data-source="outcomes"] .scope') == "Agent a-1 only."
+    assert page.text_content('[data-source="outcomes"] .scope') == "Agent Support Agent v2 only."
     assert page.text_content('[data-source="volume"] .scope') == (
         "All agents: this endpoint takes no agent."
     )
+    assert page.text_content('[data-source="resolutions"] .scope') == (
+        "All agents: this endpoint takes no agent. All orgs of the token."
+    )
     assert sum(chart(page, "chart-volume")["Completed"]) == 3  # every agent's
+
+    # A name two agents share (agents of two orgs, say) is told apart by the agent's id.
+    labels = page.evaluate(
+        """() => {
+            agentChoices([{agent_id: "a-1", agent_name: "Support"}, {agent_id: "b-1",
+                agent_name: "Support"}, {agent_id: "a-9", agent_name: null}]);
+            return [...document.querySelectorAll("#agent option")].map(o => o.textContent);
+        }"""
+    )
+    assert labels == ["All agents", "Support (a-1)", "Support (b-1)", "a-9"]
 
 
 def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
@@ -330,7 +381,10 @@ def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
     assert (tmp_path / "new-york.png").exists()
 
     # At a phone's width the page fits without scrolling sideways (the heat map scrolls alone).
+    # A long org id wraps in the Resolutions panel's note and message.
     page.set_viewport_size({"width": 390, "height": 844})
+    apply(page, org="org-" + "x" * 150)
+    assert states(page)["resolutions"] == "error"
     page.wait_for_function("() => document.documentElement.scrollWidth <= 390")
     page.screenshot(path=tmp_path / "phone.png", full_page=True)
 
@@ -338,6 +392,10 @@ def test_new_york_moves_the_hours(context, server, tokens, tmp_path):
 def test_a_refused_token_asks_for_another(context, server):
     page = context.new_page()
     page.goto(f"{server}/dashboard")
+    page.fill("#token", "   ")
+    page.press("#token", "Enter")
+    assert page.text_content("#status") == "Enter a token: spaces alone are none."
+    assert page.evaluate("() => sessionStorage.length") == 0
     page.fill("#token", "cs_not-a-token")
     page.press("#token", "Enter")
     page.wait_for_function("() => document.querySelector('#status').textContent.includes('401')")
@@ -350,6 +408,8 @@ def test_polling_sends_the_etag_and_a_304_redraws_nothing(context, server, token
     page = context.new_page()
     page.clock.install()
     polls = []
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
 
     def note(response) -> None:
         if "active-calls" in response.url:
@@ -360,6 +420,11 @@ def test_polling_sends_the_etag_and_a_304_redraws_nothing(context, server, token
     page.fill("#token", tokens["all"])
     page.press("#token", "Enter")
     page.wait_for_function("() => !document.querySelector('[data-state=loading]')")
+    assert page.evaluate("() => document.activeElement.id") == "window"
+    # The last 24 h: every family gets the same instants, from the browser's clock.
+    [overview] = [parse_qs(urlparse(u).query) for u in requested if "/analytics/overview" in u]
+    [volume] = [parse_qs(urlparse(u).query) for u in requested if "/call-volume" in u]
+    assert volume["started_after"] == overview["start_date"]
     page.evaluate("() => { document.querySelector('[data-tile=active]').textContent = 'kept'; }")
     with page.expect_response(lambda response: "active-calls" in response.url):
         page.clock.run_for(10_000)  # active calls poll every 10 s (seed 001)
@@ -368,6 +433,10 @@ def test_polling_sends_the_etag_and_a_304_redraws_nothing(context, server, token
     assert (first_tag, first_status) == (None, 200)
     assert (bool(sent_tag), status) == (True, 304)
     assert page.text_content("[data-tile=active]") == "kept"
+    # The status line follows the relative window as it moves.
+    before = page.text_content("#status")
+    page.clock.run_for(60_000)
+    page.wait_for_function("s => document.querySelector('#status').textContent !== s", arg=before)
 
 
 def test_without_published_marts_every_panel_says_so(browser, tmp_path):
@@ -388,5 +457,6 @@ def test_without_published_marts_every_panel_says_so(browser, tmp_path):
             "No analytics are published yet (503): run a build."
         )
         assert page.text_content('[data-tile="calls"]') == "\N{EN DASH}"
+        assert page.text_content('[data-tile="completed"]') == ""
         assert page.is_hidden("#chart-volume")
         context.close()
