@@ -8,6 +8,8 @@ const HOUR_MS = 3600 * 1000;
 const PERIOD_MS = { "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS, "30d": 30 * 24 * HOUR_MS };
 const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+// Height of one bar of a horizontal bar chart, name included.
+const BAR_PX = 18;
 const COLORS = ["#2f6fb3", "#d9822b", "#3a9a5b", "#b84a62", "#7a5cb8", "#8a8f35"];
 
 const locale = navigator.language || "en-US";
@@ -200,7 +202,7 @@ const SOURCES = {
     path: "/analytics/cost-by-agent", every: 60, narrows: "agent",
     query: (view) => ({ ...windowA(view), ...agentOf(view) }),
     draw: (data, view) => data.length > 0 && chart("chart-cost-by-agent", "bar",
-      data.map((row) => row.agent_name || row.agent_id),
+      agentLabels(data),
       [["Cost", data.map((row) => row.total_cost)]], dollars.format, view, { horizontal: true }),
   },
   peakHours: {
@@ -290,6 +292,11 @@ function chart(id, type, labels, series, format, view, layout = {}) {
   const valueAxis = { beginAtZero: true, stacked: !!layout.stacked,
     ticks: { callback: (tick) => format(tick), precision: format === count ? 0 : undefined } };
   const categoryAxis = { stacked: !!layout.stacked };
+  if (layout.horizontal) {
+    // every bar keeps its name: the panel grows with the number of bars
+    categoryAxis.ticks = { autoSkip: false };
+    canvas.parentElement.style.height = Math.max(230, BAR_PX * labels.length + 40) + "px";
+  }
   const options = {
     animation: false, maintainAspectRatio: false, indexAxis: layout.horizontal ? "y" : "x",
     scales: layout.horizontal ? { x: valueAxis, y: categoryAxis }
@@ -385,14 +392,21 @@ function errorRows(data, view) {
   return true;
 }
 
+/* Each agent's label among `rows` ({agent_id, agent_name}): its name, its id when it has none,
+   and both when another agent has the same name. */
+function agentLabels(rows) {
+  const names = rows.map((row) => row.agent_name);
+  const shared = (name) => names.indexOf(name) !== names.lastIndexOf(name);
+  return rows.map((row) => (!row.agent_name ? row.agent_id
+    : shared(row.agent_name) ? `${row.agent_name} (${row.agent_id})` : row.agent_name));
+}
+
 function agentChoices(data) {
   const select = document.getElementById("agent");
   const chosen = select.value;
-  const names = data.map((row) => row.agent_name);
-  const shared = (name) => names.indexOf(name) !== names.lastIndexOf(name);
-  const options = data.map((row) => element("option", !row.agent_name ? row.agent_id
-    : shared(row.agent_name) ? `${row.agent_name} (${row.agent_id})` : row.agent_name,
-  { value: row.agent_id }));
+  const labels = agentLabels(data);
+  const options = data.map((row, index) => element("option", labels[index],
+    { value: row.agent_id }));
   select.replaceChildren(element("option", "All agents", { value: "" }), ...options);
   select.value = data.some((row) => row.agent_id === chosen) ? chosen : "";
 }
