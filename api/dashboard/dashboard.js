@@ -421,7 +421,8 @@ const MESSAGES = {
 
 let generation = 0;
 let timers = [];
-const tags = new Map(); // URL → ETag of its last answer
+// Source → the URL and ETag of its last answer: a moving window's new URL replaces the old one.
+const tags = new Map();
 
 function nodesOf(name) {
   return document.querySelectorAll(`[data-source="${name}"]`);
@@ -446,7 +447,8 @@ async function load(name, view, round) {
   const source = SOURCES[name];
   const address = url(source.path, source.query(view));
   const headers = { Authorization: "Bearer " + sessionStorage.getItem(TOKEN_KEY) };
-  if (tags.has(address)) headers["If-None-Match"] = tags.get(address);
+  const last = tags.get(name);
+  if (last && last.address === address) headers["If-None-Match"] = last.etag;
   let response;
   try {
     response = await fetch(address, { headers, cache: "no-store" });
@@ -465,7 +467,7 @@ async function load(name, view, round) {
   }
   const data = await response.json();
   if (round !== generation) return;
-  tags.set(address, response.headers.get("ETag"));
+  tags.set(name, { address, etag: response.headers.get("ETag") });
   let drawn;
   try {
     drawn = source.draw(data, view);
