@@ -6,6 +6,7 @@ from pathlib import Path
 import postgres
 import pytest
 from falcon import testing
+from servers import free_port, running
 from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
 
 from api.app import create_app
@@ -23,6 +24,23 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert loaded.returncode == 1, loaded.stderr  # tool_calls.jsonl line 5 is not JSON
     run_callstats("build", warehouse=warehouse, now=FIXTURE_NOW)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def server(fixture_warehouse: Path) -> Iterator[str]:
+    """`callstats serve` (gunicorn) on the fixture warehouse, "now" pinned to the fixture's
+    now: its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with running(
+        "serve",
+        "--port",
+        str(port),
+        warehouse=fixture_warehouse,
+        ready_url=f"{base}/health",
+        env={"CALLSTATS_NOW": FIXTURE_NOW},
+    ):
+        yield base
 
 
 @pytest.fixture(scope="session")

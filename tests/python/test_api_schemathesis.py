@@ -8,45 +8,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-from servers import free_port, running
-from warehouses import FIXTURE_NOW
-
 HERE = Path(__file__).parent
 
 
-def test_schemathesis_finds_no_failure(fixture_warehouse, tokens, tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running(
-        "serve",
-        "--port",
-        str(port),
-        warehouse=fixture_warehouse,
-        ready_url=f"{base}/health",
-        env={"CALLSTATS_NOW": FIXTURE_NOW},
-    ):
-        command = [
-            str(Path(sys.executable).parent / "st"), "run", f"{base}/openapi.json",
-            "--checks", "all",
-            "--header", f"Authorization: Bearer {tokens['org-a']}",
-            "--max-examples", "15",
-            "--seed", "20261130",
-            "--generation-database", "none",
-            "--no-color",
-        ]  # fmt: skip
-        result = subprocess.run(
-            command,
-            env={
-                **os.environ,
-                "SCHEMATHESIS_HOOKS": "schemathesis_hooks",
-                "PYTHONPATH": str(HERE),
-            },
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+def test_schemathesis_finds_no_failure(server, tokens, tmp_path):
+    command = [
+        str(Path(sys.executable).parent / "st"), "run", f"{server}/openapi.json",
+        "--checks", "all",
+        "--header", f"Authorization: Bearer {tokens['org-a']}",
+        "--max-examples", "15",
+        "--seed", "20261130",
+        "--generation-database", "none",
+        "--no-color",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "schemathesis_hooks", "PYTHONPATH": str(HERE)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "No issues found" in result.stdout, result.stdout[-6000:]
     assert "Tested: 28" in result.stdout, result.stdout[-6000:]

@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest import approx
 from servers import free_port, running
 from test_api_analytics import AGENT_A1, ORG_B, WHOLE_DAY
-from warehouses import FIXTURE_NOW
 
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 
@@ -37,21 +36,6 @@ def chromium() -> Path:
     if not CHROMIUM.exists():
         raise RuntimeError("no Chromium at /usr/bin/chromium: apt-get install chromium")
     return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def server(fixture_warehouse: Path) -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running(
-        "serve",
-        "--port",
-        str(port),
-        warehouse=fixture_warehouse,
-        ready_url=f"{base}/health",
-        env={"CALLSTATS_NOW": FIXTURE_NOW},
-    ):
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,11 @@ from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 
-def test_gunicorn_serves_the_api_over_http(fixture_warehouse, tokens):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with running(
-        "serve", "--port", str(port), warehouse=fixture_warehouse, ready_url=f"{base}/health"
-    ):
-        assert http_get(f"{base}/health")[0] == 200
-        status, body = http_get(f"{base}/analytics/overview", tokens["all"])
-        assert (status, body["total_calls"]) == (200, 6)
-        assert http_get(f"{base}/analytics/overview")[0] == 401
+def test_gunicorn_serves_the_api_over_http(server, tokens):
+    assert http_get(f"{server}/health")[0] == 200
+    status, body = http_get(f"{server}/analytics/overview", tokens["all"])
+    assert (status, body["total_calls"]) == (200, 6)
+    assert http_get(f"{server}/analytics/overview")[0] == 401
 
 
 def test_a_rebuild_under_steady_requests_loses_none(tmp_path):
