@@ -209,9 +209,10 @@ class SparkTarget(RawTarget):
             literal = "'" + str(export).replace("'", "''") + "'"
             source.execute(f"copy (select {names} from ({query})) to {literal} (format parquet)")
             rows = self.session.read.parquet(str(export))
+            named = {column.strip('"') for column in columns}
             rows.select(
                 *(
-                    (rows[field.name] if field.name in columns else lit(None))
+                    (rows[field.name] if field.name in named else lit(None))
                     .cast(field.dataType)
                     .alias(field.name)
                     for field in self.session.table(table).schema
