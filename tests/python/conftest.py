@@ -5,13 +5,16 @@ from pathlib import Path
 
 import postgres
 import pytest
+import spark
 from falcon import testing
 from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
 
 from api.app import create_app
 from api.config import Config
+from callstats.build import build_marts
 from callstats.keys import KeyStore, Scope, keys_path
 from callstats.publish import published_path
+from callstats.warehouse import spark_session
 
 
 @pytest.fixture(scope="session")
@@ -80,3 +83,22 @@ def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
             env={**environment, "CALLSTATS_TARGET": "postgres"},
         )
         yield environment
+
+
+@pytest.fixture(scope="session")
+def spark_warehouse(fixture_warehouse: Path) -> Iterator:
+    """The fixture's raw rows copied into Spark (its catalog beside the fixture warehouse) and
+    built there by `dbt build --full-refresh`, all in this process: one Spark session, which
+    dbt-spark's `session` method reuses. Yields the session."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CALLSTATS_WAREHOUSE", str(fixture_warehouse))
+        environment.setenv("CALLSTATS_TARGET", "spark")
+        environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+        environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
+        session = spark_session()
+        try:
+            spark.copy_raw_tables(fixture_warehouse, session)
+            build_marts(full_refresh=True, progress=False)
+            yield session
+        finally:
+            session.stop()
