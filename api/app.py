@@ -9,24 +9,26 @@ from api.caching import Caching
 from api.config import Config
 from api.marts import Marts, MartsUnavailable
 from api.postgres_marts import PostgresMarts
-from api.resources import openapi
+from api.resources import dashboard, openapi
 from api.resources.health import Health
-from callstats.keys import KeyStore
+from callstats.keys import KeysUnavailable
 
 
 def create_app(config: Config | None = None) -> falcon.App:
     config = config or Config.from_environment()
     marts = marts_for(config)
-    app = falcon.App(middleware=[BearerAuth(KeyStore(config.keys_path)), Caching(marts)])
+    app = falcon.App(middleware=[BearerAuth(config.key_store()), Caching(marts)])
     json = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json
     app.resp_options.media_handlers[falcon.MEDIA_JSON] = json
     app.set_error_serializer(errors.serialize)
     app.add_error_handler(Exception, errors.unexpected)
     app.add_error_handler(MartsUnavailable, errors.marts_unavailable)
+    app.add_error_handler(KeysUnavailable, errors.keys_unavailable)
     app.add_route("/health", Health(marts))
     endpoints.add_routes(app, marts)
     openapi.add_routes(app)
+    dashboard.add_routes(app)
     return app
 
 

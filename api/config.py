@@ -26,6 +26,13 @@ class Config:
     # psycopg connection keywords, read when target is "postgres".
     postgres: Mapping[str, str] = field(default_factory=dict)
 
+    def key_store(self) -> keys.KeyStore:
+        """The target's API keys: the SQLite file at keys_path beside a DuckDB warehouse, the
+        warehouse's own `callstats_keys.api_keys` on PostgreSQL."""
+        if self.target == "postgres":
+            return keys.PostgresKeyStore(self.postgres)
+        return keys.SqliteKeyStore(self.keys_path)
+
     @classmethod
     def from_environment(cls) -> "Config":
         warehouse = project.warehouse_path()

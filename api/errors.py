@@ -6,6 +6,7 @@ import falcon
 import orjson
 
 from api.marts import MartsUnavailable
+from callstats.keys import KeysUnavailable
 
 log = logging.getLogger("callstats.api")
 
@@ -33,6 +34,13 @@ def not_visible(name: str, value: str) -> falcon.HTTPNotFound:
 def marts_unavailable(req, resp, error: MartsUnavailable, params) -> None:
     raise falcon.HTTPServiceUnavailable(
         title="Service Unavailable", description="No marts are published yet: run callstats build."
+    )
+
+
+def keys_unavailable(req, resp, error: KeysUnavailable, params) -> None:
+    log.error("%s", error)
+    raise falcon.HTTPServiceUnavailable(
+        title="Service Unavailable", description="The API keys cannot be read: try again later."
     )
 
 

@@ -150,6 +150,15 @@ def _service() -> dict:
                 {"type": "string"},
             )
         },
+        "/dashboard": {
+            "get": public(
+                "dashboard",
+                "Charts of these endpoints for a token the page asks for, with nothing fetched"
+                " from the internet.",
+                "text/html",
+                {"type": "string"},
+            )
+        },
     }
 
 
@@ -163,10 +172,11 @@ def document() -> dict:
                 "Call analytics for voice-AI agents, read from the marts. Every endpoint is a"
                 " GET answering JSON; any other method answers 405 with the Error body"
                 " (components.responses.MethodNotAllowed). Every endpoint except /health,"
-                " /openapi.json and /docs needs `Authorization: Bearer <token>`; a token sees"
-                " the calls of its org, of its reseller's orgs, or all calls. Ids are JSON"
-                " strings. Timestamps are RFC 3339 UTC with `Z`, dates YYYY-MM-DD. Lists that"
-                " are newest first break ties by id. Unknown query parameters are ignored."
+                " /openapi.json, /docs and /dashboard needs `Authorization: Bearer <token>`;"
+                " a token sees the calls of its org, of its reseller's orgs, or all calls. Ids"
+                " are JSON strings. Timestamps are RFC 3339 UTC with `Z`, dates YYYY-MM-DD."
+                " Lists that are newest first break ties by id. Unknown query parameters are"
+                " ignored."
             ),
         },
         "security": [{"bearerAuth": []}],

@@ -34,7 +34,7 @@ import falcon
 from api.endpoints import ENDPOINTS
 from api.openapi_document import document
 from callstats import cli, publish
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 
 RUNS = 20
 WORKERS = 2
@@ -147,7 +147,7 @@ def _busiest(warehouse: Path) -> tuple[str, str]:
 
 def _tokens(warehouse: Path, org_id: str) -> dict[str, str]:
     """A token of `org_id` and an all-scope token, by label (org, all)."""
-    store = KeyStore(keys_path(warehouse))
+    store = SqliteKeyStore(keys_path(warehouse))
     return {
         "org": store.create(Scope("org", org_id), name="bench")[1],
         "all": store.create(Scope("all"), name="bench")[1],

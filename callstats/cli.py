@@ -3,13 +3,15 @@
 import argparse
 import os
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 
 import duckdb
 import psycopg
 
+from api.config import Config
 from callstats import build, generate, headline, load, project, warehouse
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import KeyStore, KeysUnavailable, Scope
 from callstats.raw_schema import PLATFORM_TABLES, PLATFORMS
 
 
@@ -155,12 +157,12 @@ def _build(args: argparse.Namespace) -> None:
     )
 
 
-def _key_store() -> KeyStore:
-    return KeyStore(keys_path(project.warehouse_path()))
-
-
 def _keys(args: argparse.Namespace) -> int:
-    store = _key_store()
+    with closing(Config.from_environment().key_store()) as store:
+        return _run_keys_command(store, args)
+
+
+def _run_keys_command(store: KeyStore, args: argparse.Namespace) -> int:
     if args.keys_command == "create":
         if args.all:
             scope = Scope("all")
@@ -244,11 +246,13 @@ def _demo(args: argparse.Namespace) -> None:
             )
     build.build_marts(progress=sys.stderr.isatty())
     print(headline.report(project.warehouse_path(), target=project.target()))
-    _, token = _key_store().create(Scope("all"), "demo")
+    with closing(Config.from_environment().key_store()) as store:
+        _, token = store.create(Scope("all"), "demo")
     base = "http://127.0.0.1:8000"
     print(
         f"\nAPI token (all orgs): {token}\n"
         f"Health:  {base}/health\nDocs:    {base}/docs\nOpenAPI: {base}/openapi.json\n"
+        f"Dashboard: {base}/dashboard\n"
         f'Try:     curl -H "Authorization: Bearer {token}" {base}/analytics/overview\n'
         "Serving on 127.0.0.1:8000 (Ctrl-C stops it).",
         flush=True,
@@ -295,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         duckdb.Error,
         psycopg.Error,
         build.BuildFailed,
+        KeysUnavailable,
         load.LoadFailed,
     ) as error:
         print(f"callstats: {error}", file=sys.stderr)

@@ -1,13 +1,28 @@
-"""API tokens: created here, stored only as hashes, each with one scope (api.md)."""
+"""API tokens: created here, stored only as hashes, each with one scope (api.md).
+
+Where they are kept follows the target (cli.md): on DuckDB a small SQLite file beside the
+warehouse (`SqliteKeyStore`); on PostgreSQL the table `callstats_keys.api_keys` in the
+warehouse (`PostgresKeyStore`), so every API host reading that database shares them.
+"""
 
 import hashlib
 import secrets
 import sqlite3
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
 SCOPE_KINDS = ("org", "reseller", "all")
+# The PostgreSQL role that reads the marts (dbt var `reader_role`): it may read the key hashes
+# too, so the API's login needs no other grant.
+READER_ROLE = "callstats_reader"
+# Connection attempts to PostgreSQL give up after this many seconds.
+CONNECT_TIMEOUT_S = 5
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,10 @@ class Key:
     revoked_at: str | None
 
 
+class KeysUnavailable(Exception):
+    """The key store cannot be reached (PostgreSQL down or refusing the login)."""
+
+
 def keys_path(warehouse: Path) -> Path:
     return warehouse.with_name(f"{warehouse.stem}-keys.sqlite3")
 
@@ -35,61 +54,155 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class KeyStore:
-    """Tokens in a small SQLite file beside the warehouse: they outlive rebuilds, and the API
-    reads them on every request so a revocation takes effect at once."""
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class KeyStore(ABC):
+    """Tokens in a table `api_keys` (key_id, name, scope_kind, scope_value, token_sha256,
+    created_at and revoked_at as ISO 8601 UTC text). They outlive rebuilds, and the API reads
+    them on every request, so a revocation takes effect at once."""
+
+    table = "api_keys"
+
+    @abstractmethod
+    def _execute(
+        self, sql: str, parameters: Sequence = (), write: bool = False
+    ) -> tuple[list[tuple], int]:
+        """Run one statement (`?` placeholders) in its own transaction: the rows it answers
+        and the count of rows it changed. A write creates the table where it is missing; a
+        read of a missing table answers no rows."""
+
+    def create(self, scope: Scope, name: str | None = None) -> tuple[Key, str]:
+        """A new key and its token (`cs_` + 43 URL-safe characters), shown only here."""
+        token = f"cs_{secrets.token_urlsafe(32)}"
+        key = Key(secrets.token_hex(6), name, scope, _now(), None)
+        self._execute(
+            f"insert into {self.table} values (?, ?, ?, ?, ?, ?, null)",
+            (key.key_id, name, scope.kind, scope.value, _digest(token), key.created_at),
+            write=True,
+        )
+        return key, token
+
+    def list(self) -> list[Key]:
+        rows, _ = self._execute(
+            "select key_id, name, scope_kind, scope_value, created_at, revoked_at "
+            f"from {self.table} order by created_at, key_id"
+        )
+        return [Key(row[0], row[1], Scope(row[2], row[3]), row[4], row[5]) for row in rows]
+
+    def revoke(self, key_id: str) -> bool:
+        """Whether an active key `key_id` was revoked."""
+        _, changed = self._execute(
+            f"update {self.table} set revoked_at = ? where key_id = ? and revoked_at is null",
+            (_now(), key_id),
+            write=True,
+        )
+        return changed == 1
+
+    def scope_of(self, token: str) -> Scope | None:
+        """The scope of a valid token; None for an unknown or revoked one."""
+        rows, _ = self._execute(
+            f"select scope_kind, scope_value from {self.table} "
+            "where token_sha256 = ? and revoked_at is null",
+            (_digest(token),),
+        )
+        return Scope(*rows[0]) if rows else None
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release what the store holds open."""
+
+
+_COLUMNS = (
+    "key_id text primary key, name text, scope_kind text not null, scope_value text,"
+    " token_sha256 text not null unique, created_at text not null, revoked_at text"
+)
+
+
+class SqliteKeyStore(KeyStore):
+    """The keys of a DuckDB warehouse, in the SQLite file `path` (keys_path)."""
 
     def __init__(self, path: Path):
         self._path = path
 
-    def _connect(self) -> sqlite3.Connection:
+    def _execute(
+        self, sql: str, parameters: Sequence = (), write: bool = False
+    ) -> tuple[list[tuple], int]:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self._path)
-        connection.execute(
-            "create table if not exists api_keys ("
-            " key_id text primary key, name text, scope_kind text not null, scope_value text,"
-            " token_sha256 text not null unique, created_at text not null, revoked_at text)"
-        )
-        return connection
+        try:
+            with connection:
+                connection.execute(f"create table if not exists {self.table} ({_COLUMNS})")
+                cursor = connection.execute(sql, parameters)
+                return cursor.fetchall(), cursor.rowcount
+        finally:
+            connection.close()
 
-    def create(self, scope: Scope, name: str | None = None) -> tuple[Key, str]:
-        token = f"cs_{secrets.token_urlsafe(32)}"
-        key = Key(
-            key_id=secrets.token_hex(6),
-            name=name,
-            scope=scope,
-            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            revoked_at=None,
-        )
-        with self._connect() as connection:
+    def close(self) -> None:
+        """Nothing to release: each statement opens and closes its own connection."""
+
+
+class PostgresKeyStore(KeyStore):
+    """The keys of a PostgreSQL warehouse, in `callstats_keys.api_keys`, through one kept
+    connection (psycopg keywords; opened on first use, `close()` ends it). Creating the table
+    also lets READER_ROLE read it. Raises KeysUnavailable when PostgreSQL is not reachable or
+    refuses the statement."""
+
+    table = "callstats_keys.api_keys"
+
+    def __init__(self, connection: Mapping[str, str]):
+        self._keywords = {**connection, "connect_timeout": CONNECT_TIMEOUT_S, "autocommit": True}
+        self._connection: psycopg.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _create_table(self, connection: psycopg.Connection) -> None:
+        with connection.transaction():
+            connection.execute("create schema if not exists callstats_keys")
+            connection.execute(f"create table if not exists {self.table} ({_COLUMNS})")
             connection.execute(
-                "insert into api_keys values (?, ?, ?, ?, ?, ?, null)",
-                (key.key_id, name, scope.kind, scope.value, _digest(token), key.created_at),
+                "do $$ begin"
+                f" if not exists (select from pg_roles where rolname = '{READER_ROLE}') then"
+                f" create role {READER_ROLE} nologin; end if; end $$"
             )
-        return key, token
+            connection.execute(f"grant usage on schema callstats_keys to {READER_ROLE}")
+            connection.execute(f"grant select on {self.table} to {READER_ROLE}")
 
-    def list(self) -> list[Key]:
-        with self._connect() as connection:
-            rows = connection.execute(
-                "select key_id, name, scope_kind, scope_value, created_at, revoked_at "
-                "from api_keys order by created_at, key_id"
-            ).fetchall()
-        return [Key(row[0], row[1], Scope(row[2], row[3]), row[4], row[5]) for row in rows]
+    def _run(self, sql: str, parameters: Sequence, write: bool) -> tuple[list[tuple], int]:
+        if self._connection is None or self._connection.closed:
+            self._connection = psycopg.connect(**self._keywords)
+        if write:
+            self._create_table(self._connection)
+        cursor = self._connection.execute(sql.replace("?", "%s"), list(parameters))
+        return (cursor.fetchall() if cursor.description else []), cursor.rowcount
 
-    def revoke(self, key_id: str) -> bool:
-        with self._connect() as connection:
-            revoked = connection.execute(
-                "update api_keys set revoked_at = ? where key_id = ? and revoked_at is null",
-                (datetime.now(UTC).isoformat(timespec="seconds"), key_id),
-            )
-        return revoked.rowcount == 1
+    def _execute(
+        self, sql: str, parameters: Sequence = (), write: bool = False
+    ) -> tuple[list[tuple], int]:
+        with self._lock:
+            kept = self._connection is not None and not self._connection.closed
+            try:
+                try:
+                    return self._run(sql, parameters, write)
+                except psycopg.OperationalError:
+                    self.close()
+                    if not kept:
+                        raise
+                    # the server closed the kept connection (a restart): once more, anew
+                    return self._run(sql, parameters, write)
+            except psycopg.errors.UndefinedTable:
+                return [], 0
+            except psycopg.OperationalError as error:
+                self.close()
+                raise KeysUnavailable(f"PostgreSQL is not reachable: {_one_line(error)}") from error
+            except psycopg.Error as error:
+                raise KeysUnavailable(f"PostgreSQL refused: {_one_line(error)}") from error
 
-    def scope_of(self, token: str) -> Scope | None:
-        """The scope of a valid token; None for an unknown or revoked one."""
-        with self._connect() as connection:
-            row = connection.execute(
-                "select scope_kind, scope_value from api_keys "
-                "where token_sha256 = ? and revoked_at is null",
-                (_digest(token),),
-            ).fetchone()
-        return Scope(row[0], row[1]) if row else None
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None

@@ -12,7 +12,7 @@ from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callsta
 from api.app import create_app
 from api.config import Config
 from callstats.build import build_marts
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 from callstats.warehouse import spark_session
 
@@ -36,7 +36,7 @@ def query(fixture_warehouse: Path) -> Query:
 @pytest.fixture(scope="session")
 def tokens(fixture_warehouse: Path) -> dict[str, str]:
     """Tokens of every scope for the fixture warehouse: all, org-a, org-b, reseller res-1."""
-    store = KeyStore(keys_path(fixture_warehouse))
+    store = SqliteKeyStore(keys_path(fixture_warehouse))
     scopes = {
         "all": Scope("all"),
         "org-a": Scope("org", "org-a"),

@@ -8,10 +8,11 @@ starting fails the tests that need it: they are never skipped.
 import glob
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,8 @@ import psycopg2
 from servers import free_port
 from warehouses import BUILD_RECORDS, assert_same_rows, comparable_rows
 
+from api.config import postgres_connection
+from callstats.keys import PostgresKeyStore, Scope, SqliteKeyStore
 from callstats.publish import published_path
 from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES, create_table_statements
 
@@ -143,3 +146,17 @@ def _rows(cursor, table: str, columns: list[str]) -> list[tuple]:
     names = ", ".join(f'"{column}"' for column in columns)
     cursor.execute(f"select {names} from marts.{table}")
     return comparable_rows(cursor.fetchall())
+
+
+def create_shared_key(environment: dict[str, str], keys: Path, scope: Scope, name: str) -> str:
+    """A token valid on both targets: a key created in PostgreSQL (callstats_keys.api_keys),
+    its row copied into the SQLite key file `keys` the DuckDB API reads."""
+    with closing(PostgresKeyStore(postgres_connection(environment))) as store:
+        key, token = store.create(scope, name)
+    with psycopg2.connect(**libpq(environment)) as source, source.cursor() as cursor:
+        cursor.execute("select * from callstats_keys.api_keys where key_id = %s", [key.key_id])
+        row = cursor.fetchone()
+    SqliteKeyStore(keys).list()  # creates the file's table
+    with closing(sqlite3.connect(keys)) as copy, copy:
+        copy.execute("insert into api_keys values (?, ?, ?, ?, ?, ?, ?)", row)
+    return token

@@ -4,7 +4,7 @@ from falcon import testing
 
 from api.app import create_app
 from api.config import Config
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 
@@ -24,7 +24,7 @@ def test_a_missing_malformed_or_unknown_token_is_401_with_a_bearer_challenge(cli
 
 
 def test_a_revoked_token_is_401(client, fixture_warehouse):
-    store = KeyStore(keys_path(fixture_warehouse))
+    store = SqliteKeyStore(keys_path(fixture_warehouse))
     key, token = store.create(Scope("all"), "short-lived")
     headers = {"Authorization": f"Bearer {token}"}
     assert client.simulate_get("/analytics/overview", headers=headers).status_code == 200
@@ -47,7 +47,7 @@ def test_unknown_paths_and_other_methods_answer_json(client, tokens):
 
 def test_without_published_marts_health_and_endpoints_answer_503(tmp_path):
     config = Config(marts_path=tmp_path / "none.duckdb", keys_path=tmp_path / "keys.sqlite3")
-    _, token = KeyStore(config.keys_path).create(Scope("all"))
+    _, token = SqliteKeyStore(config.keys_path).create(Scope("all"))
     client = testing.TestClient(create_app(config))
     assert client.simulate_get("/health").status_code == 503
     result = client.simulate_get(
@@ -111,3 +111,12 @@ def test_an_unexpected_error_is_logged_and_answered_as_a_plain_json_500(fixture_
         "description": "An unexpected error occurred.",
     }
     assert "unexpected error on GET /broken" in caplog.text
+
+
+def test_the_dashboard_and_its_files_answer_head_without_a_body(client):
+    for path in ("/dashboard", "/dashboard/dashboard.js", "/dashboard/dashboard.css"):
+        got, head = client.simulate_get(path), client.simulate_head(path)
+        assert head.status_code == 200
+        assert head.content == b""
+        for name in ("Content-Type", "Content-Security-Policy", "X-Content-Type-Options"):
+            assert head.headers[name] == got.headers[name]

@@ -15,7 +15,7 @@ from api.caching import Caching
 from api.config import Config
 from api.marts import Marts
 from api.openapi_document import document
-from callstats.keys import KeyStore, keys_path
+from callstats.keys import SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 SUMMARY = "/api/v1/analytics/summary"
@@ -150,7 +150,7 @@ def test_a_polled_answer_is_kept_for_its_max_age_per_build_scope_and_url(
     marts = Marts(published)
     app = falcon.App(
         middleware=[
-            BearerAuth(KeyStore(keys_path(fixture_warehouse))),
+            BearerAuth(SqliteKeyStore(keys_path(fixture_warehouse))),
             Caching(marts, timer=lambda: now[0]),
         ]
     )

@@ -24,7 +24,7 @@ from warehouses import FIXTURES, run_callstats
 
 from api.app import create_app
 from api.config import Config
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 NOW = "2026-11-03T00:00:00Z"
@@ -37,7 +37,7 @@ def get(tmp_path_factory: pytest.TempPathFactory):
     files = sorted(str(path) for path in (FIXTURES / "dst").glob("*.jsonl"))
     run_callstats("load", *files, warehouse=warehouse, now=NOW)
     run_callstats("build", warehouse=warehouse, now=NOW)
-    _, token = KeyStore(keys_path(warehouse)).create(Scope("all"), "tz")
+    _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"), "tz")
     client = testing.TestClient(
         create_app(Config(marts_path=published_path(warehouse), keys_path=keys_path(warehouse)))
     )

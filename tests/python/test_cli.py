@@ -21,6 +21,7 @@ def test_demo_builds_sample_data_prints_a_token_and_serves(tmp_path):
         printed = output.read_text()
     assert f"Warehouse: {warehouse}" in printed
     assert "Calls started 2026-01-31 12:00 to 2026-03-02 11:00 UTC: 20,000" in printed
+    assert "\nDashboard: http://127.0.0.1:8000/dashboard\n" in printed
     [curl] = [line for line in printed.splitlines() if line.startswith("Try:")]
     token = printed.split("API token (all orgs): ")[1].split()[0]
     assert curl == (

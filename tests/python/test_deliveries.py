@@ -26,7 +26,7 @@ from warehouses import query_function, run_callstats
 
 from api.app import create_app
 from api.config import Config
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 NOW = "2026-03-02T12:00:00Z"
@@ -159,7 +159,7 @@ def test_each_new_rule_gives_the_contracts_answer(el_warehouse):
 
 def test_the_api_counts_only_calls_active_now(el_warehouse, monkeypatch):
     monkeypatch.setenv("CALLSTATS_NOW", NOW)
-    _, token = KeyStore(keys_path(el_warehouse)).create(Scope("org", "org-x"))
+    _, token = SqliteKeyStore(keys_path(el_warehouse)).create(Scope("org", "org-x"))
     config = Config(marts_path=published_path(el_warehouse), keys_path=keys_path(el_warehouse))
     client = testing.TestClient(create_app(config))
     headers = {"Authorization": f"Bearer {token}"}

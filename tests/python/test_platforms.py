@@ -46,7 +46,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 from falcon import testing
-from postgres import assert_same_marts, libpq
+from postgres import assert_same_marts, create_shared_key, libpq
 from pytest import approx
 from warehouses import (
     BUILD_RECORDS,
@@ -61,7 +61,7 @@ from warehouses import (
 from api.app import create_app
 from api.config import Config, postgres_connection
 from api.openapi_document import document
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 NOW = "2026-03-03T00:00:00Z"
@@ -125,7 +125,7 @@ def query(platform_warehouse: Path) -> Query:
 def api(platform_warehouse: Path, monkeypatch):
     """GET a path as an org's token, "now" pinned; the JSON of a 200."""
     monkeypatch.setenv("CALLSTATS_NOW", NOW)
-    store = KeyStore(keys_path(platform_warehouse))
+    store = SqliteKeyStore(keys_path(platform_warehouse))
     config = Config(
         marts_path=published_path(platform_warehouse), keys_path=keys_path(platform_warehouse)
     )
@@ -567,7 +567,7 @@ def test_every_family_answers_the_same_from_postgresql(
     token, with and without a window: PostgreSQL's answers are DuckDB's."""
     monkeypatch.setenv("CALLSTATS_NOW", NOW)
     keys = keys_path(platform_warehouse)
-    _, token = KeyStore(keys).create(Scope("org", org_id))
+    token = create_shared_key(postgres_platforms, keys, Scope("org", org_id), "parity")
     marts = published_path(platform_warehouse)
     duck = testing.TestClient(create_app(Config(marts_path=marts, keys_path=keys)))
     postgres = testing.TestClient(

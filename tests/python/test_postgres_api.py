@@ -1,19 +1,21 @@
 """The API serving from PostgreSQL (CALLSTATS_TARGET=postgres) answers exactly as it does from
 the published DuckDB marts: every endpoint, several windows, filters and scopes."""
 
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
 import pytest
 from falcon import testing
-from postgres import libpq
-from warehouses import FIXTURE_NOW, assert_same_json
+from postgres import create_shared_key, libpq
+from servers import free_port, http_get, running
+from warehouses import FIXTURE_NOW, assert_same_json, run_callstats
 
 from api.app import create_app
 from api.config import Config, postgres_connection
 from api.openapi_document import document
 from api.serialize import timestamp
-from callstats.keys import KeyStore, Scope
+from callstats.keys import PostgresKeyStore, Scope
 from callstats.publish import published_path
 
 READER = "callstats_api"
@@ -78,19 +80,21 @@ SCOPES = {
 
 @pytest.fixture(scope="module")
 def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_factory):
-    """A DuckDB client, a PostgreSQL client (as a login of the marts' reader role) and tokens
-    valid for both."""
+    """A DuckDB client, a PostgreSQL client (as a login of the marts' reader role, reading the
+    keys PostgreSQL keeps) and tokens valid for both (the same key rows in the SQLite file)."""
     with psycopg.connect(**libpq(postgres_warehouse), autocommit=True) as admin:
         exists = admin.execute("select 1 from pg_roles where rolname = %s", [READER]).fetchone()
         if not exists:
             admin.execute(f"create role {READER} login in role callstats_reader")
     keys = tmp_path_factory.mktemp("api-keys") / "keys.sqlite3"
-    store = KeyStore(keys)
-    tokens = {name: store.create(scope, name)[1] for name, scope in SCOPES.items()}
+    tokens = {
+        name: create_shared_key(postgres_warehouse, keys, scope, name)
+        for name, scope in SCOPES.items()
+    }
     duck = Config(marts_path=published_path(fixture_warehouse), keys_path=keys)
     postgres = Config(
         marts_path=published_path(fixture_warehouse),
-        keys_path=keys,
+        keys_path=Path("/nonexistent"),
         target="postgres",
         postgres={**postgres_connection(postgres_warehouse), "user": READER},
     )
@@ -133,3 +137,67 @@ def test_health_on_postgresql_without_marts(postgres_warehouse):
     answer = testing.TestClient(create_app(config)).simulate_get("/health")
     assert answer.status_code == 503
     assert answer.json == {"status": "unavailable", "marts_built_at": None}
+
+
+@pytest.mark.parametrize(
+    ("database", "port", "status", "title"),
+    [("postgres", None, 401, "Unauthorized"), ("callstats", "1", 503, "Service Unavailable")],
+    ids=["no keys table yet", "postgresql unreachable"],
+)
+def test_tokens_without_a_readable_key_table(postgres_warehouse, database, port, status, title):
+    connection = {**postgres_connection(postgres_warehouse), "dbname": database}
+    config = Config(
+        marts_path=Path("/nonexistent"),
+        keys_path=Path("/nonexistent"),
+        target="postgres",
+        postgres={**connection, "port": port} if port else connection,
+    )
+    answer = testing.TestClient(create_app(config)).simulate_get(
+        "/analytics/overview", headers={"Authorization": "Bearer cs_unknown"}
+    )
+    assert (answer.status_code, answer.json["title"]) == (status, title)
+
+
+def test_two_api_hosts_share_a_key_created_once(apps, postgres_warehouse, tmp_path):
+    """`callstats keys create` on PostgreSQL, once: two `callstats serve` processes (as the
+    reader login) accept the token, and both refuse it once it is revoked."""
+    admin = {**postgres_warehouse, "CALLSTATS_TARGET": "postgres", "CALLSTATS_NOW": FIXTURE_NOW}
+    created = run_callstats(
+        "keys", "create", "--org", "org-b", "--name", "two-hosts",
+        warehouse=tmp_path / "cli.duckdb", env=admin,
+    )  # fmt: skip
+    key_id = created.stdout.split()[2]
+    token = created.stdout.splitlines()[-1]
+    reader = {**admin, "PGUSER": READER}
+    ports = [free_port(), free_port()]
+    with (
+        running("serve", "--port", str(ports[0]), warehouse=tmp_path / "host-a.duckdb",
+                ready_url=f"http://127.0.0.1:{ports[0]}/health", env=reader),
+        running("serve", "--port", str(ports[1]), warehouse=tmp_path / "host-b.duckdb",
+                ready_url=f"http://127.0.0.1:{ports[1]}/health", env=reader),
+    ):  # fmt: skip
+        answers = [
+            http_get(f"http://127.0.0.1:{port}/analytics/overview?start_date=2026-03-02", token)
+            for port in ports
+        ]
+        assert answers[0] == answers[1]
+        assert answers[0][0] == 200
+        assert answers[0][1]["total_calls"] == 3  # org-b's calls in the fixture
+        run_callstats("keys", "revoke", key_id, warehouse=tmp_path / "cli.duckdb", env=admin)
+        for port in ports:
+            assert http_get(f"http://127.0.0.1:{port}/analytics/overview", token)[0] == 401
+
+
+def test_a_key_lookup_outlives_a_dropped_connection(postgres_warehouse):
+    """The API's kept connection closed by the server (a restart, an idle timeout): the next
+    lookup opens another and answers."""
+    with closing(PostgresKeyStore(postgres_connection(postgres_warehouse))) as store:
+        _, token = store.create(Scope("org", "org-a"), "dropped")
+        assert store.scope_of(token) == Scope("org", "org-a")
+        with psycopg.connect(**libpq(postgres_warehouse), autocommit=True) as admin:
+            admin.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity"
+                " where pid != pg_backend_pid() and datname = current_database()"
+                " and backend_type = 'client backend'"
+            )
+        assert store.scope_of(token) == Scope("org", "org-a")

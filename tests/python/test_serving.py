@@ -5,7 +5,7 @@ import threading
 from servers import free_port, http_get, running
 from warehouses import run_callstats
 
-from callstats.keys import KeyStore, Scope, keys_path
+from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
 
@@ -26,7 +26,7 @@ def test_a_rebuild_under_steady_requests_loses_none(tmp_path):
     generate = ["--calls", "2000", "--days", "7", "--end", "2026-03-08T00:00:00"]
     run_callstats("generate", *generate, warehouse=warehouse)
     run_callstats("build", warehouse=warehouse)
-    _, token = KeyStore(keys_path(warehouse)).create(Scope("all"))
+    _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"))
     first_publication = published_path(warehouse).stat().st_ino
 
     port = free_port()
