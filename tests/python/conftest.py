@@ -86,19 +86,22 @@ def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def spark_warehouse(fixture_warehouse: Path) -> Iterator:
-    """The fixture's raw rows copied into Spark (its catalog beside the fixture warehouse) and
-    built there by `dbt build --full-refresh`, all in this process: one Spark session, which
-    dbt-spark's `session` method reuses. Yields the session."""
+def spark_warehouse(
+    fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[spark.SparkBuild]:
+    """The fixture's raw rows copied into Spark (the catalog of a warehouse of its own) and
+    built there as `callstats build` does, published marts included, all in this process: one
+    Spark session, which dbt-spark's `session` method reuses."""
+    warehouse = tmp_path_factory.mktemp("spark") / "callstats.duckdb"
     with pytest.MonkeyPatch.context() as environment:
-        environment.setenv("CALLSTATS_WAREHOUSE", str(fixture_warehouse))
+        environment.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
         environment.setenv("CALLSTATS_TARGET", "spark")
         environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
         environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
         session = spark_session()
         try:
             spark.copy_raw_tables(fixture_warehouse, session)
-            build_marts(full_refresh=True, progress=False)
-            yield session
+            build_marts(progress=False)
+            yield spark.SparkBuild(warehouse, session)
         finally:
             session.stop()

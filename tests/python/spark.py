@@ -1,14 +1,28 @@
 """Spark for the tests: a DuckDB warehouse's raw rows copied into the `spark` target's
 catalog (Parquet tables beside the warehouse), and its marts compared with DuckDB's."""
 
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
-from warehouses import BUILD_RECORDS, assert_same_rows, comparable_rows
+from warehouses import BUILD_RECORDS, PROJECT_DIR, assert_same_rows, comparable_rows
 
 from callstats.publish import published_path
 from callstats.raw_schema import PLATFORM_TABLES, PLATFORMS, declared_tables
 from callstats.warehouse import SparkTarget
+
+# The rows of a marts table: (table, its columns) -> rows.
+Select = Callable[[str, list[str]], list]
+
+
+class SparkBuild(NamedTuple):
+    """A warehouse built on Spark (its catalog in <warehouse>-spark/) and the Spark session
+    that built it."""
+
+    warehouse: Path
+    session: object
 
 
 def copy_raw_tables(duckdb_warehouse: Path, session) -> None:
@@ -33,8 +47,29 @@ def copy_raw_tables(duckdb_warehouse: Path, session) -> None:
                 target.append(source, f"select * from {table}", table, list(columns))
 
 
-def assert_same_marts(duckdb_warehouse: Path, session) -> None:
-    """Every marts table a DuckDB warehouse published and Spark's hold the same rows (floats
+def spark_select(session) -> Select:
+    """The rows of Spark's marts tables."""
+
+    def select(table: str, columns: list[str]) -> list:
+        names = ", ".join(f"`{column}`" for column in columns)
+        return session.sql(f"select {names} from marts.{table}").collect()
+
+    return select
+
+
+def duckdb_select(marts: Path) -> Select:
+    """The rows of a DuckDB marts file's tables."""
+
+    def select(table: str, columns: list[str]) -> list:
+        names = ", ".join(f'"{column}"' for column in columns)
+        with duckdb.connect(str(marts), read_only=True) as connection:
+            return connection.execute(f"select {names} from marts.{table}").fetchall()
+
+    return select
+
+
+def assert_same_marts(duckdb_warehouse: Path, select: Select) -> None:
+    """Every marts table a DuckDB warehouse published and `select`'s hold the same rows (floats
     within 1e-9 relative, json as parsed values)."""
     with duckdb.connect(str(published_path(duckdb_warehouse)), read_only=True) as duck:
         tables = duck.execute(
@@ -54,6 +89,24 @@ def assert_same_marts(duckdb_warehouse: Path, session) -> None:
             expected = comparable_rows(
                 duck.execute(f"select {', '.join(columns)} from marts.{table}").fetchall()
             )
-            names = ", ".join(f"`{column}`" for column in columns)
-            built = comparable_rows(session.sql(f"select {names} from marts.{table}").collect())
-            assert_same_rows(built, expected, table)
+            assert_same_rows(comparable_rows(select(table, columns)), expected, table)
+
+
+def marts_columns(marts: Path) -> list[tuple[str, str, str]]:
+    """(table, column, DuckDB type) of every column of a DuckDB marts file, in order."""
+    with duckdb.connect(str(marts), read_only=True) as connection:
+        return connection.execute(
+            "select table_name, column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' order by table_name, ordinal_position"
+        ).fetchall()
+
+
+def sorted_marts() -> dict[str, str]:
+    """The marts models stored in an order, each with its column: their query ends in
+    `order by <column>`."""
+    found = {}
+    for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
+        ending = re.search(r"^order by (\w+)\b.*\Z", model.read_text().strip(), re.MULTILINE)
+        if ending:
+            found[model.stem] = ending.group(1)
+    return found
