@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test test-spark lint bench
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# The fixture built on Apache Spark, compared with DuckDB (minutes; not part of `make test`).
+test-spark: setup
+	$(BIN)/pytest -m spark
 
 # Build figures at BENCH_CALLS calls (default 1000000) into docs/benchmarks.md; not a test.
 bench: setup

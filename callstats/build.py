@@ -1,16 +1,22 @@
 """Run dbt on the project, in-process, against the configured target."""
 
+import multiprocessing
 import os
 import re
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
 
+import duckdb
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt_common.events.base_types import EventMsg
 from tqdm import tqdm
 
-from callstats import project, publish
+from callstats import project, publish, warehouse
 
 LOG_PATH = project.PROJECT_DIR / "logs" / "dbt.log"
 FAILED = {"error", "fail", "runtime error"}
@@ -34,15 +40,16 @@ class BuildTimes:
 class _Progress:
     """One bar over the nodes dbt runs (models, seeds, tests), fed by dbt's events."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, label: str) -> None:
         self.enabled = enabled
+        self.label = label
         self.bar: tqdm | None = None
 
     def __call__(self, event: EventMsg) -> None:
         name = event.info.name
         if name == "LogStartLine" and self.bar is None:
             self.bar = tqdm(
-                total=event.data.total, desc="build", unit="node", disable=not self.enabled
+                total=event.data.total, desc=self.label, unit="node", disable=not self.enabled
             )
         elif name == "NodeFinished" and self.bar is not None:
             node = event.data.node_info
@@ -55,14 +62,14 @@ class _Progress:
             self.bar.close()
 
 
-def _run_dbt(*args: str, verbose: bool, progress: bool) -> dbtRunnerResult:
+def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> dbtRunnerResult:
     """Invoke dbt with the project's own profile; raise BuildFailed, naming the first node that
     failed and its first error line, when it does not succeed. Unless `verbose`, dbt's console
     log is off (its log file, logs/dbt.log, keeps everything) and `progress` shows a bar."""
     os.environ["CALLSTATS_TARGET"] = project.target()
     os.environ["CALLSTATS_WAREHOUSE"] = str(project.warehouse_path())
     os.environ["CALLSTATS_MARTS"] = str(publish.building_path(project.warehouse_path()))
-    bar = _Progress(progress and not verbose)
+    bar = _Progress(progress and not verbose, label)
     quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug"]
     try:
         result = dbtRunner(callbacks=[bar]).invoke(
@@ -121,11 +128,12 @@ def build_marts(
     """`dbt build` (every model, seed and data test), then publish the marts to the API; a
     failed model or test publishes nothing. Unit tests belong to the test suite, not to
     production builds (they read fixtures, not the warehouse). On DuckDB the build works on a
-    copy of the published marts (publish.py); on PostgreSQL the marts are read where dbt built
+    copy of the published marts (publish.py); on Spark the built tables are then written into
+    a DuckDB marts file (publish_spark_marts); on PostgreSQL the marts are read where dbt built
     them: dbt swaps each rebuilt table in one transaction."""
     started = time.perf_counter()
-    duckdb_target = project.target() == "duckdb"
-    if duckdb_target:
+    target = project.target()
+    if target == "duckdb":
         publish.prepare(project.warehouse_path())
     prepared = time.perf_counter()
     result = _run_dbt(
@@ -145,12 +153,68 @@ def build_marts(
             if timing.started_at and timing.completed_at
         ]
     published = time.perf_counter()
-    if duckdb_target:
+    if target == "duckdb":
         publish.publish(project.warehouse_path())
+    elif target == "spark":
+        publish_spark_marts(verbose=verbose, progress=progress)
     ended = time.perf_counter()
     return BuildTimes(
         models_s=_busy_seconds(spans["models"]),
         tests_s=_busy_seconds(spans["tests"]),
         publish_s=(prepared - started) + (ended - published),
         total_s=ended - started,
+    )
+
+
+def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path:
+    """Publish the marts tables of a Spark build as the DuckDB marts file the API reads
+    (publish.published_path), as a DuckDB build publishes them.
+
+    What to publish, and DuckDB's types for it, come from DuckDB itself: the project is built
+    on DuckDB, without its tests, from empty raw tables in a scratch directory, and every table
+    of that build's marts is filled with the rows of Spark's table of the same name, read from
+    its Parquet files (publish.publish_parquet). Runs in the process of the Spark build, whose
+    Spark session (dbt-spark's `session` method) names the files. Raises BuildFailed when the
+    DuckDB build fails or Spark lacks one of its marts tables, with nothing published.
+    """
+    session = warehouse.spark_session()
+    spark_tables = {table.name for table in session.catalog.listTables("marts")}
+
+    def files(table: str) -> list[str]:
+        """The Parquet files of Spark's marts table, in the order of its rows: Spark names a
+        table's files part-00000, part-00001, ... in the order of its write's partitions,
+        which for a model ending in `order by` are ranges of that order."""
+        if table not in spark_tables:
+            raise BuildFailed(f"Spark's catalog has no table marts.{table} to publish")
+        return sorted(urlparse(name).path for name in session.table(f"marts.{table}").inputFiles())
+
+    with tempfile.TemporaryDirectory(prefix="callstats-schema-") as scratch:
+        empty = Path(scratch) / "empty.duckdb"
+        # A process of its own: dbt-duckdb keeps its DuckDB instance open in the process that
+        # ran it, and the build's environment variables stay the Spark build's.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
+            process.submit(_build_empty, empty, verbose=verbose, progress=progress).result()
+        return publish.publish_parquet(
+            project.warehouse_path(), publish.building_path(empty), files
+        )
+
+
+def _build_empty(empty: Path, *, verbose: bool, progress: bool) -> None:
+    """Build the project's seeds and models, not its tests, on DuckDB from empty raw tables:
+    the warehouse `empty` (a new file) and its marts file, publish.building_path(empty)."""
+    with duckdb.connect(str(empty)) as connection:
+        warehouse.ensure_raw_tables(connection)
+    os.environ.update(CALLSTATS_TARGET="duckdb", CALLSTATS_WAREHOUSE=str(empty))
+    _run_dbt(
+        "build",
+        "--exclude-resource-type",
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+        "--target-path",
+        str(empty.parent / "target"),
+        verbose=verbose,
+        progress=progress,
+        label="publish",
     )

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TARGETS = ("duckdb", "postgres")
+TARGETS = ("duckdb", "postgres", "spark")
 
 
 def target() -> str:
@@ -28,6 +28,31 @@ def duckdb_settings() -> dict[str, str]:
     return {
         "memory_limit": os.environ.get("CALLSTATS_DUCKDB_MEMORY_LIMIT") or "6GB",
         "max_temp_directory_size": os.environ.get("CALLSTATS_DUCKDB_TEMP_LIMIT") or "20GB",
+    }
+
+
+def spark_dir() -> Path:
+    """Where the `spark` target keeps its catalog and tables: <warehouse>-spark/."""
+    path = warehouse_path()
+    return path.with_name(path.name.removesuffix(".duckdb") + "-spark")
+
+
+def spark_settings() -> dict[str, str]:
+    """The Spark configuration of the `spark` target, as profiles.yml passes it to dbt-spark
+    (with the ANSI mode dbt-spark turns off), for the Spark session of `callstats load`."""
+    home = spark_dir()
+    return {
+        "spark.master": "local[*]",
+        "spark.driver.memory": os.environ.get("CALLSTATS_SPARK_DRIVER_MEMORY") or "4g",
+        "spark.sql.warehouse.dir": str(home / "tables"),
+        "spark.hadoop.javax.jdo.option.ConnectionURL": (
+            f"jdbc:derby:;databaseName={home / 'metastore_db'};create=true"
+        ),
+        "spark.driver.extraJavaOptions": f"-Dderby.system.home={home}",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "4",
+        "spark.ui.enabled": "false",
+        "spark.sql.ansi.enabled": "false",
     }
 
 

@@ -43,21 +43,35 @@ PLATFORM_TABLES: dict[str, tuple[str, dict[str, str]]] = {
 ENGINE_TYPES = {
     "duckdb": {"json": "json", "double": "double"},
     "postgres": {"json": "jsonb", "double": "double precision"},
+    "spark": {"json": "string", "double": "double", "text": "string"},
 }
+
+
+def engine_type(engine: str, logical_type: str) -> str:
+    return ENGINE_TYPES[engine].get(logical_type, logical_type)
+
+
+def declared_tables(platform: str | None = None) -> dict[str, dict[str, str]]:
+    """{schema-qualified table: {column: logical type}} of the raw tables (and `platform`'s
+    landing table)."""
+    tables = {f"{RAW_SCHEMA}.{table}": columns for table, columns in RAW_TABLES.items()}
+    if platform:
+        tables.update([PLATFORM_TABLES[platform]])
+    return tables
 
 
 def create_table_statements(engine: str, platform: str | None = None) -> list[str]:
     """Create the raw schema and each raw table (and `platform`'s landing table), and add the
-    columns an older table lacks."""
-    types = ENGINE_TYPES[engine]
-    tables = {f"{RAW_SCHEMA}.{table}": columns for table, columns in RAW_TABLES.items()}
-    if platform:
-        tables.update([PLATFORM_TABLES[platform]])
+    columns an older table lacks (on Spark, which has no `add column if not exists`, the
+    caller adds them: warehouse.SparkTarget)."""
     statements = []
-    for table, columns in tables.items():
-        typed = {column: types.get(kind, kind) for column, kind in columns.items()}
+    for table, columns in declared_tables(platform).items():
+        typed = {column: engine_type(engine, kind) for column, kind in columns.items()}
         body = ",\n    ".join(f"{column} {kind}" for column, kind in typed.items())
         statements.append(f"create schema if not exists {table.split('.')[0]}")
+        if engine == "spark":
+            statements.append(f"create table if not exists {table} (\n    {body}\n) using parquet")
+            continue
         statements.append(f"create table if not exists {table} (\n    {body}\n)")
         statements += [
             f"alter table {table} add column if not exists {column} {kind}"

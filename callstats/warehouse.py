@@ -2,8 +2,9 @@
 
 DuckDB does the work of `callstats load` and `callstats generate` (parsing files, making
 rows) in a DuckDB connection: the warehouse file on the `duckdb` target, an in-memory
-database on `postgres`. A `RawTarget` is where the rows then land: the same DuckDB file, or
-PostgreSQL through a bulk `COPY` of a CSV export.
+database on `postgres` and `spark`. A `RawTarget` is where the rows then land: the same DuckDB
+file, PostgreSQL through a bulk `COPY` of a CSV export, or Spark's catalog tables (Parquet)
+through a Parquet export.
 """
 
 import tempfile
@@ -15,7 +16,12 @@ from pathlib import Path
 import duckdb
 
 from callstats import project
-from callstats.raw_schema import RAW_SCHEMA, create_table_statements
+from callstats.raw_schema import (
+    RAW_SCHEMA,
+    create_table_statements,
+    declared_tables,
+    engine_type,
+)
 
 COPY_CHUNK_BYTES = 1 << 20
 
@@ -155,12 +161,89 @@ class PostgresTarget(RawTarget):
                     copy.write(data)
 
 
+class SparkTarget(RawTarget):
+    """Spark's raw tables: Parquet tables of the catalog the `spark` target builds from
+    (profiles.yml), written through a local Spark session. Spark has no transactions: a file
+    that fails half-way may leave its first table's rows."""
+
+    local = False
+
+    def __init__(self, session, work: duckdb.DuckDBPyConnection) -> None:
+        self.session = session
+        self.work = work
+
+    def ensure_tables(self, platform: str | None = None) -> None:
+        """Create the tables where missing, and add the columns an older table lacks."""
+        for statement in create_table_statements("spark", platform):
+            self.session.sql(statement)
+        for table, columns in declared_tables(platform).items():
+            present = {name.lower() for name in self.session.table(table).columns}
+            missing = [
+                f"{column} {engine_type('spark', kind)}"
+                for column, kind in columns.items()
+                if column not in present
+            ]
+            if missing:
+                self.session.sql(f"alter table {table} add columns ({', '.join(missing)})")
+
+    def has_rows(self, table: str) -> bool:
+        return bool(self.session.sql(f"select 1 from {table} limit 1").collect())
+
+    def newest_loaded_at(self, tables: list[str]) -> datetime | None:
+        return self.session.sql(_newest_loaded_at_sql(tables)).collect()[0][0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
+
+    def append(
+        self, source: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]
+    ) -> None:
+        """Export to Parquet, then insert its rows, cast to the table's columns (null for
+        the columns not named)."""
+        from pyspark.sql.functions import lit
+
+        names = ", ".join(columns)
+        with tempfile.TemporaryDirectory(prefix="callstats-copy-") as scratch:
+            export = Path(scratch) / "rows.parquet"
+            literal = "'" + str(export).replace("'", "''") + "'"
+            source.execute(f"copy (select {names} from ({query})) to {literal} (format parquet)")
+            rows = self.session.read.parquet(str(export))
+            named = {column.strip('"') for column in columns}
+            rows.select(
+                *(
+                    (rows[field.name] if field.name in named else lit(None))
+                    .cast(field.dataType)
+                    .alias(field.name)
+                    for field in self.session.table(table).schema
+                )
+            ).write.insertInto(table)
+
+
+def spark_session():
+    """A local Spark session on the `spark` target's catalog (project.spark_settings())."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in project.spark_settings().items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
 @contextmanager
 def raw_target() -> Iterator[RawTarget]:
     """The configured target's raw tables (CALLSTATS_TARGET), with its DuckDB connection."""
     if project.target() == "duckdb":
         with connect() as connection:
             yield DuckDBTarget(connection)
+        return
+    if project.target() == "spark":
+        with duckdb.connect(":memory:", config=project.duckdb_settings()) as work:
+            session = spark_session()
+            try:
+                yield SparkTarget(session, work)
+            finally:
+                session.stop()
         return
     import psycopg
 

@@ -55,7 +55,7 @@ restaged as (
     {%- set relation = 'restaged' %}
 {%- endif %}
 
-keyed as not materialized (
+keyed as {{ not_materialized() }} (
     select
         *,
         {{ row_key(key_columns) }} as row_key

@@ -27,3 +27,12 @@
     {%- set scale = 1000 if unit == 'ms' else 1 -%}
     {{ number }} between {{ -62135596800 * scale }} and {{ 253402300799 * scale }}
 {%- endmacro %}
+
+{% macro spark__epoch_to_timestamp(number, unit) -%}
+    case
+        when {{ epoch_in_range(number, unit) }}
+            then timestamp_micros(
+                cast(round({{ number }} * {{ 1000 if unit == 'ms' else 1000000 }}) as bigint)
+            )
+    end
+{%- endmacro %}

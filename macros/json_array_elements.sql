@@ -17,3 +17,17 @@
         case when json_type({{ array }}) = 'ARRAY' then cast({{ array }} as json []) end
     ) with ordinality as {{ alias }} (element, position)
 {%- endmacro %}
+
+{% macro spark__json_array_elements(array, alias) -%}
+    lateral (
+        select
+            to_json(value) as element,
+            pos + 1 as position
+        from variant_explode(
+            case
+                when schema_of_variant(try_parse_json({{ array }})) like 'ARRAY%'
+                    then try_parse_json({{ array }})
+            end
+        )
+    ) as {{ alias }}
+{%- endmacro %}

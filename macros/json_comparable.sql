@@ -21,3 +21,9 @@
         else json_canonical({{ column }})
     end
 {%- endmacro %}
+
+{#- Spark's variant keeps an object's keys sorted: its json text is canonical but for numbers
+    written otherwise (1e0). -#}
+{% macro spark__json_comparable(column, key_columns) -%}
+    to_json(try_parse_json({{ column }}))
+{%- endmacro %}

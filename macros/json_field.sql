@@ -18,3 +18,11 @@
 {% macro json_path_duckdb(keys) -%}
     ${% for key in keys %}."{{ key }}"{% endfor %}
 {%- endmacro %}
+
+{% macro spark__json_field(column, keys) -%}
+    to_json(variant_get(try_parse_json({{ column }}), '{{ json_path_spark(keys) }}'))
+{%- endmacro %}
+
+{% macro json_path_spark(keys) -%}
+    ${% for key in keys %}[''{{ key }}'']{% endfor %}
+{%- endmacro %}

@@ -13,3 +13,8 @@
 {% macro duckdb__json_field_text(column, keys) -%}
     json_extract_string({{ column }}, '{{ json_path_duckdb(keys) }}')
 {%- endmacro %}
+
+{#- Spark writes a number as a double (1.50e3 as 1500.0): the same number. -#}
+{% macro spark__json_field_text(column, keys) -%}
+    get_json_object({{ column }}, '{{ json_path_spark(keys) }}')
+{%- endmacro %}

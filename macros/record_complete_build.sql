@@ -17,8 +17,10 @@
         | map(attribute='node.unique_id') | list -%}
     {%- set manifest = marts_relation('build_manifest') -%}
     {%- if incremental | reject('in', built) | list | length == 0 -%}
-    create table if not exists {{ manifest }} (run_started_at {{ dbt.type_timestamp() }});
-    insert into {{ manifest }} values ({{ timestamp_literal(run_started_at) }})
+    {{ statements([
+        'create table if not exists ' ~ manifest ~ ' (run_started_at ' ~ dbt.type_timestamp() ~ ')',
+        'insert into ' ~ manifest ~ ' values (' ~ timestamp_literal(run_started_at) ~ ')',
+    ]) }}
     {%- else -%}
     select 1
     {%- endif -%}

@@ -11,10 +11,11 @@
     {%- set built = results | selectattr('node.resource_type', 'equalto', 'model') | list %}
     {%- set publication = marts_relation('publication') %}
     {%- if built and not failed %}
-    create table if not exists {{ publication }} (marts_built_at {{ dbt.type_timestamp() }});
-    delete from {{ publication }};
-    insert into {{ publication }}
-    values ({{ timestamp_literal(modules.datetime.datetime.now(modules.pytz.utc)) }})
+    {%- set now = timestamp_literal(modules.datetime.datetime.now(modules.pytz.utc)) %}
+    {{ statements([
+        'create table if not exists ' ~ publication ~ ' (marts_built_at ' ~ dbt.type_timestamp() ~ ')',
+        replace_rows(publication, 'values (' ~ now ~ ')'),
+    ]) }}
     {%- else %}
     select 1
     {%- endif %}

@@ -9,3 +9,7 @@
 {% macro duckdb__seconds_between(start_at, end_at) -%}
     (date_diff('microsecond', {{ start_at }}, {{ end_at }}) / 1000000.0)
 {%- endmacro %}
+
+{% macro spark__seconds_between(start_at, end_at) -%}
+    (cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 1000000)
+{%- endmacro %}

@@ -18,3 +18,13 @@
 {% macro duckdb__text_to_double(text) -%}
     case when isfinite(try_cast({{ text }} as double)) then try_cast({{ text }} as double) end
 {%- endmacro %}
+
+{#- Spark's cast reads more than numbers (1d, Infinity) and overflows to infinity. -#}
+{% macro spark__text_to_double(text) -%}
+    case
+        when
+            {{ text }} rlike '^\\s*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d{1,5})?\\s*$'
+            and abs(cast({{ text }} as double)) < double('Infinity')
+            then cast({{ text }} as double)
+    end
+{%- endmacro %}

@@ -26,3 +26,14 @@
         end
     )
 {%- endmacro %}
+
+{#- Spark's patterns cannot parse a day name: the RFC 2822 date is read after it. A timestamp
+    without a zone reads as UTC (the session's time zone, profiles.yml). -#}
+{% macro spark__text_to_timestamp(text) -%}
+    case
+        when {{ text }} rlike '^[A-Za-z]{3}, \\d{1,2} [A-Za-z]{3} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}$'
+            then try_to_timestamp(substring({{ text }}, 6), 'd MMM yyyy HH:mm:ss Z')
+        when {{ text }} rlike '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2})?$'
+            then cast({{ text }} as timestamp)
+    end
+{%- endmacro %}

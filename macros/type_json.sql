@@ -9,3 +9,8 @@
 {% macro postgres__type_json() -%}
     jsonb
 {%- endmacro %}
+
+{#- Spark has no json type to store: json is its text, read with its json functions. -#}
+{% macro spark__type_json() -%}
+    string
+{%- endmacro %}

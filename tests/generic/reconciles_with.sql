@@ -33,7 +33,7 @@ other_side as (
     select
         {{ group_by | join(', ') }},
         {{ compare_expression }} as measured
-    from {{ compare_model }}
+    from {{ compare_model }} as compared_rows
     where ({{ compare_where }}) {{ rebuilt }}
     group by {{ group_by | join(', ') }}
 ),

@@ -5,14 +5,17 @@ from pathlib import Path
 
 import postgres
 import pytest
+import spark
 from falcon import testing
 from servers import free_port, running
 from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
 
 from api.app import create_app
 from api.config import Config
+from callstats.build import build_marts
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
+from callstats.warehouse import spark_session
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +101,25 @@ def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
             env={**environment, "CALLSTATS_TARGET": "postgres"},
         )
         yield environment
+
+
+@pytest.fixture(scope="session")
+def spark_warehouse(
+    fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[spark.SparkBuild]:
+    """The fixture's raw rows copied into Spark (the catalog of a warehouse of its own) and
+    built there as `callstats build` does, published marts included, all in this process: one
+    Spark session, which dbt-spark's `session` method reuses."""
+    warehouse = tmp_path_factory.mktemp("spark") / "callstats.duckdb"
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
+        environment.setenv("CALLSTATS_TARGET", "spark")
+        environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+        environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
+        session = spark_session()
+        try:
+            spark.copy_raw_tables(fixture_warehouse, session)
+            build_marts(progress=False)
+            yield spark.SparkBuild(warehouse, session)
+        finally:
+            session.stop()

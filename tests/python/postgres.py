@@ -5,10 +5,7 @@ binaries are missing, they are installed from Debian's packages. Anything that k
 starting fails the tests that need it: they are never skipped.
 """
 
-import datetime
-import decimal
 import glob
-import json
 import os
 import shutil
 import sqlite3
@@ -21,7 +18,7 @@ from pathlib import Path
 import duckdb
 import psycopg2
 from servers import free_port
-from warehouses import BUILD_RECORDS, assert_same_rows
+from warehouses import BUILD_RECORDS, assert_same_rows, comparable_rows
 
 from api.config import postgres_connection
 from callstats.keys import PostgresKeyStore, Scope, SqliteKeyStore
@@ -145,24 +142,10 @@ def assert_same_marts(duckdb_warehouse: Path, environment: dict[str, str]) -> No
             assert_same_rows(_rows(cursor, table, columns), on_duckdb, table)
 
 
-def _comparable(value):
-    """One form per value across engines: json as parsed values, numbers as floats."""
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, default=str)
-    if isinstance(value, str) and value.startswith(("{", "[")):
-        return json.dumps(json.loads(value), sort_keys=True)
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return value
-
-
 def _rows(cursor, table: str, columns: list[str]) -> list[tuple]:
     names = ", ".join(f'"{column}"' for column in columns)
     cursor.execute(f"select {names} from marts.{table}")
-    rows = [tuple(_comparable(value) for value in row) for row in cursor.fetchall()]
-    return sorted(rows, key=lambda row: [(value is None, str(value)) for value in row])
+    return comparable_rows(cursor.fetchall())
 
 
 def create_shared_key(environment: dict[str, str], keys: Path, scope: Scope, name: str) -> str:

@@ -1,5 +1,8 @@
 """Run the real `callstats` command and read the warehouses it builds."""
 
+import datetime
+import decimal
+import json
 import math
 import os
 import subprocess
@@ -81,6 +84,25 @@ def assert_same_rows(built: list[tuple], expected: list[tuple], table: str) -> N
         assert built_row == tuple(
             approx(value, rel=1e-9) if isinstance(value, float) else value for value in expected_row
         ), table
+
+
+def _comparable(value):
+    """One form per value across engines: json as parsed values, numbers as floats."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        return json.dumps(json.loads(value), sort_keys=True)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return value
+
+
+def comparable_rows(rows) -> list[tuple]:
+    """Rows of a marts table from any engine, in one form and one order, to compare."""
+    rows = [tuple(_comparable(value) for value in row) for row in rows]
+    return sorted(rows, key=lambda row: [(value is None, str(value)) for value in row])
 
 
 def assert_same_json(expected, actual, where: str = "") -> None:

@@ -2,7 +2,7 @@
 
 with
 
-call_versions as not materialized (
+call_versions as {{ not_materialized() }} (
     select * from {{ ref('stg_raw__calls') }}
     {%- if is_incremental() %}
         where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})

@@ -37,12 +37,8 @@ connections as (
         min(created_at) filter (
             where event_type = 'connection_closed' and created_at > opened_at
         ) as closed_at,
-        array_agg(created_at order by created_at) filter (
-            where event_type = 'connection_opened'
-        ) as opened_ats,
-        array_agg(created_at order by created_at) filter (
-            where event_type = 'connection_closed'
-        ) as closed_ats
+        {{ array_agg_sorted('created_at', "event_type = 'connection_opened'") }} as opened_ats,
+        {{ array_agg_sorted('created_at', "event_type = 'connection_closed'") }} as closed_ats
     from stt_events
     group by 1, 2
 ),

@@ -11,7 +11,7 @@ stt_events as (
     {%- endif %}
 ),
 
-calls as not materialized (
+calls as {{ not_materialized() }} (
     select * from {{ ref('fct_calls') }}
 ),
 

@@ -34,10 +34,12 @@ turns as (
         call_started_at,
         loaded_at,
         min(first_word_start_s) as first_word_start_s,
-        string_agg(case when entry_role = 'user' then entry_text end, ' ' order by position)
-            as user_text,
-        string_agg(case when entry_role = 'agent' then entry_text end, ' ' order by position)
-            as agent_text
+        {{ string_agg_ordered(
+            "case when entry_role = 'user' then entry_text end", "' '", 'position'
+        ) }} as user_text,
+        {{ string_agg_ordered(
+            "case when entry_role = 'agent' then entry_text end", "' '", 'position'
+        ) }} as agent_text
     from numbered
     group by 1, 2, 3, 4
 ),

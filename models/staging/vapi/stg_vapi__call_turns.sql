@@ -31,8 +31,9 @@ turns as (
         turn_index,
         min(case when speaker = 'user' then spoken_at end) as started_at,
         min(case when speaker = 'user' then spoken_text end) as user_text,
-        string_agg(case when speaker = 'bot' then spoken_text end, ' ' order by position)
-            as agent_text,
+        {{ string_agg_ordered(
+            "case when speaker = 'bot' then spoken_text end", "' '", 'position'
+        ) }} as agent_text,
         min(raw_table) as raw_table,
         min(loaded_at) as loaded_at
     from numbered

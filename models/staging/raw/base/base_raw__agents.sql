@@ -1,10 +1,10 @@
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ staged_rows('agents') }}
 ),
 
-normalised as not materialized (
+normalised as {{ not_materialized() }} (
     select
         {{ clean_text('agent_id') }} as agent_id,
         {{ clean_text('org_id') }} as org_id,

@@ -1,10 +1,10 @@
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ staged_rows('call_errors') }}
 ),
 
-normalised as not materialized (
+normalised as {{ not_materialized() }} (
     select
         {{ clean_text('error_id') }} as error_id,
         {{ clean_text('call_id') }} as call_id,

@@ -1,6 +1,6 @@
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ staged_rows('calls') }}
 ),
 
@@ -8,7 +8,7 @@ call_statuses as (
     select * from {{ ref('call_statuses') }}
 ),
 
-normalised as not materialized (
+normalised as {{ not_materialized() }} (
     select
         {{ clean_text('source.call_id') }} as call_id,
         source.updated_at,

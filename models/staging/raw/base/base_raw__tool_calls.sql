@@ -1,10 +1,10 @@
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ staged_rows('tool_calls') }}
 ),
 
-normalised as not materialized (
+normalised as {{ not_materialized() }} (
     select
         {{ clean_text('tool_call_id') }} as tool_call_id,
         {{ clean_text('call_id') }} as call_id,

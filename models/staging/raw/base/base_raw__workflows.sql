@@ -1,10 +1,10 @@
 with
 
-source as not materialized (
+source as {{ not_materialized() }} (
     select * from {{ staged_rows('workflows') }}
 ),
 
-normalised as not materialized (
+normalised as {{ not_materialized() }} (
     select
         {{ clean_text('workflow_id') }} as workflow_id,
         {{ clean_text('org_id') }} as org_id,

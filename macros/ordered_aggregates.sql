@@ -1,0 +1,29 @@
+{% macro string_agg_ordered(expression, delimiter, order_by) -%}
+    {#- The non-null values of `expression` joined by `delimiter` in `order_by` order. -#}
+    {{ return(adapter.dispatch('string_agg_ordered', 'callstats')(expression, delimiter, order_by)) }}
+{%- endmacro %}
+
+{% macro default__string_agg_ordered(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, {{ delimiter }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__string_agg_ordered(expression, delimiter, order_by) -%}
+    string_agg({{ expression }}, {{ delimiter }}) within group (order by {{ order_by }})
+{%- endmacro %}
+
+{% macro array_agg_sorted(expression, condition) -%}
+    {#- The values of `expression` of the rows where `condition` holds, ascending; null for none. -#}
+    {{ return(adapter.dispatch('array_agg_sorted', 'callstats')(expression, condition)) }}
+{%- endmacro %}
+
+{% macro default__array_agg_sorted(expression, condition) -%}
+    array_agg({{ expression }} order by {{ expression }}) filter (where {{ condition }})
+{%- endmacro %}
+
+{#- collect_list skips nulls and gives [] for no rows. -#}
+{% macro spark__array_agg_sorted(expression, condition) -%}
+    case
+        when count(*) filter (where {{ condition }}) > 0
+            then array_sort(collect_list({{ expression }}) filter (where {{ condition }}))
+    end
+{%- endmacro %}

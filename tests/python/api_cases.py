@@ -1,0 +1,78 @@
+"""Requests every documented path answers, for tests that compare two builds' answers: the
+fixture's windows, filters and scopes (tokens of SCOPES), as CASES x PATHS."""
+
+from falcon import testing
+from warehouses import assert_same_json
+
+from api.openapi_document import document
+from callstats.keys import Scope
+
+DAY = {
+    "start_date": "2026-03-02",
+    "end_date": "2026-03-02",
+    "startDate": "2026-03-02",
+    "endDate": "2026-03-02",
+    "started_after": "2026-03-02T00:00:00Z",
+    "started_before": "2026-03-03T00:00:00Z",
+}
+NARROW = {
+    "start_date": "2026-03-02T09:00:00Z",
+    "end_date": "2026-03-02T11:30:00Z",
+    "startDate": "2026-03-02T09:00:00Z",
+    "endDate": "2026-03-02T11:30:00Z",
+    "started_after": "2026-03-02T09:00:00Z",
+    "started_before": "2026-03-02T11:30:00Z",
+}
+WIDE = {
+    "start_date": "2026-01-01",
+    "end_date": "2026-03-31",
+    "startDate": "2026-01-01",
+    "endDate": "2026-03-31",
+    "period": "30d",
+    "interval": "week",
+}
+# (name, token, query parameters): unknown parameters are ignored (api.md), so every family
+# reads the ones it takes.
+CASES = [
+    ("defaults", "all", {}),
+    ("whole day", "all", DAY),
+    ("narrow window", "all", NARROW),
+    ("wide window", "all", WIDE),
+    ("agent a-1", "all", {**DAY, "agent_id": "a-1", "agent_ids": "a-1,a-9"}),
+    ("agent a-9", "all", {"agent_id": "a-9", "agent_ids": "a-9,a-2"}),
+    (
+        "pages and filters",
+        "all",
+        {"limit": "2", "offset": "1", "interval": "day", "period": "90d", "level": "error"},
+    ),
+    ("stt and llm", "all", {"service": "llm", "event_type": "connection_opened"}),
+    ("org-b", "org-b", DAY),
+    ("org-b wide", "org-b", {**WIDE, "agent_id": "a-1", "agent_ids": "a-1"}),
+    ("res-1", "res-1", DAY),
+    ("res-1 narrowed", "res-1", {**WIDE, "organizationId": "org-a", "resellerId": "res-1"}),
+    ("kolkata hours", "all", {**DAY, "tz": "Asia/Kolkata", "interval": "hour"}),
+    ("new york weeks", "org-b", {**WIDE, "tz": "America/New_York"}),
+]
+# Every documented path but /health (it reports when each build ran), {agent_id} as two agents.
+PATHS = [
+    path.replace("{agent_id}", agent_id)
+    for path in document()["paths"]
+    if path != "/health"
+    for agent_id in (("a-1", "a-9") if "{agent_id}" in path else ("",))
+]
+# The tokens CASES name.
+SCOPES = {
+    "all": Scope("all"),
+    "org-b": Scope("org", "org-b"),
+    "res-1": Scope("reseller", "res-1"),
+}
+
+
+def assert_same_answer(expected: testing.Result, actual: testing.Result, path: str) -> None:
+    """The same status and body (JSON as values, floats within 1e-9 relative); never a 5xx."""
+    assert actual.status_code == expected.status_code, actual.text
+    assert expected.status_code < 500
+    if expected.headers.get("content-type", "").startswith("application/json"):
+        assert_same_json(expected.json, actual.json, path)
+    else:
+        assert actual.text == expected.text

@@ -1,0 +1,112 @@
+"""Spark for the tests: a DuckDB warehouse's raw rows copied into the `spark` target's
+catalog (Parquet tables beside the warehouse), and its marts compared with DuckDB's."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+from warehouses import BUILD_RECORDS, PROJECT_DIR, assert_same_rows, comparable_rows
+
+from callstats.publish import published_path
+from callstats.raw_schema import PLATFORM_TABLES, PLATFORMS, declared_tables
+from callstats.warehouse import SparkTarget
+
+# The rows of a marts table: (table, its columns) -> rows.
+Select = Callable[[str, list[str]], list]
+
+
+class SparkBuild(NamedTuple):
+    """A warehouse built on Spark (its catalog in <warehouse>-spark/) and the Spark session
+    that built it."""
+
+    warehouse: Path
+    session: object
+
+
+def copy_raw_tables(duckdb_warehouse: Path, session) -> None:
+    """Fill Spark's raw tables (and the landing tables DuckDB has) with the rows of a DuckDB
+    warehouse's, every column, loaded_at included, as an EL tool would."""
+    with duckdb.connect(str(duckdb_warehouse), read_only=True) as source:
+        present = {
+            f"{schema}.{table}"
+            for schema, table in source.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+        target = SparkTarget(session, source)
+        tables = declared_tables()
+        for platform in PLATFORMS:
+            if PLATFORM_TABLES[platform][0] in present:
+                target.ensure_tables(platform)
+                tables.update([PLATFORM_TABLES[platform]])
+        target.ensure_tables()
+        for table, columns in tables.items():
+            if table in present:
+                target.append(source, f"select * from {table}", table, list(columns))
+
+
+def spark_select(session) -> Select:
+    """The rows of Spark's marts tables."""
+
+    def select(table: str, columns: list[str]) -> list:
+        names = ", ".join(f"`{column}`" for column in columns)
+        return session.sql(f"select {names} from marts.{table}").collect()
+
+    return select
+
+
+def duckdb_select(marts: Path) -> Select:
+    """The rows of a DuckDB marts file's tables."""
+
+    def select(table: str, columns: list[str]) -> list:
+        names = ", ".join(f'"{column}"' for column in columns)
+        with duckdb.connect(str(marts), read_only=True) as connection:
+            return connection.execute(f"select {names} from marts.{table}").fetchall()
+
+    return select
+
+
+def assert_same_marts(duckdb_warehouse: Path, select: Select) -> None:
+    """Every marts table a DuckDB warehouse published and `select`'s hold the same rows (floats
+    within 1e-9 relative, json as parsed values)."""
+    with duckdb.connect(str(published_path(duckdb_warehouse)), read_only=True) as duck:
+        tables = duck.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+            f" and table_type = 'BASE TABLE' and table_name not in ({BUILD_RECORDS}) order by 1"
+        ).fetchall()
+        assert len(tables) >= 20
+        for (table,) in tables:
+            columns = [
+                column
+                for (column,) in duck.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    [table],
+                ).fetchall()
+            ]
+            expected = comparable_rows(
+                duck.execute(f"select {', '.join(columns)} from marts.{table}").fetchall()
+            )
+            assert_same_rows(comparable_rows(select(table, columns)), expected, table)
+
+
+def marts_columns(marts: Path) -> list[tuple[str, str, str]]:
+    """(table, column, DuckDB type) of every column of a DuckDB marts file, in order."""
+    with duckdb.connect(str(marts), read_only=True) as connection:
+        return connection.execute(
+            "select table_name, column_name, data_type from information_schema.columns"
+            " where table_schema = 'marts' order by table_name, ordinal_position"
+        ).fetchall()
+
+
+def sorted_marts() -> dict[str, str]:
+    """The marts models stored in an order, each with its column: their query ends in
+    `order by <column>`."""
+    found = {}
+    for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
+        ending = re.search(r"^order by (\w+)\b.*\Z", model.read_text().strip(), re.MULTILINE)
+        if ending:
+            found[model.stem] = ending.group(1)
+    return found

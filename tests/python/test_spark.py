@@ -1,0 +1,107 @@
+"""The same raw rows built by dbt on Apache Spark give the same marts as on DuckDB, and
+`callstats build` publishes them as a DuckDB build does: `callstats serve` answers every
+documented request from them exactly as from the DuckDB build."""
+
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from api_cases import CASES, PATHS, SCOPES, assert_same_answer
+from falcon import testing
+from spark import (
+    SparkBuild,
+    assert_same_marts,
+    duckdb_select,
+    marts_columns,
+    sorted_marts,
+    spark_select,
+)
+from warehouses import FIXTURE_NOW
+
+from api.app import create_app
+from api.config import Config
+from api.serialize import timestamp
+from callstats import headline
+from callstats.keys import SqliteKeyStore
+from callstats.publish import published_path
+
+pytestmark = pytest.mark.spark
+
+
+def test_marts_are_identical_on_duckdb_and_spark(fixture_warehouse, spark_warehouse):
+    assert_same_marts(fixture_warehouse, spark_select(spark_warehouse.session))
+
+
+def test_published_marts_hold_sparks_rows(fixture_warehouse, spark_warehouse):
+    assert_same_marts(fixture_warehouse, duckdb_select(published_path(spark_warehouse.warehouse)))
+
+
+def test_published_marts_have_the_tables_columns_and_types_of_a_duckdb_build(
+    fixture_warehouse, spark_warehouse
+):
+    published = marts_columns(published_path(spark_warehouse.warehouse))
+    assert published == marts_columns(published_path(fixture_warehouse))
+    assert {"publication", "build_manifest", "fct_calls"} <= {table for table, _, _ in published}
+
+
+def test_published_marts_are_stored_in_the_models_order(spark_warehouse):
+    ordered = sorted_marts()
+    assert ordered["fct_calls"] == "started_at"
+    select = duckdb_select(published_path(spark_warehouse.warehouse))
+    for table, column in ordered.items():
+        values = [value for (value,) in select(table, [column]) if value is not None]
+        assert values, table
+        assert values == sorted(values), table
+
+
+@pytest.fixture(scope="module")
+def apps(fixture_warehouse: Path, spark_warehouse: SparkBuild):
+    """The API as `callstats serve` starts it on the spark target (its keys in the SQLite file
+    beside the warehouse), the API over the DuckDB build reading the same keys, and tokens."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CALLSTATS_TARGET", "spark")
+        environment.setenv("CALLSTATS_WAREHOUSE", str(spark_warehouse.warehouse))
+        on_spark = Config.from_environment()
+    with closing(on_spark.key_store()) as store:
+        assert isinstance(store, SqliteKeyStore)
+        tokens = {name: store.create(scope, name)[1] for name, scope in SCOPES.items()}
+    on_duckdb = Config(marts_path=published_path(fixture_warehouse), keys_path=on_spark.keys_path)
+    return (
+        testing.TestClient(create_app(on_duckdb)),
+        testing.TestClient(create_app(on_spark)),
+        tokens,
+    )
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(("token", "parameters"), [case[1:] for case in CASES],
+                         ids=[case[0] for case in CASES])  # fmt: skip
+def test_the_api_answers_from_spark_as_from_duckdb(apps, monkeypatch, path, token, parameters):
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    duck, spark, tokens = apps
+    headers = {"Authorization": f"Bearer {tokens[token]}"}
+    on_duckdb = duck.simulate_get(path, params=parameters or None, headers=headers)
+    on_spark = spark.simulate_get(path, params=parameters or None, headers=headers)
+    assert_same_answer(on_duckdb, on_spark, path)
+
+
+def test_health_reports_the_spark_build(apps, spark_warehouse):
+    _, spark, _ = apps
+    [(recorded,)] = spark_warehouse.session.sql(
+        "select cast(marts_built_at as string) from marts.publication"
+    ).collect()
+    answer = spark.simulate_get("/health")
+    assert answer.status_code == 200
+    assert answer.json == {
+        "status": "ok",
+        "marts_built_at": timestamp(datetime.fromisoformat(recorded)),
+    }
+
+
+def test_headline_numbers_of_a_spark_build(fixture_warehouse, spark_warehouse):
+    on_spark = headline.report(spark_warehouse.warehouse, target="spark").splitlines()
+    on_duckdb = headline.report(fixture_warehouse).splitlines()
+    assert on_spark[0] == f"Warehouse: {spark_warehouse.warehouse}"
+    assert on_spark[1:] == on_duckdb[1:]
+    assert len(on_spark) > 2
