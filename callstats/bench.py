@@ -2,19 +2,27 @@
 
 The raw data of BENCH_CALLS calls (default 1,000,000) over 90 days is generated once into
 BENCH_DIR (default warehouse/bench) and reused. Each run copies it into a fresh warehouse and
-runs the commands a user runs, each in its own process, measuring wall time, the process's
-peak RSS and the peak size of DuckDB's temporary files:
+runs the commands a user runs on the target BENCH_TARGET (default duckdb; spark, or postgres
+with the PG* environment), each in its own process, measuring wall time, the peak RSS of the
+process and its descendants (Spark's JVM among them) and the peak size of DuckDB's temporary
+files:
 
-1. the full build (`callstats build`: models, every test, publish);
-2. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
-3. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
+1. on spark and postgres, landing the raw rows there (an EL tool's work, for scale);
+2. the full build (`callstats build`: models, every test, publish);
+3. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
+4. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
    EL tool writes them), built incrementally;
-4. the API on the result (callstats.bench_api): every documented request and polling throughput.
+5. the API on the result (callstats.bench_api): every documented request and polling
+   throughput, on the targets that publish a DuckDB serving file (duckdb, spark).
+
+The warehouse file keeps every raw row on each target: new rows are made there, and landed on
+spark or postgres from there.
 
 Figures, not tests: nothing here asserts a time.
 """
 
 import contextlib
+import multiprocessing
 import os
 import platform
 import re
@@ -29,8 +37,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
+import psutil
 
-from callstats import bench_api, project
+from callstats import bench_api, project, publish, warehouse
+from callstats.raw_schema import RAW_TABLES
 
 DAYS = 90
 END = datetime(2026, 11, 1)
@@ -68,10 +78,11 @@ class Step:
     split: dict[str, float] = field(default_factory=dict)
 
 
-def run_step(name: str, args: list[str], warehouse: Path) -> Step:
-    """Run `callstats <args>` on `warehouse` in its own process and measure it."""
-    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(warehouse), "CALLSTATS_TARGET": "duckdb"}
-    temp = warehouse.with_name(f"{warehouse.name}.tmp")
+def run_step(name: str, args: list[str], path: Path, target: str = "duckdb") -> Step:
+    """Run `callstats <args>` on the warehouse at `path` and `target` in its own process and
+    measure it."""
+    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(path), "CALLSTATS_TARGET": target}
+    temp = path.with_name(f"{path.name}.tmp")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "callstats", *args],
@@ -96,9 +107,10 @@ def run_step(name: str, args: list[str], warehouse: Path) -> Step:
     ]
     for thread in threads:
         thread.start()
-    peak_temp = 0
+    peak_temp = peak_rss = 0
     while threads[0].is_alive():
         peak_temp = max(peak_temp, _directory_bytes(temp))
+        peak_rss = max(peak_rss, _tree_rss_bytes(process.pid))
         threads[0].join(0.2)
     wall = time.perf_counter() - started
     process.returncode = ended["code"]
@@ -108,7 +120,19 @@ def run_step(name: str, args: list[str], warehouse: Path) -> Step:
         raise RuntimeError(f"callstats {' '.join(args)} failed:\n{output['stderr'][-2000:]}")
     built = BUILT.search(output["stdout"])
     split = {key: float(value) for key, value in built.groupdict().items()} if built else {}
-    return Step(name, wall, ended["usage"].ru_maxrss * 1024, peak_temp, split)
+    return Step(name, wall, max(ended["usage"].ru_maxrss * 1024, peak_rss), peak_temp, split)
+
+
+def _tree_rss_bytes(pid: int) -> int:
+    """The resident memory of a process and its descendants now (0 once it has ended)."""
+    with contextlib.suppress(psutil.NoSuchProcess):
+        process = psutil.Process(pid)
+        total = 0
+        for member in [process, *process.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                total += member.memory_info().rss
+        return total
+    return 0
 
 
 def _directory_bytes(path: Path) -> int:
@@ -139,43 +163,100 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
     return raw, step
 
 
-def run(calls: int, directory: Path) -> tuple[list[Step], int, str]:
-    """Every step at `calls` calls, the raw data's size in bytes and the API's figures."""
+def run(
+    calls: int, directory: Path, target: str = "duckdb"
+) -> tuple[list[Step], int, int | None, str]:
+    """Every step at `calls` calls on `target`, the sizes in bytes of the raw data and of the
+    published marts file, and the API's figures (none and "" on postgres, which publishes no
+    DuckDB file)."""
     raw, generated = raw_data(calls, directory)
     work = directory / "work" / "callstats.duckdb"
     shutil.rmtree(work.parent, ignore_errors=True)
     work.parent.mkdir(parents=True)
     shutil.copyfile(raw, work)
     steps = [generated] if generated else []
-    steps.append(run_step("full build", ["build"], work))
+    if target != "duckdb":
+        steps.append(land(f"land the raw rows on {target}", work, target))
+    steps.append(run_step("full build", ["build"], work, target))
+    landed = _newest_loaded_at(work)
     day = ["--calls", str(max(calls // DAYS, 1)), "--days", "1", "--seed", "2"]
     run_step(
         "generate +1 day", ["generate", *day, "--end", (END + timedelta(days=1)).isoformat()], work
     )
-    steps.append(run_step("+1 day, incremental", ["build"], work))
+    if target != "duckdb":
+        land("land +1 day", work, target, landed)
+    steps.append(run_step("+1 day, incremental", ["build"], work, target))
+    landed = _newest_loaded_at(work)
     with duckdb.connect(str(work)) as connection:
         connection.execute(LATE_BATCH_SQL, {"loaded_at": END + timedelta(days=2)})
-    steps.append(run_step("late batch (1 % of calls), incremental", ["build"], work))
-    api = bench_api.section(*bench_api.measure(work, API_END), API_END)
-    size = raw.stat().st_size
+    if target != "duckdb":
+        land("land the late batch", work, target, landed)
+    steps.append(run_step("late batch (1 % of calls), incremental", ["build"], work, target))
+    marts_bytes, api = None, ""
+    if target != "postgres":
+        marts_bytes = publish.published_path(work).stat().st_size
+        api = bench_api.section(*bench_api.measure(work, API_END), API_END)
+    raw_bytes = raw.stat().st_size
     shutil.rmtree(work.parent, ignore_errors=True)
-    return steps, size, api
+    return steps, raw_bytes, marts_bytes, api
 
 
-def section(calls: int, steps: list[Step], raw_bytes: int) -> str:
-    """The Markdown section of one size: the machine, the figures and the targets."""
+def land(name: str, path: Path, target: str, after: datetime | None = None) -> Step:
+    """Land the raw rows of the DuckDB warehouse at `path` (those loaded after `after`) on
+    `target`, in a process of its own (Spark's embedded catalog admits one process at a time),
+    and measure it."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=_land, args=(str(path), target, after)
+    )
+    started = time.perf_counter()
+    process.start()
+    peak_rss = 0
+    while process.is_alive():
+        peak_rss = max(peak_rss, _tree_rss_bytes(process.pid))
+        process.join(0.2)
+    if process.exitcode:
+        raise RuntimeError(f"{name} failed (exit code {process.exitcode})")
+    return Step(name, time.perf_counter() - started, peak_rss, 0)
+
+
+def _land(path: str, target: str, after: datetime | None) -> None:
+    os.environ.update(CALLSTATS_WAREHOUSE=path, CALLSTATS_TARGET=target)
+    with duckdb.connect(path, read_only=True) as source, warehouse.raw_target() as raw:
+        warehouse.copy_raw_tables(source, raw, after)
+
+
+def _newest_loaded_at(path: Path) -> datetime | None:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return warehouse.DuckDBTarget(connection).newest_loaded_at(list(RAW_TABLES))
+
+
+TARGET_NAMES = {"duckdb": "DuckDB", "spark": "Spark", "postgres": "PostgreSQL"}
+HEADING = re.compile(r"## ([\d,]+) calls over \d+ days(?: on (\w+))?")
+
+
+def section(
+    calls: int,
+    steps: list[Step],
+    raw_bytes: int,
+    marts_bytes: int | None,
+    target: str = "duckdb",
+) -> str:
+    """The Markdown section of one size and target: the machine and the figures."""
     full = next(step for step in steps if step.name == "full build")
     rows = "\n".join(
         f"| {step.name} | {step.wall_s:.1f} | {_split(step, 'models')} | {_split(step, 'tests')}"
         f" | {_split(step, 'publish')} | {step.peak_rss_bytes / GIB:.2f}"
-        f" | {step.peak_temp_bytes / GIB:.2f} |"
+        f" | {f'{step.peak_temp_bytes / GIB:.2f}' if target == 'duckdb' else '—'} |"
         + (f" {100 * step.wall_s / full.wall_s:.0f} % |" if "incremental" in step.name else " |")
         for step in steps
     )
-    return f"""## {calls:,} calls over {DAYS} days
+    on = "" if target == "duckdb" else f" on {TARGET_NAMES[target]}"
+    marts = "" if marts_bytes is None else f", published marts {marts_bytes / GIB:.2f} GiB"
+    return f"""## {calls:,} calls over {DAYS} days{on}
 
-Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; raw data
-{raw_bytes / GIB:.2f} GiB. Each build is `callstats build` in its own process.
+Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine(target)}; raw data
+{raw_bytes / GIB:.2f} GiB (as DuckDB stores it){marts}. Each build is `callstats build` in its
+own process; RSS counts the process and its descendants.
 
 | step | wall s | models s | tests s | publish s | RSS GiB | temp GiB | of full build |
 |---|---|---|---|---|---|---|---|
@@ -187,42 +268,59 @@ def _split(step: Step, part: str) -> str:
     return f"{step.split[part]:.1f}" if part in step.split else "—"
 
 
-def _machine() -> str:
+def _machine(target: str) -> str:
     memory_kib = next(
         int(line.split()[1])
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal:")
     )
-    versions = ", ".join(f"{name} {version(name)}" for name in ("duckdb", "dbt-core", "dbt-duckdb"))
+    packages = {
+        "duckdb": ("duckdb", "dbt-core", "dbt-duckdb"),
+        "spark": ("duckdb", "dbt-core", "dbt-spark", "pyspark"),
+        "postgres": ("duckdb", "dbt-core", "dbt-postgres"),
+    }[target]
+    versions = ", ".join(f"{name} {version(name)}" for name in packages)
+    limit = {
+        "duckdb": f"DuckDB memory limit {project.duckdb_settings()['memory_limit']}",
+        "spark": f"Spark driver memory {project.spark_settings()['spark.driver.memory']}",
+        "postgres": "PostgreSQL from the PG* environment",
+    }[target]
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_kib / (1 << 20):.0f} GiB,"
-        f" Python {platform.python_version()}, {versions}; DuckDB memory limit"
-        f" {project.duckdb_settings()['memory_limit']}"
+        f" Python {platform.python_version()}, {versions}; {limit}"
     )
 
 
-def write(document: Path, calls: int, text: str) -> None:
-    """Put one size's section into the document, replacing that size's earlier one."""
+def write(document: Path, text: str) -> None:
+    """Put one size and target's section into the document, replacing its earlier one; the
+    sections go by size, then target."""
     heading = (
-        "# Benchmarks\n\n`make bench` (BENCH_CALLS calls, default 1,000,000) writes a section"
-        " per size: peak RSS and peak temporary files are the command's own.\n"
+        "# Benchmarks\n\n`make bench` (BENCH_CALLS calls, default 1,000,000; BENCH_TARGET,"
+        " default duckdb) writes a section per size and target: peak RSS and peak temporary"
+        " files are the command's own.\n"
     )
-    sections = {}
-    if document.exists():
-        for part in re.split(r"(?m)^(?=## )", document.read_text())[1:]:
-            sections[int(part.split()[1].replace(",", ""))] = part.rstrip() + "\n"
-    sections[calls] = text
-    body = "\n".join(sections[size] for size in sorted(sections))
+    parts = re.split(r"(?m)^(?=## )", document.read_text())[1:] if document.exists() else []
+    sections = {_order(part): part.rstrip() + "\n" for part in [*parts, text]}
+    body = "\n".join(sections[key] for key in sorted(sections))
     document.write_text(f"{heading}\n{body}")
+
+
+def _order(section_text: str) -> tuple[int, int]:
+    calls, target = HEADING.match(section_text).groups()
+    names = list(TARGET_NAMES.values())
+    return int(calls.replace(",", "")), names.index(target or "DuckDB")
 
 
 def main() -> None:
     calls = int(os.environ.get("BENCH_CALLS") or 1_000_000)
     directory = Path(os.environ.get("BENCH_DIR") or project.PROJECT_DIR / "warehouse" / "bench")
     document = Path(os.environ.get("BENCH_DOC") or project.PROJECT_DIR / "docs" / "benchmarks.md")
-    steps, raw_bytes, api = run(calls, directory)
-    text = section(calls, steps, raw_bytes) + api
-    write(document, calls, text)
+    target = os.environ.get("BENCH_TARGET") or "duckdb"
+    if target not in TARGET_NAMES:
+        sys.exit(f"BENCH_TARGET must be one of {', '.join(TARGET_NAMES)}, not {target!r}")
+    steps, raw_bytes, marts_bytes, api = run(calls, directory, target)
+    text = section(calls, steps, raw_bytes, marts_bytes, target) + api
+    write(document, text)
     print(text)
 
 

@@ -17,6 +17,8 @@ import duckdb
 
 from callstats import project
 from callstats.raw_schema import (
+    PLATFORM_TABLES,
+    PLATFORMS,
     RAW_SCHEMA,
     create_table_statements,
     declared_tables,
@@ -218,6 +220,30 @@ class SparkTarget(RawTarget):
                     for field in self.session.table(table).schema
                 )
             ).write.insertInto(table)
+
+
+def copy_raw_tables(
+    source: duckdb.DuckDBPyConnection, target: RawTarget, after: datetime | None = None
+) -> None:
+    """Append the rows of a DuckDB warehouse's raw tables (and of the landing tables it has) to
+    the target's, as an EL tool would: every column the source has, loaded_at included (the
+    others null); only the rows loaded after `after` when given."""
+    present: dict[str, set[str]] = {}
+    for schema, table, column in source.execute(
+        "select table_schema, table_name, column_name from information_schema.columns"
+    ).fetchall():
+        present.setdefault(f"{schema}.{table}", set()).add(column)
+    tables = declared_tables()
+    for platform in PLATFORMS:
+        if PLATFORM_TABLES[platform][0] in present:
+            target.ensure_tables(platform)
+            tables.update([PLATFORM_TABLES[platform]])
+    target.ensure_tables()
+    since = "" if after is None else f" where loaded_at > timestamp '{after.isoformat(' ')}'"
+    for table, columns in tables.items():
+        if table in present:
+            copied = [column for column in columns if column in present[table]]
+            target.append(source, f"select * from {table}{since}", table, copied)
 
 
 def spark_session():

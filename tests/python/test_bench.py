@@ -15,7 +15,7 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_api, "POLL_REQUESTS", 50)
     document = tmp_path / "benchmarks.md"
     document.write_text("# Benchmarks\n\n## 10,000,000 calls over 90 days\n\nearlier figures\n")
-    steps, raw_bytes, api = bench.run(2700, tmp_path / "bench")
+    steps, raw_bytes, marts_bytes, api = bench.run(2700, tmp_path / "bench")
     assert [step.name for step in steps] == [
         "generate",
         "full build",
@@ -26,6 +26,7 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     assert all(set(step.split) == {"total", "models", "tests", "publish"} for step in builds)
     assert all(step.peak_rss_bytes > 0 and step.wall_s > step.split["total"] for step in builds)
     assert raw_bytes == (tmp_path / "bench" / "raw-2700.duckdb").stat().st_size
+    assert marts_bytes > 0
     # every documented request, with each token, answered
     rows = {tuple(line.split(" | ")[:2]): line for line in api.splitlines()}
     for path in api_document()["paths"]:
@@ -36,11 +37,22 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     polled = [line for line in polled if line.count(" | ") == 2]
     assert len(polled) == len(bench_api.POLLED_PATHS)
     assert "| `/bare` |" in api
-    bench.write(document, 2700, bench.section(2700, steps, raw_bytes) + api)
+    bench.write(document, bench.section(2700, steps, raw_bytes, marts_bytes) + api)
     text = document.read_text()
     assert text.index("## 2,700 calls") < text.index("## 10,000,000 calls")
     assert "earlier figures" in text
     assert text.count("| late batch (1 % of calls), incremental |") == 1
+    assert text.count("### API") == 1
+    # another target's section of the same size comes after DuckDB's and replaces its own
+    for figures in ("figures-one", "figures-two"):
+        bench.write(document, f"## 2,700 calls over 90 days on Spark\n\n{figures}\n")
+    text = document.read_text()
+    assert (
+        text.index("## 2,700 calls over 90 days\n")
+        < text.index("on Spark")
+        < text.index("## 10,000,000 calls")
+    )
+    assert "figures-two" in text and "figures-one" not in text
     assert text.count("### API") == 1
     # the raw data is generated once and reused
     assert bench.raw_data(2700, tmp_path / "bench") == (
