@@ -20,10 +20,16 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models tests/singular
 
+# The Spark tests run in a pytest of their own beside the others, with dbt's target and log
+# folders of their own; their report follows.
 test: lint
-	$(BIN)/pytest
+	@mkdir -p logs
+	DBT_TARGET_PATH=$(CURDIR)/target/spark-tests DBT_LOG_PATH=$(CURDIR)/logs/spark-tests \
+	$(BIN)/pytest -m spark -p no:cacheprovider > logs/test-spark.log 2>&1 & spark=$$!; \
+	$(BIN)/pytest -m 'not spark'; status=$$?; \
+	wait $$spark || status=1; cat logs/test-spark.log; exit $$status
 
-# The fixture built on Apache Spark, compared with DuckDB (minutes; not part of `make test`).
+# The Spark tests alone.
 test-spark: setup
 	$(BIN)/pytest -m spark
 

@@ -9,8 +9,8 @@ from typing import NamedTuple
 import duckdb
 from warehouses import BUILD_RECORDS, PROJECT_DIR, assert_same_rows, comparable_rows
 
+from callstats import warehouse
 from callstats.publish import published_path
-from callstats.raw_schema import PLATFORM_TABLES, PLATFORMS, declared_tables
 from callstats.warehouse import SparkTarget
 
 # The rows of a marts table: (table, its columns) -> rows.
@@ -29,22 +29,7 @@ def copy_raw_tables(duckdb_warehouse: Path, session) -> None:
     """Fill Spark's raw tables (and the landing tables DuckDB has) with the rows of a DuckDB
     warehouse's, every column, loaded_at included, as an EL tool would."""
     with duckdb.connect(str(duckdb_warehouse), read_only=True) as source:
-        present = {
-            f"{schema}.{table}"
-            for schema, table in source.execute(
-                "select table_schema, table_name from information_schema.tables"
-            ).fetchall()
-        }
-        target = SparkTarget(session, source)
-        tables = declared_tables()
-        for platform in PLATFORMS:
-            if PLATFORM_TABLES[platform][0] in present:
-                target.ensure_tables(platform)
-                tables.update([PLATFORM_TABLES[platform]])
-        target.ensure_tables()
-        for table, columns in tables.items():
-            if table in present:
-                target.append(source, f"select * from {table}", table, list(columns))
+        warehouse.copy_raw_tables(source, SparkTarget(session, source))
 
 
 def spark_select(session) -> Select:

@@ -88,7 +88,7 @@ def test_unknown_target_is_one_line(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("CALLSTATS_WAREHOUSE", str(tmp_path / "callstats.duckdb"))
     assert cli.main(["build"]) == 1
     assert capsys.readouterr().err == (
-        "callstats: CALLSTATS_TARGET must be one of duckdb, postgres, not 'oracle'\n"
+        "callstats: CALLSTATS_TARGET must be one of duckdb, postgres, spark, not 'oracle'\n"
     )
 
 
