@@ -1,6 +1,7 @@
 """Requests every documented path answers, for tests that compare two builds' answers: the
 fixture's windows, filters and scopes (tokens of SCOPES), as CASES x PATHS."""
 
+import pytest
 from falcon import testing
 from warehouses import assert_same_json
 
@@ -76,3 +77,29 @@ def assert_same_answer(expected: testing.Result, actual: testing.Result, path: s
         assert_same_json(expected.json, actual.json, path)
     else:
         assert actual.text == expected.text
+
+
+def each_request(test):
+    """Parametrize `test` over PATHS x CASES: its arguments `path`, `token` (a SCOPES name)
+    and `parameters`."""
+    cases = pytest.mark.parametrize(
+        ("token", "parameters"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+    )
+    return pytest.mark.parametrize("path", PATHS)(cases(test))
+
+
+def assert_same_answers(
+    expected: testing.TestClient,
+    actual: testing.TestClient,
+    tokens: dict[str, str],
+    path: str,
+    token: str,
+    parameters: dict[str, str],
+) -> None:
+    """GET `path` with `parameters` as `token` from both APIs: the same answer."""
+    headers = {"Authorization": f"Bearer {tokens[token]}"}
+    answers = [
+        api.simulate_get(path, params=parameters or None, headers=headers)
+        for api in (expected, actual)
+    ]
+    assert_same_answer(*answers, path)

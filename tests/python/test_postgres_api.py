@@ -6,7 +6,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from api_cases import CASES, PATHS, SCOPES, assert_same_answer
+from api_cases import SCOPES, assert_same_answers, each_request
 from falcon import testing
 from postgres import create_shared_key, libpq
 from servers import free_port, http_get, running
@@ -44,16 +44,10 @@ def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_f
     return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens
 
 
-@pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize(("token", "parameters"), [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])  # fmt: skip
+@each_request
 def test_postgresql_answers_as_duckdb(apps, monkeypatch, path, token, parameters):
     monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
-    duck, postgres, tokens = apps
-    headers = {"Authorization": f"Bearer {tokens[token]}"}
-    on_duckdb = duck.simulate_get(path, params=parameters or None, headers=headers)
-    on_postgres = postgres.simulate_get(path, params=parameters or None, headers=headers)
-    assert_same_answer(on_duckdb, on_postgres, path)
+    assert_same_answers(*apps, path, token, parameters)
 
 
 def test_health_on_postgresql_reports_the_last_successful_build(apps, postgres_warehouse):

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from api_cases import CASES, PATHS, SCOPES, assert_same_answer
+from api_cases import SCOPES, assert_same_answers, each_request
 from falcon import testing
 from spark import (
     SparkBuild,
@@ -74,16 +74,10 @@ def apps(fixture_warehouse: Path, spark_warehouse: SparkBuild):
     )
 
 
-@pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize(("token", "parameters"), [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])  # fmt: skip
+@each_request
 def test_the_api_answers_from_spark_as_from_duckdb(apps, monkeypatch, path, token, parameters):
     monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
-    duck, spark, tokens = apps
-    headers = {"Authorization": f"Bearer {tokens[token]}"}
-    on_duckdb = duck.simulate_get(path, params=parameters or None, headers=headers)
-    on_spark = spark.simulate_get(path, params=parameters or None, headers=headers)
-    assert_same_answer(on_duckdb, on_spark, path)
+    assert_same_answers(*apps, path, token, parameters)
 
 
 def test_health_reports_the_spark_build(apps, spark_warehouse):
