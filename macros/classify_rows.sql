@@ -18,14 +18,11 @@
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
         from this model's (a row stamped with an old loaded_at counts as much as a new one).
-        Each row records the run that classified it (`staged_at`); where platform rows are
-        staged too, the rows of those ids that the run did not classify again are deleted
-        after it (delete_unstaged_rows).
+        Each row records the run that classified it (`staged_at`); the rows the run appends
+        replace every older row of those ids, deleted after it (delete_replaced_rows).
     -#}
 {%- set id_column = key_columns[0] %}
-{%- if raw_table in platform_raw_tables() %}
-{{- config(post_hook="{{ delete_unstaged_rows('" ~ raw_table ~ "', '" ~ id_column ~ "') }}") }}
-{%- endif %}
+{{- config(post_hook="{{ delete_replaced_rows('" ~ id_column ~ "') }}") }}
 {%- set checks %}
         case
             {%- for column in required_columns %}
@@ -38,20 +35,7 @@
 {%- endset %}
 {%- if is_incremental() %}
     {%- set newly_loaded = loaded_in_hours(changed_load_hours(raw_table)) %}
-restaged_ids as (
-    select distinct {{ id_column }} from {{ relation }}
-    where {{ newly_loaded }}
-),
-
-restaged as (
-    select * from {{ relation }}
-    where
-        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
-        or (
-            {{ id_column }} is null
-            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
-        )
-),
+{{ restaged_rows(relation, id_column, newly_loaded) }},
     {%- set relation = 'restaged' %}
 {%- endif %}
 
@@ -181,3 +165,46 @@ classified as (
     from classified_repeats
 )
 {% endmacro %}
+
+{% macro restaged_rows(relation, id_column, newly_loaded) -%}
+    {#-
+        The CTE `restaged`: every row of `relation` whose id (nulls as one id) has a row that
+        meets `newly_loaded`.
+    -#}
+    {{ return(adapter.dispatch('restaged_rows', 'callstats')(relation, id_column, newly_loaded)) }}
+{%- endmacro %}
+
+{% macro default__restaged_rows(relation, id_column, newly_loaded) -%}
+restaged_ids as (
+    select distinct {{ id_column }} from {{ relation }}
+    where {{ newly_loaded }}
+),
+
+restaged as (
+    select * from {{ relation }}
+    where
+        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
+        or (
+            {{ id_column }} is null
+            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
+        )
+)
+{%- endmacro %}
+
+{#-
+    Spark inlines a CTE wherever it is read: `relation` (the raw rows shaped with the platform
+    rows) read once, by a window over each id, keeps the plan as small as a full build's.
+-#}
+{% macro spark__restaged_rows(relation, id_column, newly_loaded) -%}
+restaged as (
+    select * from (
+        select
+            *,
+            max(case when {{ newly_loaded }} then 1 else 0 end)
+                over (partition by {{ id_column }})
+            as is_restaged
+        from {{ relation }}
+    ) as marked
+    where is_restaged = 1
+)
+{%- endmacro %}

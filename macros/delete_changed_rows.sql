@@ -16,6 +16,6 @@
                 database=node.database, schema=node.schema, identifier=node.alias
             )) %}
         {%- endfor %}
-        delete from {{ this }} where {{ key }} in (select {{ key }} from {{ change_sets[0] }})
+        {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ change_sets[0]) }}
     {%- endif %}
 {% endmacro %}

@@ -23,5 +23,6 @@
     {%- if none in hours -%}
         {%- do conditions.append('loaded_at is null') -%}
     {%- endif -%}
-    ({{ conditions | join(' or ') if conditions else 'false' }})
+    {#- A bare false: Spark reads `where (false)` as the alias `where` with a column list. -#}
+    {{ '(' ~ conditions | join(' or ') ~ ')' if conditions else 'false' }}
 {%- endmacro %}

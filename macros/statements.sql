@@ -30,3 +30,44 @@
 {% macro spark__replace_rows(relation, rows) -%}
     insert overwrite table {{ relation }} {{ rows }}
 {%- endmacro %}
+
+{% macro delete_rows(relation, key_column, keys, condition='true') -%}
+    {#-
+        Delete from `relation` the rows whose `key_column` equals a row of `keys` (a query of
+        that one column; nulls equal) and that meet `condition` (on `relation`'s columns).
+    -#}
+    {{ return(adapter.dispatch('delete_rows', 'callstats')(relation, key_column, keys, condition)) }}
+{%- endmacro %}
+
+{% macro default__delete_rows(relation, key_column, keys, condition) -%}
+    delete from {{ relation }}
+    where
+        ({{ condition }})
+        and (
+            {{ key_column }} in (select replaced.{{ key_column }} from ({{ keys }}) as replaced)
+            or (
+                {{ key_column }} is null
+                and exists (
+                    select 1 from ({{ keys }}) as replaced
+                    where replaced.{{ key_column }} is null
+                )
+            )
+        )
+{%- endmacro %}
+
+{#-
+    Spark's Parquet tables cannot delete rows: the rows to keep go into a new table (its
+    columns as the old one's), which then takes the old one's place.
+-#}
+{% macro spark__delete_rows(relation, key_column, keys, condition) -%}
+    {%- set kept = relation.incorporate(path={'identifier': relation.identifier ~ '__dbt_kept'}) %}
+    {{ statements([
+        'drop table if exists ' ~ kept,
+        'create table ' ~ kept ~ ' like ' ~ relation,
+        'insert into ' ~ kept ~ ' select * from ' ~ relation ~ ' as target left anti join ('
+            ~ keys ~ ') as replaced on replaced.' ~ key_column ~ ' <=> target.' ~ key_column
+            ~ ' and (' ~ condition ~ ')',
+        'drop table ' ~ relation,
+        'alter table ' ~ kept ~ ' rename to ' ~ relation,
+    ]) }}
+{%- endmacro %}

@@ -3,6 +3,7 @@
 import json
 
 import duckdb
+from late_rows import LATE_LOAD, lonely_call, write_late_files
 from warehouses import (
     BUILD_RECORDS,
     PROJECT_DIR,
@@ -15,89 +16,6 @@ from callstats.publish import published_path
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
-LATE_LOAD = "2026-03-12T02:00:00"
-
-# Late and repeated rows for calls of the first batch, written as a loader would receive them.
-LATE_ROWS = {
-    "calls": """
-        -- exact repeats
-        (select * exclude (loaded_at) from raw.calls order by call_id, updated_at limit 40)
-        union all by name
-        -- a later version with a corrected cost for 30 completed calls
-        (select * exclude (loaded_at) replace (
-            updated_at + interval 3 day as updated_at,
-            1.23 as total_cost_usd,
-            'resolved' as outcome
-         ) from raw.calls where status = 'completed' and total_cost_usd is not null
-         order by call_id limit 30)
-        union all by name
-        -- a later version that moves the start two hours earlier
-        (select * exclude (loaded_at) replace (
-            updated_at + interval 1 day as updated_at,
-            started_at - interval 2 hour as started_at
-         ) from raw.calls where status = 'failed' order by call_id limit 5)
-        union all by name
-        -- two different rows for every version of the only call of an hour, landing
-        -- together: the call loses all its versions and its hour is left without calls
-        (select calls.* exclude (loaded_at) replace (choices.outcome as outcome)
-         from raw.calls as calls
-         cross join (values ('first telling'), ('second telling')) as choices (outcome)
-         where calls.call_id = $lonely_call_id)
-        union all by name
-        -- a call of five days ago that only arrives now
-        (select * exclude (loaded_at) replace (
-            'late-call-1' as call_id,
-            started_at - interval 5 day as started_at
-         ) from raw.calls
-         where call_id = (select min(call_id) from raw.calls where status = 'completed'))
-    """,
-    "call_turns": """
-        (select * exclude (loaded_at) from raw.call_turns order by call_id, turn_index limit 30)
-        union all by name
-        (select * exclude (loaded_at) replace (99 as turn_index)
-         from raw.call_turns where turn_index = 0 order by call_id limit 20)
-    """,
-    "call_errors": """
-        -- an error re-sent naming another call
-        (select * exclude (loaded_at) replace (
-            (select max(call_id) from raw.calls where status = 'completed') as call_id
-         ) from raw.call_errors
-         where error_id = (select min(error_id) from raw.call_errors where level = 'error'))
-        union all by name
-        -- new errors of old calls
-        (select
-            'late-error-' || call_id as error_id,
-            call_id,
-            started_at + interval 5 second as occurred_at,
-            'stt' as service,
-            stt_provider as provider_name,
-            'error' as level,
-            'Connection reset' as message
-         from raw.calls where status = 'completed' order by call_id limit 10)
-    """,
-    "tool_calls": """
-        -- a tool call re-sent naming another call
-        select * exclude (loaded_at) replace (
-            (select max(call_id) from raw.calls where status = 'completed') as call_id,
-            false as is_success
-        ) from raw.tool_calls
-        where tool_call_id = (select min(tool_call_id) from raw.tool_calls)
-    """,
-    "stt_events": """
-        select * exclude (loaded_at) from raw.stt_events order by event_id limit 10
-    """,
-}
-
-
-def _write_late_files(warehouse, directory, lonely_call_id: str) -> list[str]:
-    paths = []
-    with duckdb.connect(str(warehouse)) as connection:
-        for table, sql in LATE_ROWS.items():
-            path = directory / f"{table}.jsonl"
-            parameters = {"lonely_call_id": lonely_call_id} if "$lonely" in sql else {}
-            connection.execute(f"copy ({sql}) to '{path}' (format json)", parameters)
-            paths.append(str(path))
-    return paths
 
 
 def _insert_with_old_loaded_at(warehouse) -> None:
@@ -143,14 +61,11 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     run_callstats("build", warehouse=warehouse)
     query = query_function(published_path(warehouse))
     cost_before = query("select sum(cost_usd) from marts.fct_calls")
-    [(lonely_call_id, lonely_hour)] = query(
-        "select min(call_id), started_hour from marts.fct_calls "
-        "group by started_hour having count(*) = 1 order by started_hour limit 1"
-    )
+    lonely_call_id, lonely_hour = lonely_call(query)
 
     second = ["--calls", "300", "--days", "2", "--end", SECOND_END, "--seed", "2"]
     run_callstats("generate", *second, warehouse=warehouse)
-    late_files = _write_late_files(warehouse, tmp_path, lonely_call_id)
+    late_files = write_late_files(warehouse, tmp_path, lonely_call_id)
     run_callstats("load", *late_files, warehouse=warehouse, now=LATE_LOAD)
 
     _insert_with_old_loaded_at(warehouse)

@@ -2,13 +2,18 @@
 `callstats build` publishes them as a DuckDB build does: `callstats serve` answers every
 documented request from them exactly as from the DuckDB build."""
 
+import json
+import os
+import shutil
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 from api_cases import SCOPES, assert_same_answers, each_request
 from falcon import testing
+from late_rows import LATE_LOAD, lonely_call, write_late_files
 from spark import (
     SparkBuild,
     assert_same_marts,
@@ -17,14 +22,16 @@ from spark import (
     sorted_marts,
     spark_select,
 )
-from warehouses import FIXTURE_NOW
+from warehouses import FIXTURE_NOW, PROJECT_DIR, query_function, run_callstats
 
 from api.app import create_app
 from api.config import Config
 from api.serialize import timestamp
-from callstats import headline
+from callstats import headline, warehouse
+from callstats.build import build_marts
 from callstats.keys import SqliteKeyStore
 from callstats.publish import published_path
+from callstats.warehouse import SparkTarget
 
 pytestmark = pytest.mark.spark
 
@@ -99,3 +106,46 @@ def test_headline_numbers_of_a_spark_build(fixture_warehouse, spark_warehouse):
     assert on_spark[0] == f"Warehouse: {spark_warehouse.warehouse}"
     assert on_spark[1:] == on_duckdb[1:]
     assert len(on_spark) > 2
+
+
+@pytest.mark.spark_incremental
+def test_an_incremental_build_on_spark_equals_a_full_refresh(
+    fixture_warehouse, spark_warehouse, tmp_path
+):
+    """Late and repeated rows land on Spark after the build above; the incremental build that
+    follows gives the marts of a full refresh over the same raw rows, on DuckDB (whose full
+    build the tests above find equal to Spark's). Runs last: it changes the Spark build."""
+    reference = tmp_path / "callstats.duckdb"
+    shutil.copy(fixture_warehouse, reference)
+    lonely_call_id, _ = lonely_call(query_function(published_path(fixture_warehouse)))
+    run_callstats(
+        "load",
+        *write_late_files(reference, tmp_path, lonely_call_id),
+        warehouse=reference,
+        now=LATE_LOAD,
+    )
+    run_callstats("build", "--full-refresh", warehouse=reference, now=FIXTURE_NOW)
+    with duckdb.connect(str(reference), read_only=True) as source:
+        session = spark_warehouse.session
+        fixture_load = datetime.fromisoformat(FIXTURE_NOW).replace(tzinfo=None)
+        warehouse.copy_raw_tables(source, SparkTarget(session, source), after=fixture_load)
+
+    build_marts(progress=False)
+
+    assert_same_marts(reference, spark_select(session))
+    # a copy: this process's DuckDB still holds the file the API above opened, by its path
+    published = tmp_path / "published.duckdb"
+    shutil.copy(published_path(spark_warehouse.warehouse), published)
+    assert_same_marts(reference, duckdb_select(published))
+    # the run was incremental: it re-staged the calls and kept the organizations' rows
+    # (no late rows), and the facts read the change set
+    [(organizations,)] = session.sql(
+        "select max(staged_at) from staging.base_raw__organizations"
+    ).take(1)
+    [(calls,)] = session.sql("select max(staged_at) from staging.base_raw__calls").take(1)
+    assert organizations < calls
+    target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    [fct_calls] = [result for result in results if result["unique_id"].endswith(".fct_calls")]
+    change_set = "intermediate.int_calls_changed_this_run"
+    assert f"where call_id in (select call_id from {change_set})" in fct_calls["compiled_code"]
