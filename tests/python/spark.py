@@ -3,6 +3,7 @@ catalog (Parquet tables beside the warehouse), and its marts compared with DuckD
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,11 +26,12 @@ class SparkBuild(NamedTuple):
     session: object
 
 
-def copy_raw_tables(duckdb_warehouse: Path, session) -> None:
+def copy_raw_tables(duckdb_warehouse: Path, session, after: datetime | None = None) -> None:
     """Fill Spark's raw tables (and the landing tables DuckDB has) with the rows of a DuckDB
-    warehouse's, every column, loaded_at included, as an EL tool would."""
+    warehouse's, every column, loaded_at included, as an EL tool would; only the rows loaded
+    after `after` when given."""
     with duckdb.connect(str(duckdb_warehouse), read_only=True) as source:
-        warehouse.copy_raw_tables(source, SparkTarget(session, source))
+        warehouse.copy_raw_tables(source, SparkTarget(session, source), after)
 
 
 def spark_select(session) -> Select:

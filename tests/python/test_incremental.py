@@ -1,15 +1,13 @@
 """An incremental build after late and repeated rows gives the same marts as a full refresh."""
 
-import json
-
 import duckdb
 from late_rows import LATE_LOAD, lonely_call, write_late_files
 from warehouses import (
     BUILD_RECORDS,
-    PROJECT_DIR,
     assert_same_rows,
     query_function,
     run_callstats,
+    run_result,
 )
 
 from callstats.publish import published_path
@@ -71,10 +69,8 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     _insert_with_old_loaded_at(warehouse)
 
     run_callstats("build", warehouse=warehouse)
-    run_results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())
-    [fct_calls] = [r for r in run_results["results"] if r["unique_id"].endswith(".fct_calls")]
     # the incremental path ran, over a change set smaller than the calls
-    assert 'int_calls_changed_this_run")' in fct_calls["compiled_code"]
+    assert 'int_calls_changed_this_run")' in run_result("fct_calls")["compiled_code"]
     [(changed,)] = query_function(warehouse)(
         "select count(distinct call_id) from intermediate.int_calls_changed_this_run"
     )

@@ -55,6 +55,15 @@ def run_callstats(
     return _run([sys.executable, "-m", "callstats", *args], warehouse, now, check, env)
 
 
+def run_result(model: str) -> dict:
+    """The result of `model` in the last dbt invocation (run_results.json in dbt's target
+    folder: DBT_TARGET_PATH, or the project's)."""
+    target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    [result] = [result for result in results if result["unique_id"].endswith(f".{model}")]
+    return result
+
+
 def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:
     """Run dbt itself on the project, as a data engineer would, on a copy of the published
     marts (the marts file dbt writes by default, as `callstats build` starts it)."""
