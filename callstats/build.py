@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import re
+import shutil
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -171,8 +172,8 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
     (publish.published_path), as a DuckDB build publishes them.
 
     What to publish, and DuckDB's types for it, come from DuckDB itself: the project is built
-    on DuckDB, without its tests, from empty raw tables in a scratch directory, and every table
-    of that build's marts is filled with the rows of Spark's table of the same name, read from
+    on DuckDB, without its tests, from empty raw tables (once for each version of the project:
+    _marts_schema), and every table of that build's marts is filled with the rows of Spark's table of the same name, read from
     its Parquet files (publish.publish_parquet). Runs in the process of the Spark build, whose
     Spark session (dbt-spark's `session` method) names the files. Raises BuildFailed when the
     DuckDB build fails or Spark lacks one of its marts tables, with nothing published.
@@ -188,6 +189,18 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
             raise BuildFailed(f"Spark's catalog has no table marts.{table} to publish")
         return sorted(urlparse(name).path for name in session.table(f"marts.{table}").inputFiles())
 
+    return publish.publish_parquet(
+        project.warehouse_path(), _marts_schema(verbose=verbose, progress=progress), files
+    )
+
+
+def _marts_schema(*, verbose: bool, progress: bool) -> Path:
+    """The marts file of a DuckDB build of the project from empty raw tables (_build_empty),
+    kept in the Spark directory as marts-schema-<project.digest()>.duckdb: built once for
+    each version of the project, the older one removed."""
+    schema = project.spark_dir() / f"marts-schema-{project.digest()}.duckdb"
+    if schema.exists():
+        return schema
     with tempfile.TemporaryDirectory(prefix="callstats-schema-") as scratch:
         empty = Path(scratch) / "empty.duckdb"
         # A process of its own: dbt-duckdb keeps its DuckDB instance open in the process that
@@ -195,9 +208,14 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as process:
             process.submit(_build_empty, empty, verbose=verbose, progress=progress).result()
-        return publish.publish_parquet(
-            project.warehouse_path(), publish.building_path(empty), files
-        )
+        built = publish.building_path(empty)
+        duckdb.connect(str(built)).close()  # any write-ahead log into the file
+        for older in schema.parent.glob("marts-schema-*.duckdb"):
+            older.unlink()
+        copied = schema.with_suffix(".copying")
+        shutil.copyfile(built, copied)
+        os.replace(copied, schema)
+    return schema
 
 
 def _build_empty(empty: Path, *, verbose: bool, progress: bool) -> None:

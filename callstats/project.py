@@ -1,7 +1,9 @@
 """Where the project and its warehouse live, read from the environment (cli.md)."""
 
+import hashlib
 import os
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +37,22 @@ def spark_dir() -> Path:
     """Where the `spark` target keeps its catalog and tables: <warehouse>-spark/."""
     path = warehouse_path()
     return path.with_name(path.name.removesuffix(".duckdb") + "-spark")
+
+
+def digest() -> str:
+    """16 hex digits that change when what a DuckDB build's tables and types follow from
+    changes: the project's dbt files, its DuckDB functions, and the versions of dbt-core,
+    dbt-duckdb and duckdb."""
+    files = [PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml")]
+    files.append(PROJECT_DIR / "callstats" / "duckdb_functions.py")
+    for folder in ("models", "macros", "seeds"):
+        files += sorted(path for path in (PROJECT_DIR / folder).rglob("*") if path.is_file())
+    hashed = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        hashed.update(f"{package}=={version(package)}\n".encode())
+    for path in files:
+        hashed.update(f"{path.relative_to(PROJECT_DIR)}\n".encode() + path.read_bytes())
+    return hashed.hexdigest()[:16]
 
 
 def spark_settings() -> dict[str, str]:

@@ -34,8 +34,20 @@
         end
 {%- endset %}
 {%- if is_incremental() %}
-    {%- set newly_loaded = loaded_in_hours(changed_load_hours(raw_table)) %}
-{{ restaged_rows(relation, id_column, newly_loaded) }},
+restaged_ids as (
+    select distinct {{ id_column }} from {{ relation }}
+    where {{ loaded_in_hours(changed_load_hours(raw_table)) }}
+),
+
+restaged as (
+    select * from {{ relation }}
+    where
+        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
+        or (
+            {{ id_column }} is null
+            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
+        )
+),
     {%- set relation = 'restaged' %}
 {%- endif %}
 
@@ -165,46 +177,3 @@ classified as (
     from classified_repeats
 )
 {% endmacro %}
-
-{% macro restaged_rows(relation, id_column, newly_loaded) -%}
-    {#-
-        The CTE `restaged`: every row of `relation` whose id (nulls as one id) has a row that
-        meets `newly_loaded`.
-    -#}
-    {{ return(adapter.dispatch('restaged_rows', 'callstats')(relation, id_column, newly_loaded)) }}
-{%- endmacro %}
-
-{% macro default__restaged_rows(relation, id_column, newly_loaded) -%}
-restaged_ids as (
-    select distinct {{ id_column }} from {{ relation }}
-    where {{ newly_loaded }}
-),
-
-restaged as (
-    select * from {{ relation }}
-    where
-        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
-        or (
-            {{ id_column }} is null
-            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
-        )
-)
-{%- endmacro %}
-
-{#-
-    Spark inlines a CTE wherever it is read: `relation` (the raw rows shaped with the platform
-    rows) read once, by a window over each id, keeps the plan as small as a full build's.
--#}
-{% macro spark__restaged_rows(relation, id_column, newly_loaded) -%}
-restaged as (
-    select * from (
-        select
-            *,
-            max(case when {{ newly_loaded }} then 1 else 0 end)
-                over (partition by {{ id_column }})
-            as is_restaged
-        from {{ relation }}
-    ) as marked
-    where is_restaged = 1
-)
-{%- endmacro %}

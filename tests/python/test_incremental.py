@@ -1,9 +1,12 @@
 """An incremental build after late and repeated rows gives the same marts as a full refresh."""
 
+from datetime import datetime
+
 import duckdb
 from late_rows import LATE_LOAD, lonely_call, write_late_files
 from warehouses import (
     BUILD_RECORDS,
+    FIXTURES,
     assert_same_rows,
     query_function,
     run_callstats,
@@ -14,6 +17,16 @@ from callstats.publish import published_path
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
+# The LiveKit Agents logs of test_platforms, loaded before the first build; after it, the
+# agent's log of room-b41d09 goes on with one more LLM turn (512 + 20 tokens, at 09:31:30),
+# loaded five minutes after the rest of the log: in the same hour of loaded_at.
+LIVEKIT = FIXTURES / "platforms" / "livekit"
+LIVEKIT_LOAD = ["load", "--source", "livekit", "--org", "org_lk_demo", "--agent", "frontdesk-lk"]
+LIVEKIT_LATE_LINE = (
+    '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-late",'
+    '"timestamp":1772443890.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
+    '"prompt_tokens":512,"speech_id":"speech_late"}\n'
+)
 
 
 def _insert_with_old_loaded_at(warehouse) -> None:
@@ -56,10 +69,17 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     warehouse = tmp_path / "callstats.duckdb"
     first = ["--calls", "1500", "--days", "7", "--end", FIRST_END, "--seed", "1"]
     run_callstats("generate", *first, warehouse=warehouse)
+    logs = [str(LIVEKIT / "livekit-agent-2026-03-01.jsonl"), str(LIVEKIT / "room-b41d09.jsonl")]
+    run_callstats(*LIVEKIT_LOAD, *logs, warehouse=warehouse, now="2026-03-03T00:00:00Z")
     run_callstats("build", warehouse=warehouse)
     query = query_function(published_path(warehouse))
     cost_before = query("select sum(cost_usd) from marts.fct_calls")
     lonely_call_id, lonely_hour = lonely_call(query)
+    # a generated call (the LiveKit calls are not in raw.calls): its late rows come from there
+    raw = query_function(warehouse)
+    assert raw(f"select count(*) > 0 from raw.calls where call_id = '{lonely_call_id}'") == [
+        (True,)
+    ]
 
     second = ["--calls", "300", "--days", "2", "--end", SECOND_END, "--seed", "2"]
     run_callstats("generate", *second, warehouse=warehouse)
@@ -67,11 +87,15 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     run_callstats("load", *late_files, warehouse=warehouse, now=LATE_LOAD)
 
     _insert_with_old_loaded_at(warehouse)
+    later = tmp_path / "later" / "room-b41d09.jsonl"
+    later.parent.mkdir()
+    later.write_text(LIVEKIT_LATE_LINE)
+    run_callstats(*LIVEKIT_LOAD, str(later), warehouse=warehouse, now="2026-03-03T00:05:00Z")
 
     run_callstats("build", warehouse=warehouse)
     # the incremental path ran, over a change set smaller than the calls
     assert 'int_calls_changed_this_run")' in run_result("fct_calls")["compiled_code"]
-    [(changed,)] = query_function(warehouse)(
+    [(changed,)] = raw(
         "select count(distinct call_id) from intermediate.int_calls_changed_this_run"
     )
     [(calls,)] = query("select count(*) from marts.fct_calls")
@@ -79,6 +103,10 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     assert query(
         "select turns, stt_latency_sum_ms from marts.fct_calls where call_id = 'old-stamp-call'"
     ) == [(1, 321.0)]
+    assert query(
+        "select ended_at, prompt_tokens, completion_tokens, turns, accepted_versions"
+        " from marts.fct_calls where call_id = 'room-b41d09'"
+    ) == [(datetime(2026, 3, 2, 9, 31, 30), 2725 + 512, 109 + 20, 4, 1)]
     incremental = _snapshot(warehouse)
 
     run_callstats("build", "--full-refresh", warehouse=warehouse)

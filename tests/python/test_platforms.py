@@ -49,11 +49,9 @@ from falcon import testing
 from postgres import assert_same_marts, create_shared_key, libpq
 from pytest import approx
 from warehouses import (
-    BUILD_RECORDS,
     FIXTURES,
     Query,
     assert_same_json,
-    assert_same_rows,
     query_function,
     run_callstats,
 )
@@ -763,48 +761,6 @@ def test_bad_platform_files_are_reported_and_lose_nothing(tmp_path):
         1,
         "callstats: --org and --agent go with --source\n",
     )
-
-
-def test_a_livekit_line_landing_later_in_the_same_hour_is_built_incrementally(tmp_path):
-    warehouse = tmp_path / "callstats.duckdb"
-    files, options = LOADS["livekit"]
-    paths = [str(PLATFORM_FIXTURES / "livekit" / name) for name in files]
-    run_callstats("load", "--source", "livekit", *options, *paths, warehouse=warehouse, now=NOW)
-    run_callstats("build", warehouse=warehouse, now=NOW)
-    # the agent's log of room-b41d09 goes on: a turn more, with 512 + 20 tokens, at 09:31:30
-    later = tmp_path / "later" / "room-b41d09.jsonl"
-    later.parent.mkdir()
-    later.write_text(
-        '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-late",'
-        '"timestamp":1772443890.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
-        '"prompt_tokens":512,"speech_id":"speech_late"}\n'
-    )
-    five_minutes_later = "2026-03-03T00:05:00Z"
-    run_callstats(
-        "load", "--source", "livekit", *options, str(later), warehouse=warehouse,
-        now=five_minutes_later,
-    )  # fmt: skip
-    run_callstats("build", warehouse=warehouse, now=five_minutes_later)
-    query = query_function(published_path(warehouse))
-    assert query(
-        "select ended_at, prompt_tokens, completion_tokens, turns, accepted_versions"
-        " from marts.fct_calls where call_id = 'room-b41d09'"
-    ) == [(_at("2026-03-02 09:31:30"), 2725 + 512, 109 + 20, 4, 1)]
-    incremental = _marts(warehouse)
-    run_callstats("build", "--full-refresh", warehouse=warehouse, now=five_minutes_later)
-    full = _marts(warehouse)
-    assert incremental.keys() == full.keys()
-    for table, rows in full.items():
-        assert_same_rows(incremental[table], rows, table)
-
-
-def _marts(warehouse: Path) -> dict[str, list[tuple]]:
-    query = query_function(published_path(warehouse))
-    tables = query(
-        "select table_name from information_schema.tables"
-        f" where table_schema = 'marts' and table_name not in ({BUILD_RECORDS})"
-    )
-    return {table: query(f"select * from marts.{table} order by all") for (table,) in tables}
 
 
 # org: (calls, completed, failed, duration in s, an agent and its number of calls); all of

@@ -1,5 +1,6 @@
 """The API under real gunicorn: over HTTP, and through a rebuild without a failed request."""
 
+import shutil
 import threading
 
 from servers import free_port, http_get, running
@@ -16,11 +17,12 @@ def test_gunicorn_serves_the_api_over_http(server, tokens):
     assert http_get(f"{server}/analytics/overview")[0] == 401
 
 
-def test_a_rebuild_under_steady_requests_loses_none(tmp_path):
+def test_a_rebuild_under_steady_requests_loses_none(fixture_warehouse, tmp_path):
+    """The fixture's build (a copy of its warehouse and published marts), then 500 more calls
+    built while the API answers."""
     warehouse = tmp_path / "callstats.duckdb"
-    generate = ["--calls", "2000", "--days", "7", "--end", "2026-03-08T00:00:00"]
-    run_callstats("generate", *generate, warehouse=warehouse)
-    run_callstats("build", warehouse=warehouse)
+    shutil.copyfile(fixture_warehouse, warehouse)
+    shutil.copyfile(published_path(fixture_warehouse), published_path(warehouse))
     _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"))
     first_publication = published_path(warehouse).stat().st_ino
 
@@ -48,7 +50,7 @@ def test_a_rebuild_under_steady_requests_loses_none(tmp_path):
             client.join()
 
     assert published_path(warehouse).stat().st_ino != first_publication
-    assert (status, body["total_calls"]) == (200, 2500)  # the new marts, at once
+    assert (status, body["total_calls"]) == (200, 6 + 500)  # the new marts, at once
     assert len(outcomes) > 20
     assert set(outcomes) == {200}
     assert len(built_at) == 2  # answered from the old marts, then from the new ones

@@ -125,6 +125,9 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     session = spark_warehouse.session
     fixture_load = datetime.fromisoformat(FIXTURE_NOW).replace(tzinfo=None)
     copy_raw_tables(reference, session, after=fixture_load)
+    spark_dir = spark_warehouse.warehouse.with_name("callstats-spark")
+    [schema] = spark_dir.glob("marts-schema-*")
+    schema_built = schema.stat().st_mtime_ns
 
     build_marts(progress=False)
 
@@ -140,6 +143,9 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     ).take(1)
     [(calls,)] = session.sql("select max(staged_at) from staging.base_raw__calls").take(1)
     assert organizations < calls
+    # publishing reused the marts schema of the first build's DuckDB build
+    assert list(spark_dir.glob("marts-schema-*")) == [schema]
+    assert schema.stat().st_mtime_ns == schema_built
     change_set = "intermediate.int_calls_changed_this_run"
     compiled = run_result("fct_calls")["compiled_code"]
     assert f"where call_id in (select call_id from {change_set})" in compiled
