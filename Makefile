@@ -20,18 +20,14 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint models tests/singular
 
-# The Spark tests run in a pytest of their own beside the others, with dbt's target and log
-# folders of their own, and a JVM that takes one core, leaving the other to the other tests;
-# their report follows. The incremental build on Spark (minutes more) is left to test-spark.
+# Every test, in three pytest-xdist workers: each test file runs in one worker (its warehouses
+# are built once), the Spark tests and the other slow files first (tests/python/conftest.py);
+# Spark's JVM takes one core of the two.
 test: lint
-	@mkdir -p logs
-	DBT_TARGET_PATH=$(CURDIR)/target/spark-tests DBT_LOG_PATH=$(CURDIR)/logs/spark-tests \
 	JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 \
-	$(BIN)/pytest -m 'spark and not spark_incremental' -p no:cacheprovider > logs/test-spark.log 2>&1 & spark=$$!; \
-	$(BIN)/pytest -m 'not spark'; status=$$?; \
-	wait $$spark || status=1; cat logs/test-spark.log; exit $$status
+	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder
 
-# The Spark tests alone, the incremental build on Spark among them.
+# The Spark tests alone.
 test-spark: setup
 	$(BIN)/pytest -m spark
 

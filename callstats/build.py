@@ -173,9 +173,10 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
 
     What to publish, and DuckDB's types for it, come from DuckDB itself: the project is built
     on DuckDB, without its tests, from empty raw tables (once for each version of the project:
-    _marts_schema), and every table of that build's marts is filled with the rows of Spark's table of the same name, read from
-    its Parquet files (publish.publish_parquet). Runs in the process of the Spark build, whose
-    Spark session (dbt-spark's `session` method) names the files. Raises BuildFailed when the
+    _marts_schema), and every table of that build's marts is filled with the rows of Spark's
+    table of the same name, read from its Parquet files (publish.publish_parquet). Runs in the
+    process of the Spark build, whose Spark session (dbt-spark's `session` method) names the
+    files. Raises BuildFailed when the
     DuckDB build fails or Spark lacks one of its marts tables, with nothing published.
     """
     session = warehouse.spark_session()

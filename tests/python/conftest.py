@@ -1,5 +1,6 @@
 """Warehouses built by the real `callstats` command and dbt, shared by the tests."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,7 +9,14 @@ import pytest
 import spark
 from falcon import testing
 from servers import free_port, running
-from warehouses import FIXTURE_NOW, FIXTURES, Query, query_function, run_callstats
+from warehouses import (
+    FIXTURE_NOW,
+    FIXTURES,
+    PROJECT_DIR,
+    Query,
+    query_function,
+    run_callstats,
+)
 
 from api.app import create_app
 from api.config import Config
@@ -16,6 +24,27 @@ from callstats.build import build_marts
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 from callstats.warehouse import spark_session
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each pytest-xdist worker (`make test`) runs dbt with target and log folders of its own:
+    target/<worker>/ and logs/<worker>/."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        os.environ["DBT_TARGET_PATH"] = str(PROJECT_DIR / "target" / worker)
+        os.environ["DBT_LOG_PATH"] = str(PROJECT_DIR / "logs" / worker)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Spark tests first, then the other slow modules, then the rest, each module's tests
+    together: `make test`'s workers take test files in this order, so the longest start first
+    and the short ones fill in beside them."""
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("spark") is None,
+            item.get_closest_marker("slow") is None,
+        )
+    )
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,12 @@ import http.server
 import threading
 import time
 
+import pytest
+
 from api.openapi_document import document as api_document
 from callstats import bench, bench_api
+
+pytestmark = pytest.mark.slow
 
 
 def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):

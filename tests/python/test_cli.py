@@ -8,6 +8,8 @@ from warehouses import PROJECT_DIR, run_callstats
 from callstats import cli
 from callstats.publish import published_path
 
+pytestmark = pytest.mark.slow
+
 DEMO_NOW = "2026-03-02T12:00:00Z"
 DEMO_HEALTH = "http://127.0.0.1:8000/health"
 

@@ -29,6 +29,8 @@ from api.config import Config
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
+pytestmark = pytest.mark.slow
+
 NOW = "2026-03-02T12:00:00Z"
 
 EL_TOOL_SQL = [

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import duckdb
+import pytest
 from late_rows import LATE_LOAD, lonely_call, write_late_files
 from warehouses import (
     BUILD_RECORDS,
@@ -14,6 +15,8 @@ from warehouses import (
 )
 
 from callstats.publish import published_path
+
+pytestmark = pytest.mark.slow
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"

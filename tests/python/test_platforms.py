@@ -62,6 +62,8 @@ from api.openapi_document import document
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
+pytestmark = pytest.mark.slow
+
 NOW = "2026-03-03T00:00:00Z"
 PLATFORM_FIXTURES = FIXTURES / "platforms"
 TWILIO_ORG = "AC" + "a" * 32

@@ -3,11 +3,14 @@
 import shutil
 import threading
 
+import pytest
 from servers import free_port, http_get, running
 from warehouses import run_callstats
 
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
+
+pytestmark = pytest.mark.slow
 
 
 def test_gunicorn_serves_the_api_over_http(server, tokens):

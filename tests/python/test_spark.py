@@ -105,7 +105,6 @@ def test_headline_numbers_of_a_spark_build(fixture_warehouse, spark_warehouse):
     assert len(on_spark) > 2
 
 
-@pytest.mark.spark_incremental
 def test_an_incremental_build_on_spark_equals_a_full_refresh(
     fixture_warehouse, spark_warehouse, tmp_path
 ):
