@@ -19,7 +19,6 @@ from tqdm import tqdm
 
 from callstats import project, publish, warehouse
 
-LOG_PATH = project.PROJECT_DIR / "logs" / "dbt.log"
 FAILED = {"error", "fail", "runtime error"}
 
 
@@ -86,7 +85,8 @@ def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") ->
     finally:
         bar.close()
     if not result.success:
-        raise BuildFailed(f"dbt {args[0]} failed: {_failure(result)} (log: {LOG_PATH})")
+        log = Path(os.environ.get("DBT_LOG_PATH") or project.PROJECT_DIR / "logs") / "dbt.log"
+        raise BuildFailed(f"dbt {args[0]} failed: {_failure(result)} (log: {log})")
     return result
 
 

@@ -2,13 +2,13 @@
 
 import json
 
-from warehouses import PROJECT_DIR, run_dbt
+from warehouses import dbt_target, run_dbt
 
 
 def test_every_model_and_column_is_described(fixture_warehouse):
     run_dbt("docs", "generate", warehouse=fixture_warehouse)
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    catalog = json.loads((PROJECT_DIR / "target" / "catalog.json").read_text())
+    manifest = json.loads((dbt_target() / "manifest.json").read_text())
+    catalog = json.loads((dbt_target() / "catalog.json").read_text())
     models = {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()

@@ -55,11 +55,15 @@ def run_callstats(
     return _run([sys.executable, "-m", "callstats", *args], warehouse, now, check, env)
 
 
+def dbt_target() -> Path:
+    """dbt's target folder: DBT_TARGET_PATH (each pytest-xdist worker's own), or the
+    project's."""
+    return Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+
+
 def run_result(model: str) -> dict:
-    """The result of `model` in the last dbt invocation (run_results.json in dbt's target
-    folder: DBT_TARGET_PATH, or the project's)."""
-    target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    """The result of `model` in the last dbt invocation (run_results.json in dbt_target())."""
+    results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
     [result] = [result for result in results if result["unique_id"].endswith(f".{model}")]
     return result
 
