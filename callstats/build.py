@@ -176,8 +176,8 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
     _marts_schema), and every table of that build's marts is filled with the rows of Spark's
     table of the same name, read from its Parquet files (publish.publish_parquet). Runs in the
     process of the Spark build, whose Spark session (dbt-spark's `session` method) names the
-    files. Raises BuildFailed when the
-    DuckDB build fails or Spark lacks one of its marts tables, with nothing published.
+    files. Raises BuildFailed when the DuckDB build fails or Spark lacks one of its marts
+    tables, with nothing published.
     """
     session = warehouse.spark_session()
     spark_tables = {table.name for table in session.catalog.listTables("marts")}

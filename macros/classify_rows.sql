@@ -41,12 +41,7 @@ restaged_ids as (
 
 restaged as (
     select * from {{ relation }}
-    where
-        {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
-        or (
-            {{ id_column }} is null
-            and exists (select 1 from restaged_ids where restaged_ids.{{ id_column }} is null)
-        )
+    where {{ matches_keys(id_column, 'select ' ~ id_column ~ ' from restaged_ids') }}
 ),
     {%- set relation = 'restaged' %}
 {%- endif %}

@@ -41,18 +41,7 @@
 
 {% macro default__delete_rows(relation, key_column, keys, condition) -%}
     delete from {{ relation }}
-    where
-        ({{ condition }})
-        and (
-            {{ key_column }} in (select replaced.{{ key_column }} from ({{ keys }}) as replaced)
-            or (
-                {{ key_column }} is null
-                and exists (
-                    select 1 from ({{ keys }}) as replaced
-                    where replaced.{{ key_column }} is null
-                )
-            )
-        )
+    where ({{ condition }}) and {{ matches_keys(key_column, keys) }}
 {%- endmacro %}
 
 {#-

@@ -25,7 +25,7 @@ from warehouses import FIXTURE_NOW, query_function, run_callstats, run_result
 from api.app import create_app
 from api.config import Config
 from api.serialize import timestamp
-from callstats import headline
+from callstats import headline, project
 from callstats.build import build_marts
 from callstats.keys import SqliteKeyStore
 from callstats.publish import published_path
@@ -124,8 +124,7 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     session = spark_warehouse.session
     fixture_load = datetime.fromisoformat(FIXTURE_NOW).replace(tzinfo=None)
     copy_raw_tables(reference, session, after=fixture_load)
-    spark_dir = spark_warehouse.warehouse.with_name("callstats-spark")
-    [schema] = spark_dir.glob("marts-schema-*")
+    [schema] = project.spark_dir().glob("marts-schema-*")
     schema_built = schema.stat().st_mtime_ns
 
     build_marts(progress=False)
@@ -143,7 +142,7 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     [(calls,)] = session.sql("select max(staged_at) from staging.base_raw__calls").take(1)
     assert organizations < calls
     # publishing reused the marts schema of the first build's DuckDB build
-    assert list(spark_dir.glob("marts-schema-*")) == [schema]
+    assert list(project.spark_dir().glob("marts-schema-*")) == [schema]
     assert schema.stat().st_mtime_ns == schema_built
     change_set = "intermediate.int_calls_changed_this_run"
     compiled = run_result("fct_calls")["compiled_code"]
