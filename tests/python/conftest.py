@@ -1,13 +1,15 @@
 """Warehouses built by the real `callstats` command and dbt, shared by the tests."""
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import postgres
 import pytest
 import spark
 from falcon import testing
+from filelock import FileLock
 from servers import free_port, running
 from warehouses import (
     FIXTURE_NOW,
@@ -47,15 +49,50 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     )
 
 
+def _made_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """The folder `name`, filled by make(folder) once per test run: under pytest-xdist (`make
+    test`) by the first worker that asks, while the others wait for it. It appears whole or
+    not at all."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, which holds each worker's own
+    folder = root / name
+    with FileLock(root / f"{name}.lock"):
+        if not folder.exists():
+            making = root / f"{name}.making"
+            shutil.rmtree(making, ignore_errors=True)
+            making.mkdir()
+            make(making)
+            making.rename(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The hand-written raw rows of fixtures/raw, loaded and built."""
-    warehouse = tmp_path_factory.mktemp("fixture") / "callstats.duckdb"
-    files = sorted(str(path) for path in (FIXTURES / "raw").glob("*.jsonl"))
-    loaded = run_callstats("load", *files, warehouse=warehouse, now=FIXTURE_NOW, check=False)
-    assert loaded.returncode == 1, loaded.stderr  # tool_calls.jsonl line 5 is not JSON
-    run_callstats("build", warehouse=warehouse, now=FIXTURE_NOW)
-    return warehouse
+def fixture_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-written raw rows of fixtures/raw, loaded but not built."""
+
+    def load(folder: Path) -> None:
+        files = sorted(str(path) for path in (FIXTURES / "raw").glob("*.jsonl"))
+        warehouse = folder / "callstats.duckdb"
+        loaded = run_callstats("load", *files, warehouse=warehouse, now=FIXTURE_NOW, check=False)
+        assert loaded.returncode == 1, loaded.stderr  # tool_calls.jsonl line 5 is not JSON
+
+    return _made_once(tmp_path_factory, "fixture-raw", load) / "callstats.duckdb"
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory, fixture_raw: Path) -> Path:
+    """fixture_raw, built. Every test of the run reads the same one: a test that writes to it
+    works on a copy (warehouses.copy_warehouse)."""
+
+    def build(folder: Path) -> None:
+        warehouse = folder / fixture_raw.name
+        shutil.copyfile(fixture_raw, warehouse)
+        run_callstats("build", warehouse=warehouse, now=FIXTURE_NOW)
+
+    return _made_once(tmp_path_factory, "fixture", build) / fixture_raw.name
 
 
 @pytest.fixture(scope="session")
@@ -119,13 +156,13 @@ def get(client: testing.TestClient, tokens: dict[str, str], monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
+def postgres_warehouse(fixture_raw: Path) -> Iterator[dict[str, str]]:
     """The fixture's raw rows in a throwaway PostgreSQL, built there by `callstats build`."""
     with postgres.cluster() as environment:
-        postgres.copy_raw_tables(fixture_warehouse, environment)
+        postgres.copy_raw_tables(fixture_raw, environment)
         run_callstats(
             "build",
-            warehouse=fixture_warehouse,
+            warehouse=fixture_raw,
             now=FIXTURE_NOW,
             env={**environment, "CALLSTATS_TARGET": "postgres"},
         )
@@ -134,7 +171,7 @@ def postgres_warehouse(fixture_warehouse: Path) -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def spark_warehouse(
-    fixture_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+    fixture_raw: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[spark.SparkBuild]:
     """The fixture's raw rows copied into Spark (the catalog of a warehouse of its own) and
     built there as `callstats build` does, published marts included, all in this process: one
@@ -147,7 +184,7 @@ def spark_warehouse(
         environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
         session = spark_session()
         try:
-            spark.copy_raw_tables(fixture_warehouse, session)
+            spark.copy_raw_tables(fixture_raw, session)
             build_marts(progress=False)
             yield spark.SparkBuild(warehouse, session)
         finally:

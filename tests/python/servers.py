@@ -60,7 +60,7 @@ def _wait_for(url: str, process: subprocess.Popen, output: Path) -> None:
         try:
             urllib.request.urlopen(url, timeout=2).close()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or accepted but not yet answered
             if process.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"no answer at {url}:\n{output.read_text()}") from None
             time.sleep(0.2)

@@ -3,7 +3,7 @@
 import math
 
 from pytest import approx
-from warehouses import FIXTURES, run_dbt
+from warehouses import FIXTURES, copy_warehouse, run_dbt
 
 
 def test_every_raw_row_is_accounted_for(query):
@@ -324,5 +324,6 @@ def test_errors_keep_calls_that_are_not_accepted(query):
     ]
 
 
-def test_dbt_unit_tests_pass(fixture_warehouse):
-    run_dbt("test", "--select", "test_type:unit", warehouse=fixture_warehouse)
+def test_dbt_unit_tests_pass(fixture_warehouse, tmp_path):
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    run_dbt("test", "--select", "test_type:unit", warehouse=warehouse)

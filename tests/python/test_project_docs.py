@@ -2,11 +2,11 @@
 
 import json
 
-from warehouses import dbt_target, run_dbt
+from warehouses import copy_warehouse, dbt_target, run_dbt
 
 
-def test_every_model_and_column_is_described(fixture_warehouse):
-    run_dbt("docs", "generate", warehouse=fixture_warehouse)
+def test_every_model_and_column_is_described(fixture_warehouse, tmp_path):
+    run_dbt("docs", "generate", warehouse=copy_warehouse(fixture_warehouse, tmp_path))
     manifest = json.loads((dbt_target() / "manifest.json").read_text())
     catalog = json.loads((dbt_target() / "catalog.json").read_text())
     models = {

@@ -1,11 +1,10 @@
 """The API under real gunicorn: over HTTP, and through a rebuild without a failed request."""
 
-import shutil
 import threading
 
 import pytest
 from servers import free_port, http_get, running
-from warehouses import run_callstats
+from warehouses import copy_warehouse, run_callstats
 
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
@@ -23,9 +22,7 @@ def test_gunicorn_serves_the_api_over_http(server, tokens):
 def test_a_rebuild_under_steady_requests_loses_none(fixture_warehouse, tmp_path):
     """The fixture's build (a copy of its warehouse and published marts), then 500 more calls
     built while the API answers."""
-    warehouse = tmp_path / "callstats.duckdb"
-    shutil.copyfile(fixture_warehouse, warehouse)
-    shutil.copyfile(published_path(fixture_warehouse), published_path(warehouse))
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"))
     first_publication = published_path(warehouse).stat().st_ino
 

@@ -33,7 +33,8 @@ from callstats.publish import published_path
 pytestmark = pytest.mark.spark
 
 
-def test_marts_are_identical_on_duckdb_and_spark(fixture_warehouse, spark_warehouse):
+def test_marts_are_identical_on_duckdb_and_spark(spark_warehouse, fixture_warehouse):
+    """Spark's build first: meanwhile another pytest-xdist worker builds the DuckDB one."""
     assert_same_marts(fixture_warehouse, spark_select(spark_warehouse.session))
 
 

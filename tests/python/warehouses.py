@@ -5,6 +5,7 @@ import decimal
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 import duckdb
 from pytest import approx
 
-from callstats.publish import prepare
+from callstats.publish import prepare, published_path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -66,6 +67,15 @@ def run_result(model: str) -> dict:
     results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
     [result] = [result for result in results if result["unique_id"].endswith(f".{model}")]
     return result
+
+
+def copy_warehouse(warehouse: Path, folder: Path) -> Path:
+    """A copy of a built warehouse and its published marts in `folder`, for a test that
+    writes to it."""
+    copy = folder / warehouse.name
+    shutil.copyfile(warehouse, copy)
+    shutil.copyfile(published_path(warehouse), published_path(copy))
+    return copy
 
 
 def run_dbt(*args: str, warehouse: Path) -> subprocess.CompletedProcess:
