@@ -10,14 +10,17 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import duckdb
-from dbt.cli.main import dbtRunner, dbtRunnerResult
-from dbt_common.events.base_types import EventMsg
 from tqdm import tqdm
 
 from callstats import project, publish, warehouse
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
+    from dbt_common.events.base_types import EventMsg
 
 FAILED = {"error", "fail", "runtime error"}
 
@@ -45,7 +48,7 @@ class _Progress:
         self.label = label
         self.bar: tqdm | None = None
 
-    def __call__(self, event: EventMsg) -> None:
+    def __call__(self, event: "EventMsg") -> None:
         name = event.info.name
         if name == "LogStartLine" and self.bar is None:
             self.bar = tqdm(
@@ -62,10 +65,12 @@ class _Progress:
             self.bar.close()
 
 
-def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> dbtRunnerResult:
+def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> "dbtRunnerResult":
     """Invoke dbt with the project's own profile; raise BuildFailed, naming the first node that
     failed and its first error line, when it does not succeed. Unless `verbose`, dbt's console
     log is off (its log file, logs/dbt.log, keeps everything) and `progress` shows a bar."""
+    from dbt.cli.main import dbtRunner  # here: importing dbt takes seconds, unneeded elsewhere
+
     os.environ["CALLSTATS_TARGET"] = project.target()
     os.environ["CALLSTATS_WAREHOUSE"] = str(project.warehouse_path())
     os.environ["CALLSTATS_MARTS"] = str(publish.building_path(project.warehouse_path()))
@@ -90,7 +95,7 @@ def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") ->
     return result
 
 
-def _failure(result: dbtRunnerResult) -> str:
+def _failure(result: "dbtRunnerResult") -> str:
     """The first failed node and its first error line, and how many others failed."""
     if result.exception is not None:
         return _first_line(str(result.exception))
