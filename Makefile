@@ -25,7 +25,7 @@ lint: setup
 # Spark's JVM takes one core of the two.
 test: lint
 	JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 \
-	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=30
 
 # The Spark tests alone.
 test-spark: setup

@@ -177,15 +177,12 @@ def spark_warehouse(
     built there as `callstats build` does, published marts included, all in this process: one
     Spark session, which dbt-spark's `session` method reuses."""
     warehouse = tmp_path_factory.mktemp("spark") / "callstats.duckdb"
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
-        environment.setenv("CALLSTATS_TARGET", "spark")
-        environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
-        environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
+    with spark.target(warehouse):
         session = spark_session()
-        try:
-            spark.copy_raw_tables(fixture_raw, session)
+    try:
+        spark.copy_raw_tables(fixture_raw, session)
+        with spark.target(warehouse):
             build_marts(progress=False)
-            yield spark.SparkBuild(warehouse, session)
-        finally:
-            session.stop()
+        yield spark.SparkBuild(warehouse, session)
+    finally:
+        session.stop()

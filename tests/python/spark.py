@@ -2,13 +2,15 @@
 catalog (Parquet tables beside the warehouse), and its marts compared with DuckDB's."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 import duckdb
-from warehouses import BUILD_RECORDS, PROJECT_DIR, assert_same_rows, comparable_rows
+import pytest
+from warehouses import BUILD_RECORDS, FIXTURE_NOW, PROJECT_DIR, assert_same_rows, comparable_rows
 
 from callstats import warehouse
 from callstats.publish import published_path
@@ -24,6 +26,18 @@ class SparkBuild(NamedTuple):
 
     warehouse: Path
     session: object
+
+
+@contextmanager
+def target(warehouse: Path) -> Iterator[None]:
+    """The environment of `callstats` on the spark target with this warehouse at the fixture's
+    time, for as long as the block runs (not longer: later tests in the process run on DuckDB)."""
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
+        environment.setenv("CALLSTATS_TARGET", "spark")
+        environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+        environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
+        yield
 
 
 def copy_raw_tables(duckdb_warehouse: Path, session, after: datetime | None = None) -> None:

@@ -19,8 +19,9 @@ from spark import (
     marts_columns,
     sorted_marts,
     spark_select,
+    target,
 )
-from warehouses import FIXTURE_NOW, query_function, run_callstats, run_result
+from warehouses import FIXTURE_NOW, copy_warehouse, query_function, run_callstats, run_result
 
 from api.app import create_app
 from api.config import Config
@@ -64,9 +65,7 @@ def test_published_marts_are_stored_in_the_models_order(spark_warehouse):
 def apps(fixture_warehouse: Path, spark_warehouse: SparkBuild):
     """The API as `callstats serve` starts it on the spark target (its keys in the SQLite file
     beside the warehouse), the API over the DuckDB build reading the same keys, and tokens."""
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv("CALLSTATS_TARGET", "spark")
-        environment.setenv("CALLSTATS_WAREHOUSE", str(spark_warehouse.warehouse))
+    with target(spark_warehouse.warehouse):
         on_spark = Config.from_environment()
     with closing(on_spark.key_store()) as store:
         assert isinstance(store, SqliteKeyStore)
@@ -112,8 +111,7 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     """Late and repeated rows land on Spark after the build above; the incremental build that
     follows gives the marts of a full refresh over the same raw rows, on DuckDB (whose full
     build the tests above find equal to Spark's). Runs last: it changes the Spark build."""
-    reference = tmp_path / "callstats.duckdb"
-    shutil.copy(fixture_warehouse, reference)
+    reference = copy_warehouse(fixture_warehouse, tmp_path)
     lonely_call_id, _ = lonely_call(query_function(published_path(fixture_warehouse)))
     run_callstats(
         "load",
@@ -125,10 +123,11 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     session = spark_warehouse.session
     fixture_load = datetime.fromisoformat(FIXTURE_NOW).replace(tzinfo=None)
     copy_raw_tables(reference, session, after=fixture_load)
-    [schema] = project.spark_dir().glob("marts-schema-*")
-    schema_built = schema.stat().st_mtime_ns
-
-    build_marts(progress=False)
+    with target(spark_warehouse.warehouse):
+        [schema] = project.spark_dir().glob("marts-schema-*")
+        schema_built = schema.stat().st_mtime_ns
+        build_marts(progress=False)
+        schemas = list(project.spark_dir().glob("marts-schema-*"))
 
     assert_same_marts(reference, spark_select(session))
     # a copy: this process's DuckDB still holds the file the API above opened, by its path
@@ -143,7 +142,7 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     [(calls,)] = session.sql("select max(staged_at) from staging.base_raw__calls").take(1)
     assert organizations < calls
     # publishing reused the marts schema of the first build's DuckDB build
-    assert list(project.spark_dir().glob("marts-schema-*")) == [schema]
+    assert schemas == [schema]
     assert schema.stat().st_mtime_ns == schema_built
     change_set = "intermediate.int_calls_changed_this_run"
     compiled = run_result("fct_calls")["compiled_code"]
