@@ -22,7 +22,7 @@ lint: setup
 
 # Every test, in three pytest-xdist workers: each test file runs in one worker (its warehouses
 # are built once), the Spark tests and the other slow files first (tests/python/conftest.py);
-# Spark's JVM takes one core of the two.
+# Spark's JVM takes one core of the two, before the other workers (they yield it the CPU).
 test: lint
 	JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 \
 	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=30

@@ -71,9 +71,15 @@ def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") ->
     log is off (its log file, logs/dbt.log, keeps everything) and `progress` shows a bar."""
     from dbt.cli.main import dbtRunner  # here: importing dbt takes seconds, unneeded elsewhere
 
-    os.environ["CALLSTATS_TARGET"] = project.target()
-    os.environ["CALLSTATS_WAREHOUSE"] = str(project.warehouse_path())
-    os.environ["CALLSTATS_MARTS"] = str(publish.building_path(project.warehouse_path()))
+    target = project.target()
+    warehouse = project.warehouse_path()
+    if target == "duckdb":
+        # relative to the working directory: dbt's profile, and so its parsed project, is then
+        # the same for every warehouse of one name built from there (docs/decisions.md)
+        warehouse = Path(os.path.relpath(warehouse))
+    os.environ["CALLSTATS_TARGET"] = target
+    os.environ["CALLSTATS_WAREHOUSE"] = str(warehouse)
+    os.environ["CALLSTATS_MARTS"] = str(publish.building_path(warehouse))
     bar = _Progress(progress and not verbose, label)
     quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug"]
     try:

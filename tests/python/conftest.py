@@ -1,11 +1,13 @@
 """Warehouses built by the real `callstats` command and dbt, shared by the tests."""
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import postgres
+import psutil
 import pytest
 import spark
 from falcon import testing
@@ -67,6 +69,20 @@ def _made_once(
             make(making)
             making.rename(folder)
     return folder
+
+
+def _yield_the_cpu_to_this_worker() -> None:
+    """Under pytest-xdist, the other workers and every process they run or start from now on
+    take the CPU after this one (nice 10): the Spark tests are the run's longest chain of work,
+    one JVM on one core, and the rest fits beside them on the other core."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    this = psutil.Process()
+    for worker in this.parent().children():
+        if worker.pid != this.pid:
+            for process in [worker, *worker.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    process.nice(10)
 
 
 @pytest.fixture(scope="session")
@@ -176,6 +192,7 @@ def spark_warehouse(
     """The fixture's raw rows copied into Spark (the catalog of a warehouse of its own) and
     built there as `callstats build` does, published marts included, all in this process: one
     Spark session, which dbt-spark's `session` method reuses."""
+    _yield_the_cpu_to_this_worker()
     warehouse = tmp_path_factory.mktemp("spark") / "callstats.duckdb"
     with spark.target(warehouse):
         session = spark_session()

@@ -12,8 +12,6 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouses import PROJECT_DIR
-
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -41,7 +39,7 @@ def running(*args: str, warehouse: Path, ready_url: str, env: dict | None = None
         process = subprocess.Popen(
             [sys.executable, "-m", "callstats", *args],
             env={**os.environ, "CALLSTATS_WAREHOUSE": str(warehouse), **(env or {})},
-            cwd=PROJECT_DIR,
+            cwd=warehouse.parent,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -55,10 +53,13 @@ def running(*args: str, warehouse: Path, ready_url: str, env: dict | None = None
 
 
 def _wait_for(url: str, process: subprocess.Popen, output: Path) -> None:
-    deadline = time.monotonic() + 300
+    """Until `url` answers, the process having started (a demo builds first) within 15
+    minutes on a busy machine; each try waits up to 30 s for an answer, so a slow first
+    answer is not abandoned and asked for again."""
+    deadline = time.monotonic() + 900
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2).close()
+            urllib.request.urlopen(url, timeout=30).close()
             return
         except OSError:  # refused, reset, or accepted but not yet answered
             if process.poll() is not None or time.monotonic() > deadline:

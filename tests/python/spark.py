@@ -1,15 +1,16 @@
 """Spark for the tests: a DuckDB warehouse's raw rows copied into the `spark` target's
 catalog (Parquet tables beside the warehouse), and its marts compared with DuckDB's."""
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
+from unittest.mock import patch
 
 import duckdb
-import pytest
 from warehouses import BUILD_RECORDS, FIXTURE_NOW, PROJECT_DIR, assert_same_rows, comparable_rows
 
 from callstats import warehouse
@@ -31,12 +32,15 @@ class SparkBuild(NamedTuple):
 @contextmanager
 def target(warehouse: Path) -> Iterator[None]:
     """The environment of `callstats` on the spark target with this warehouse at the fixture's
-    time, for as long as the block runs (not longer: later tests in the process run on DuckDB)."""
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
-        environment.setenv("CALLSTATS_TARGET", "spark")
-        environment.setenv("CALLSTATS_NOW", FIXTURE_NOW)
-        environment.delenv("CALLSTATS_MARTS", raising=False)  # build_marts sets it
+    time, for as long as the block runs: afterwards the process's environment is as before,
+    with none of the variables a build sets in it (later tests in the process run on DuckDB)."""
+    spark_target = {
+        "CALLSTATS_WAREHOUSE": str(warehouse),
+        "CALLSTATS_TARGET": "spark",
+        "CALLSTATS_NOW": FIXTURE_NOW,
+    }
+    with patch.dict(os.environ, spark_target):
+        os.environ.pop("CALLSTATS_MARTS", None)  # build_marts sets it
         yield
 
 

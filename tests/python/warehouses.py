@@ -26,16 +26,18 @@ BUILD_RECORDS = "'build_manifest', 'publication'"
 def _run(
     command: list[str], warehouse: Path, now: str | None, check: bool, env: dict | None = None
 ) -> subprocess.CompletedProcess:
+    # in the warehouse's folder, by its name: dbt's profile is then the same for every
+    # warehouse of one name, and dbt reuses its parsed project (partial parsing)
     env = {
         **os.environ,
-        "CALLSTATS_WAREHOUSE": str(warehouse),
+        "CALLSTATS_WAREHOUSE": warehouse.name,
         "CALLSTATS_TARGET": "duckdb",
         **(env or {}),
     }
     if now:
         env["CALLSTATS_NOW"] = now
     result = subprocess.run(
-        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+        command, env=env, cwd=warehouse.parent, capture_output=True, text=True, check=False
     )
     if check and result.returncode != 0:
         raise AssertionError(
