@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 from urllib.parse import urlparse
 
 import duckdb
@@ -77,22 +78,27 @@ def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") ->
         # relative to the working directory: dbt's profile, and so its parsed project, is then
         # the same for every warehouse of one name built from there (docs/decisions.md)
         warehouse = Path(os.path.relpath(warehouse))
-    os.environ["CALLSTATS_TARGET"] = target
-    os.environ["CALLSTATS_WAREHOUSE"] = str(warehouse)
-    os.environ["CALLSTATS_MARTS"] = str(publish.building_path(warehouse))
+    # what profiles.yml reads, for this invocation only: a server this process starts later
+    # (`callstats demo`) works from another folder
+    profile_environment = {
+        "CALLSTATS_TARGET": target,
+        "CALLSTATS_WAREHOUSE": str(warehouse),
+        "CALLSTATS_MARTS": str(publish.building_path(warehouse)),
+    }
     bar = _Progress(progress and not verbose, label)
     quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug"]
     try:
-        result = dbtRunner(callbacks=[bar]).invoke(
-            [
-                *args,
-                *quiet,
-                "--project-dir",
-                str(project.PROJECT_DIR),
-                "--profiles-dir",
-                str(project.PROJECT_DIR),
-            ]
-        )
+        with patch.dict(os.environ, profile_environment):
+            result = dbtRunner(callbacks=[bar]).invoke(
+                [
+                    *args,
+                    *quiet,
+                    "--project-dir",
+                    str(project.PROJECT_DIR),
+                    "--profiles-dir",
+                    str(project.PROJECT_DIR),
+                ]
+            )
     finally:
         bar.close()
     if not result.success:
