@@ -32,15 +32,14 @@ class SparkBuild(NamedTuple):
 @contextmanager
 def target(warehouse: Path) -> Iterator[None]:
     """The environment of `callstats` on the spark target with this warehouse at the fixture's
-    time, for as long as the block runs: afterwards the process's environment is as before,
-    with none of the variables a build sets in it (later tests in the process run on DuckDB)."""
+    time, for as long as the block runs: afterwards the process's environment is as before
+    (later tests in the process run on DuckDB)."""
     spark_target = {
         "CALLSTATS_WAREHOUSE": str(warehouse),
         "CALLSTATS_TARGET": "spark",
         "CALLSTATS_NOW": FIXTURE_NOW,
     }
     with patch.dict(os.environ, spark_target):
-        os.environ.pop("CALLSTATS_MARTS", None)  # build_marts sets it
         yield
 
 
