@@ -18,7 +18,7 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models tests/singular
+	$(BIN)/sqlfluff lint --processes 0 models tests/singular
 
 # Every test, in three pytest-xdist workers: each test file runs in one worker (its warehouses
 # are built once), the Spark tests and the other slow files first (tests/python/conftest.py);

@@ -81,13 +81,13 @@ class Step:
 def run_step(name: str, args: list[str], path: Path, target: str = "duckdb") -> Step:
     """Run `callstats <args>` on the warehouse at `path` and `target` in its own process and
     measure it."""
-    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(path), "CALLSTATS_TARGET": target}
+    env = {**os.environ, "CALLSTATS_WAREHOUSE": str(path.resolve()), "CALLSTATS_TARGET": target}
     temp = path.with_name(f"{path.name}.tmp")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "callstats", *args],
         env=env,
-        cwd=project.PROJECT_DIR,
+        cwd=path.parent,  # dbt's parsed project is then any `callstats.duckdb`'s (build.py)
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

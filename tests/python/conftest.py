@@ -172,17 +172,25 @@ def get(client: testing.TestClient, tokens: dict[str, str], monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def postgres_warehouse(fixture_raw: Path) -> Iterator[dict[str, str]]:
-    """The fixture's raw rows in a throwaway PostgreSQL, built there by `callstats build`."""
+def postgres_cluster() -> Iterator[dict[str, str]]:
+    """A throwaway PostgreSQL cluster with an empty `callstats` database: its libpq
+    environment. Tests that build other data there create a database of their own."""
     with postgres.cluster() as environment:
-        postgres.copy_raw_tables(fixture_raw, environment)
-        run_callstats(
-            "build",
-            warehouse=fixture_raw,
-            now=FIXTURE_NOW,
-            env={**environment, "CALLSTATS_TARGET": "postgres"},
-        )
         yield environment
+
+
+@pytest.fixture(scope="session")
+def postgres_warehouse(fixture_raw: Path, postgres_cluster: dict[str, str]) -> dict[str, str]:
+    """The fixture's raw rows in postgres_cluster's `callstats` database, built there by
+    `callstats build`."""
+    postgres.copy_raw_tables(fixture_raw, postgres_cluster)
+    run_callstats(
+        "build",
+        warehouse=fixture_raw,
+        now=FIXTURE_NOW,
+        env={**postgres_cluster, "CALLSTATS_TARGET": "postgres"},
+    )
+    return postgres_cluster
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,14 @@ from typing import NamedTuple
 from unittest.mock import patch
 
 import duckdb
-from warehouses import BUILD_RECORDS, FIXTURE_NOW, PROJECT_DIR, assert_same_rows, comparable_rows
+from warehouses import (
+    BUILD_RECORDS,
+    FIXTURE_NOW,
+    PROJECT_DIR,
+    assert_same_rows,
+    comparable_rows,
+    dbt_target,
+)
 
 from callstats import warehouse
 from callstats.publish import published_path
@@ -32,12 +39,14 @@ class SparkBuild(NamedTuple):
 @contextmanager
 def target(warehouse: Path) -> Iterator[None]:
     """The environment of `callstats` on the spark target with this warehouse at the fixture's
-    time, for as long as the block runs: afterwards the process's environment is as before
-    (later tests in the process run on DuckDB)."""
+    time, and a dbt target folder of its own (warehouses._run), for as long as the block runs:
+    afterwards the process's environment is as before (later tests in the process run on
+    DuckDB)."""
     spark_target = {
         "CALLSTATS_WAREHOUSE": str(warehouse),
         "CALLSTATS_TARGET": "spark",
         "CALLSTATS_NOW": FIXTURE_NOW,
+        "DBT_TARGET_PATH": str(dbt_target() / "spark"),
     }
     with patch.dict(os.environ, spark_target):
         yield

@@ -47,7 +47,7 @@ def test_demo_of_a_platform_serves_its_sample_payloads(tmp_path):
 
 
 def test_build_without_raw_tables_publishes_empty_marts(tmp_path):
-    warehouse = tmp_path / "empty.duckdb"
+    warehouse = tmp_path / "callstats.duckdb"
     result = run_callstats("build", warehouse=warehouse)
     assert result.stdout.startswith("built in ")
     with duckdb.connect(str(published_path(warehouse))) as published:

@@ -185,9 +185,9 @@ def test_the_api_counts_only_calls_active_now(el_warehouse, monkeypatch):
     assert (analytics["total_calls"], analytics["ongoing_calls"]) == (4, 1)
 
 
-def test_postgresql_builds_the_same_marts_from_the_same_sql(el_warehouse, postgres_warehouse):
-    environment = {**postgres_warehouse, "PGDATABASE": "deliveries"}
-    with closing(psycopg2.connect(**libpq(postgres_warehouse))) as admin:
+def test_postgresql_builds_the_same_marts_from_the_same_sql(el_warehouse, postgres_cluster):
+    environment = {**postgres_cluster, "PGDATABASE": "deliveries"}
+    with closing(psycopg2.connect(**libpq(postgres_cluster))) as admin:
         admin.autocommit = True
         admin.cursor().execute("create database deliveries")
     with psycopg2.connect(**libpq(environment)) as connection, connection.cursor() as cursor:

@@ -1,9 +1,13 @@
 """Exact, hand-computed mart values for the raw rows in fixtures/raw (see their comments)."""
 
+import json
 import math
 
+import duckdb
 from pytest import approx
-from warehouses import FIXTURES, copy_warehouse, run_dbt
+from warehouses import FIXTURES, copy_warehouse, dbt_target, run_dbt
+
+from callstats.publish import building_path, published_path
 
 
 def test_every_raw_row_is_accounted_for(query):
@@ -327,3 +331,28 @@ def test_errors_keep_calls_that_are_not_accepted(query):
 def test_dbt_unit_tests_pass(fixture_warehouse, tmp_path):
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     run_dbt("test", "--select", "test_type:unit", warehouse=warehouse)
+
+
+def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
+    fixture_warehouse, tmp_path
+):
+    """no_nulls_or_negatives (tests/generic/): one scan of fct_calls for all its columns."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(published_path(warehouse))) as marts:
+        marts.execute("update marts.fct_calls set org_id = null where call_id = 'c-1'")
+        marts.execute("update marts.fct_calls set cost_usd = -1 where call_id in ('c-2', 'c-3')")
+    selection = "fct_calls,test_name:no_nulls_or_negatives"
+    failed = run_dbt("test", "--select", selection, warehouse=warehouse, check=False)
+    assert failed.returncode == 1
+    assert "Got 1 result, configured to fail if != 0" in failed.stdout
+    # the row it found: the rows that break each rule
+    results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
+    [result] = [result for result in results if result["unique_id"].startswith("test.")]
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
+        found = connection.execute(result["compiled_code"])
+        [row] = found.fetchall()
+        counts = dict(zip([column for column, *_ in found.description], row, strict=True))
+    assert (counts["org_id__null_rows"], counts["call_id__null_rows"]) == (1, 0)
+    assert (counts["cost_usd__negative_rows"], counts["duration_s__negative_rows"]) == (2, 0)
+    assert counts["model_rows"] == 6

@@ -540,11 +540,11 @@ def test_livekit_and_pipecat_numbers_through_the_api(api):
 
 
 @pytest.fixture(scope="module")
-def postgres_platforms(platform_warehouse, postgres_warehouse) -> dict[str, str]:
+def postgres_platforms(platform_warehouse, postgres_cluster) -> dict[str, str]:
     """The same exports loaded into PostgreSQL's landing tables by `callstats load` and built
     there; its libpq environment."""
-    environment = {**postgres_warehouse, "PGDATABASE": "platforms"}
-    with closing(psycopg2.connect(**libpq(postgres_warehouse))) as admin:
+    environment = {**postgres_cluster, "PGDATABASE": "platforms"}
+    with closing(psycopg2.connect(**libpq(postgres_cluster))) as admin:
         admin.autocommit = True
         admin.cursor().execute("create database platforms")
     env = {**environment, "CALLSTATS_TARGET": "postgres"}

@@ -1,4 +1,5 @@
-"""`dbt docs generate` works and every model and column it finds is described."""
+"""`dbt docs generate` works, every model and column it finds is described, and the marts carry
+the descriptions."""
 
 import json
 
@@ -31,3 +32,18 @@ def test_every_model_and_column_is_described(fixture_warehouse, tmp_path):
     assert undescribed == []
     assert undocumented == []
     assert len(catalog["nodes"]) >= 30  # staging and marts were all found in the warehouse
+
+
+def test_the_published_marts_carry_their_descriptions_as_comments(query):
+    """What BI tools show of a table and its columns: the descriptions of _facts__models.yml."""
+    [(table,)] = query(
+        "select comment from duckdb_tables()"
+        " where schema_name = 'marts' and table_name = 'fct_calls'"
+    )
+    assert table.startswith("One row per call: its current version (the newest accepted one)")
+    columns = query(
+        "select column_name, comment from duckdb_columns()"
+        " where schema_name = 'marts' and table_name = 'fct_calls' and column_name like 'call_%'"
+        " order by 1"
+    )
+    assert columns == [("call_id", "Call id."), ("call_sid", "The telephony provider's call id.")]

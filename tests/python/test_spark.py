@@ -128,6 +128,7 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
         schema_built = schema.stat().st_mtime_ns
         build_marts(progress=False)
         schemas = list(project.spark_dir().glob("marts-schema-*"))
+        compiled = run_result("fct_calls")["compiled_code"]
 
     assert_same_marts(reference, spark_select(session))
     # a copy: this process's DuckDB still holds the file the API above opened, by its path
@@ -145,5 +146,4 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
     assert schemas == [schema]
     assert schema.stat().st_mtime_ns == schema_built
     change_set = "intermediate.int_calls_changed_this_run"
-    compiled = run_result("fct_calls")["compiled_code"]
     assert f"where call_id in (select call_id from {change_set})" in compiled
