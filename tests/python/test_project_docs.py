@@ -43,7 +43,8 @@ def test_the_published_marts_carry_their_descriptions_as_comments(query):
     assert table.startswith("One row per call: its current version (the newest accepted one)")
     columns = query(
         "select column_name, comment from duckdb_columns()"
-        " where schema_name = 'marts' and table_name = 'fct_calls' and column_name like 'call_%'"
+        " where schema_name = 'marts' and table_name = 'fct_calls'"
+        " and column_name in ('call_id', 'call_sid')"
         " order by 1"
     )
     assert columns == [("call_id", "Call id."), ("call_sid", "The telephony provider's call id.")]
