@@ -7,11 +7,9 @@ BIN := $(VENV)/bin
 
 setup: $(VENV)/.installed
 
-# --no-compile: Python compiles a module when it is first imported, not every file of every
-# package (pyspark's thousands) at install.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --no-compile --constraint constraints.txt --editable '.[dev]'
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[dev]'
 	touch $@
 
 demo: setup
