@@ -1,11 +1,10 @@
 """Exact, hand-computed mart values for the raw rows in fixtures/raw (see their comments)."""
 
-import json
 import math
 
 import duckdb
 from pytest import approx
-from warehouses import FIXTURES, copy_warehouse, dbt_target, run_dbt
+from warehouses import FIXTURES, copy_warehouse, run_dbt, run_results
 
 from callstats.publish import building_path, published_path
 
@@ -346,8 +345,7 @@ def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
     assert failed.returncode == 1
     assert "Got 1 result, configured to fail if != 0" in failed.stdout
     # the row it found: the rows that break each rule
-    results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
-    [result] = [result for result in results if result["unique_id"].startswith("test.")]
+    [result] = [result for result in run_results() if result["unique_id"].startswith("test.")]
     with duckdb.connect() as connection:
         connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
         found = connection.execute(result["compiled_code"])

@@ -68,10 +68,14 @@ def dbt_target() -> Path:
     return Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
 
 
+def run_results() -> list[dict]:
+    """The results of the last dbt invocation's nodes (run_results.json in dbt_target())."""
+    return json.loads((dbt_target() / "run_results.json").read_text())["results"]
+
+
 def run_result(model: str) -> dict:
-    """The result of `model` in the last dbt invocation (run_results.json in dbt_target())."""
-    results = json.loads((dbt_target() / "run_results.json").read_text())["results"]
-    [result] = [result for result in results if result["unique_id"].endswith(f".{model}")]
+    """The result of `model` in the last dbt invocation."""
+    [result] = [result for result in run_results() if result["unique_id"].endswith(f".{model}")]
     return result
 
 
