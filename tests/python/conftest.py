@@ -40,15 +40,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Spark tests first, then the other slow modules, then the rest, each module's tests
-    together: `make test`'s workers take test files in this order, so the longest start first
-    and the short ones fill in beside them."""
-    items.sort(
-        key=lambda item: (
-            item.get_closest_marker("spark") is None,
-            item.get_closest_marker("slow") is None,
-        )
-    )
+    """The Spark tests first, then the other slow modules, longest first (their `slow` marker's
+    `cpu_s`), then the rest, each module's tests together: `make test`'s workers take test
+    files in this order, so the longest start first and the short ones fill in beside them."""
+
+    def cpu_s(item: pytest.Item) -> float:
+        slow = item.get_closest_marker("slow")
+        return slow.kwargs["cpu_s"] if slow else 0
+
+    items.sort(key=lambda item: (item.get_closest_marker("spark") is None, -cpu_s(item)))
 
 
 def _made_once(

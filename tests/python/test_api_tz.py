@@ -27,7 +27,7 @@ from api.config import Config
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=30)
 
 NOW = "2026-11-03T00:00:00Z"
 NEW_YORK, KOLKATA = "America/New_York", "Asia/Kolkata"

@@ -10,7 +10,7 @@ import pytest
 from api.openapi_document import document as api_document
 from callstats import bench, bench_api
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=120)
 
 
 def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):

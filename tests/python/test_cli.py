@@ -10,7 +10,7 @@ from warehouses import run_callstats
 from callstats import cli
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=115)
 
 DEMO_NOW = "2026-03-02T12:00:00Z"
 DEMO_HEALTH = "http://127.0.0.1:8000/health"

@@ -29,7 +29,7 @@ from api.config import Config
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=60)
 
 NOW = "2026-03-02T12:00:00Z"
 

@@ -16,7 +16,7 @@ from warehouses import (
 
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=115)
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"

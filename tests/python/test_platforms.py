@@ -62,7 +62,7 @@ from api.openapi_document import document
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=100)
 
 NOW = "2026-03-03T00:00:00Z"
 PLATFORM_FIXTURES = FIXTURES / "platforms"

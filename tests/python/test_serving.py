@@ -9,7 +9,7 @@ from warehouses import copy_warehouse, run_callstats
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow(cpu_s=40)
 
 
 def test_gunicorn_serves_the_api_over_http(server, tokens):
