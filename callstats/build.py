@@ -66,7 +66,7 @@ class _Progress:
             self.bar.close()
 
 
-def _run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> "dbtRunnerResult":
+def run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> "dbtRunnerResult":
     """Invoke dbt with the project's own profile; raise BuildFailed, naming the first node that
     failed and its first error line, when it does not succeed. Unless `verbose`, dbt's console
     log is off (its log file, logs/dbt.log, keeps everything) and `progress` shows a bar."""
@@ -154,7 +154,7 @@ def build_marts(
     if target == "duckdb":
         publish.prepare(project.warehouse_path())
     prepared = time.perf_counter()
-    result = _run_dbt(
+    result = run_dbt(
         "build",
         "--exclude-resource-type",
         "unit_test",
@@ -242,7 +242,7 @@ def _build_empty(empty: Path, *, verbose: bool, progress: bool) -> None:
     with duckdb.connect(str(empty)) as connection:
         warehouse.ensure_raw_tables(connection)
     os.environ.update(CALLSTATS_TARGET="duckdb", CALLSTATS_WAREHOUSE=str(empty))
-    _run_dbt(
+    run_dbt(
         "build",
         "--exclude-resource-type",
         "test",

@@ -17,7 +17,7 @@ from warehouses import (
     PROJECT_DIR,
     assert_same_rows,
     comparable_rows,
-    dbt_target,
+    target_folder,
 )
 
 from callstats import warehouse
@@ -39,14 +39,14 @@ class SparkBuild(NamedTuple):
 @contextmanager
 def target(warehouse: Path) -> Iterator[None]:
     """The environment of `callstats` on the spark target with this warehouse at the fixture's
-    time, and a dbt target folder of its own (warehouses._run), for as long as the block runs:
-    afterwards the process's environment is as before (later tests in the process run on
-    DuckDB)."""
+    time, and a dbt target folder of its own (warehouses.target_folder), for as long as the
+    block runs: afterwards the process's environment is as before (later tests in the process
+    run on DuckDB)."""
     spark_target = {
         "CALLSTATS_WAREHOUSE": str(warehouse),
         "CALLSTATS_TARGET": "spark",
         "CALLSTATS_NOW": FIXTURE_NOW,
-        "DBT_TARGET_PATH": str(dbt_target() / "spark"),
+        "DBT_TARGET_PATH": target_folder("spark"),
     }
     with patch.dict(os.environ, spark_target):
         yield

@@ -37,9 +37,7 @@ def _run(
     if now:
         env["CALLSTATS_NOW"] = now
     if env["CALLSTATS_TARGET"] != "duckdb":
-        # dbt keeps one parsed project per target folder: another target's build would
-        # replace the DuckDB one, which the next build would parse again
-        env["DBT_TARGET_PATH"] = str(dbt_target() / env["CALLSTATS_TARGET"])
+        env["DBT_TARGET_PATH"] = target_folder(env["CALLSTATS_TARGET"])
     result = subprocess.run(
         command, env=env, cwd=warehouse.parent, capture_output=True, text=True, check=False
     )
@@ -66,6 +64,13 @@ def dbt_target() -> Path:
     """dbt's target folder: DBT_TARGET_PATH (each pytest-xdist worker's own), or the
     project's."""
     return Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
+
+
+def target_folder(target: str) -> str:
+    """dbt's target folder for builds on `target` other than DuckDB, inside dbt_target(): dbt
+    keeps one parsed project per target folder, so another target's build would replace the
+    DuckDB one, which the next build would parse again."""
+    return str(dbt_target() / target)
 
 
 def run_results() -> list[dict]:
