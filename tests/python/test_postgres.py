@@ -4,6 +4,7 @@ tools get a role that reads the marts and nothing else."""
 import psycopg2
 import pytest
 from postgres import assert_same_marts, libpq
+from warehouses import run_dbt
 
 
 def test_marts_are_identical_on_duckdb_and_postgresql(fixture_warehouse, postgres_warehouse):
@@ -24,3 +25,29 @@ def test_the_reader_role_reads_the_marts_but_not_raw_or_staging(postgres_warehou
             pytest.raises(psycopg2.errors.InsufficientPrivilege),
         ):
             cursor.execute(f"select count(*) from {table}")
+
+
+def test_the_calls_fact_is_planned_without_nested_loops(postgres_warehouse, tmp_path):
+    """fct_calls' transaction starts with its pre-hooks, hash_joins_only among them: in it,
+    PostgreSQL plans fct_calls without the nested loops it chooses otherwise, which at 30,000
+    calls kept the build from finishing (docs/decisions.md)."""
+
+    def compiled(*selection: str) -> str:
+        env = {**postgres_warehouse, "CALLSTATS_TARGET": "postgres"}
+        warehouse = tmp_path / "callstats.duckdb"
+        return run_dbt("compile", "--quiet", *selection, warehouse=warehouse, env=env).stdout
+
+    hook = compiled("--inline", "{{ hash_joins_only() }}").strip()
+    query = compiled("--select", "fct_calls")
+    with psycopg2.connect(**libpq(postgres_warehouse)) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute(f"explain {query}")
+            default_plan = "\n".join(line for (line,) in cursor.fetchall())
+        connection.rollback()
+        with connection.cursor() as cursor:
+            cursor.execute(hook)
+            cursor.execute(f"explain {query}")
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert hook == "set local enable_nestloop = off"
+    assert "Nested Loop" in default_plan
+    assert "Nested Loop" not in plan

@@ -93,13 +93,16 @@ def copy_warehouse(warehouse: Path, folder: Path) -> Path:
     return copy
 
 
-def run_dbt(*args: str, warehouse: Path, check: bool = True) -> subprocess.CompletedProcess:
+def run_dbt(
+    *args: str, warehouse: Path, check: bool = True, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run dbt itself on the project, as a data engineer would, on a copy of the published
-    marts (the marts file dbt writes by default, as `callstats build` starts it)."""
+    marts (the marts file dbt writes by default, as `callstats build` starts it); `env` adds
+    to the environment (another target's, for one)."""
     prepare(warehouse)
     dbt = str(Path(sys.executable).parent / "dbt")
     project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
-    return _run([dbt, *args, *project], warehouse, None, check)
+    return _run([dbt, *args, *project], warehouse, None, check, env)
 
 
 Query = Callable[[str], list[tuple]]
