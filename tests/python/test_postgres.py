@@ -37,17 +37,19 @@ def test_the_calls_fact_is_planned_without_nested_loops(postgres_warehouse, tmp_
         warehouse = tmp_path / "callstats.duckdb"
         return run_dbt("compile", "--quiet", *selection, warehouse=warehouse, env=env).stdout
 
+    def plan(*statements: str) -> str:
+        """fct_calls' plan in a transaction that first runs `statements`."""
+        with (
+            psycopg2.connect(**libpq(postgres_warehouse)) as connection,
+            connection.cursor() as cursor,
+        ):
+            for statement in statements:
+                cursor.execute(statement)
+            cursor.execute(f"explain {query}")
+            return "\n".join(line for (line,) in cursor.fetchall())
+
     hook = compiled("--inline", "{{ hash_joins_only() }}").strip()
     query = compiled("--select", "fct_calls")
-    with psycopg2.connect(**libpq(postgres_warehouse)) as connection:
-        with connection.cursor() as cursor:
-            cursor.execute(f"explain {query}")
-            default_plan = "\n".join(line for (line,) in cursor.fetchall())
-        connection.rollback()
-        with connection.cursor() as cursor:
-            cursor.execute(hook)
-            cursor.execute(f"explain {query}")
-            plan = "\n".join(line for (line,) in cursor.fetchall())
     assert hook == "set local enable_nestloop = off"
-    assert "Nested Loop" in default_plan
-    assert "Nested Loop" not in plan
+    assert "Nested Loop" in plan()
+    assert "Nested Loop" not in plan(hook)
