@@ -5,6 +5,7 @@ A family's components are named as its rollup's columns; over the facts each is 
 expression on one row, so the sum of a component is the same whichever source holds a call.
 """
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -170,11 +171,35 @@ def in_spans(spans: Sequence[Span], column: str) -> tuple[str, list]:
     return " or ".join(clauses), parameters
 
 
+# The columns of the call-grain facts a partial hours' read may name. The read selects only
+# those its statement names: binding every column of a wide table (`select *` over the 92 of
+# fct_calls) cost more than reading the partial hours (docs/decisions.md).
+_SUM_PARTS = ("sum_ms", "turns")
+_FACT_COLUMNS = {
+    "marts.fct_calls": (
+        "started_at", "org_id", "agent_id", "workflow_id", "is_completed", "is_failed",
+        "duration_s", "duration_bucket", "cost_usd", "stt_cost_usd", "llm_cost_usd",
+        "tts_cost_usd", "total_tokens", "turns", "has_barge_in", "has_error", "is_escalated",
+        "escalation_reason", "seconds_before_escalation", "resolution", "outcome_or_status",
+        "sentiment", "user_corrections", "cached_token_ratio", "stt_confidence",
+        "tool_calls_with_outcome", "tool_calls_succeeded",
+        *(f"{stage}_latency_{part}" for stage in (*STAGES, "total") for part in _SUM_PARTS),
+        *(f"{stage}_provider" for stage in STAGES),
+        *(f"has_{stage}_provider_error" for stage in STAGES),
+    ),
+    "marts.fct_call_turn_latencies": (
+        "call_started_at", "org_id", "agent_id", "latency_bucket",
+        *(f"{stage}_{part}" for stage in STAGES for part in ("provider", "latency_ms")),
+    ),
+}  # fmt: skip
+
+
 def partial_facts(
-    partial: Sequence[Span], selection: Selection, turns: bool
+    partial: Sequence[Span], selection: Selection, turns: bool, reads: str
 ) -> tuple[list[str], list]:
     """The CTE `partial_calls` (with `turns`, `partial_turns`) of the facts in the partial
-    hours and the selection, with its parameters; none without partial hours."""
+    hours and the selection, with its parameters; none without partial hours. It holds the
+    start column and the columns `reads` (the SQL that reads it) names."""
     if not partial:
         return [], []
     name, table, column = (
@@ -182,10 +207,14 @@ def partial_facts(
         if turns
         else ("partial_calls", "marts.fct_calls", "started_at")
     )
+    named = set(re.findall(r"\w+", reads))
+    columns = ", ".join(
+        listed for listed in _FACT_COLUMNS[table] if listed == column or listed in named
+    )
     spans_clause, span_parameters = in_spans(partial, column)
     in_selection, selection_parameters = selection.predicate()
     return (
-        [f"{name} as (select * from {table} where ({spans_clause}) and {in_selection})"],
+        [f"{name} as (select {columns} from {table} where ({spans_clause}) and {in_selection})"],
         [*span_parameters, *selection_parameters],
     )
 
@@ -247,21 +276,24 @@ def aggregate(
     )
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
-    ctes, parameters = partial_facts(periods.partial, selection, "partial_turns" in family.facts)
-    parts = []
+    parts, parameters = [], []
     for table, column, where, read_parameters in rollup_reads(
         periods, family.daily, family.hourly, selection, with_agents=family.has_agents
     ):
         moment = [f"cast({column} as timestamp) as period_start"] if grain else []
         parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
         parameters += read_parameters
+    ctes = []
     if periods.partial:
         unit = "minute" if all(not (b.second or b.microsecond) for b in boundaries) else "second"
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
         expressions = [f"{family.components[name]} as {name}" for name in names]
-        parts.append(
-            f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"
+        facts = f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"
+        ctes, partial_parameters = partial_facts(
+            periods.partial, selection, "partial_turns" in family.facts, reads=facts
         )
+        parts.append(facts)
+        parameters = [*partial_parameters, *parameters]
     if not parts:
         return [] if dimensions else [dict.fromkeys(names, 0)]
     sums = [

@@ -67,7 +67,7 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
     distinct values. The engine finds the two ranks around each fraction's position; the
     interpolation between them is done here."""
     periods = cut(selection.window, daily=True)
-    ctes, parameters = partial_facts(periods.partial, selection, turns=True)
+    ctes, parameters = partial_facts(periods.partial, selection, turns=True, reads=_PARTIAL_VALUES)
     parts = []
     for table, _, where, read_parameters in rollup_reads(
         periods,
