@@ -12,7 +12,9 @@ no older than its Cache-Control already allows a client to keep it (docs/decisio
 
 A JSON answer is hashed with its numbers at FLOAT_DIGITS significant digits: a sum of doubles
 that the engine spreads over threads differs in its last digits from one request to the next
-(at 10 M calls every average did), which is noise, not another answer.
+(at 10 M calls every average did), which is noise, not another answer. A resource whose
+`lists_rows` is true answers stored rows, no sums: its answer is hashed as it is (rounding the
+numbers of a page of 100 call records took longer than its query's joins).
 """
 
 import hashlib
@@ -59,7 +61,7 @@ class Caching:
         # A complete response was answered by process_resource, tags and all.
         if resp.complete or not req_succeeded or req.method != "GET" or resp.status_code != 200:
             return
-        answer = _answer(resp)
+        answer = _answer(resp, rounded=not getattr(resource, "lists_rows", False))
         if answer is None:
             return
         etag = hashlib.sha256(self._build().encode() + b"\n" + answer).hexdigest()[:32]
@@ -103,10 +105,11 @@ class Caching:
             return "none"
 
 
-def _answer(resp: falcon.Response) -> bytes | None:
-    """What the ETag is computed over: the JSON media with floats rounded, else the body."""
+def _answer(resp: falcon.Response, rounded: bool) -> bytes | None:
+    """What the ETag is computed over: the JSON media (`rounded`: with floats rounded), else
+    the body."""
     if resp.media is not None:
-        return orjson.dumps(_rounded(resp.media))
+        return orjson.dumps(_rounded(resp.media) if rounded else resp.media)
     return resp.render_body()
 
 

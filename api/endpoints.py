@@ -74,6 +74,8 @@ class Endpoint:
     response: dict
     answer: Answer
     max_age_s: int | None = None  # seed 001's refresh rate: Cache-Control max-age
+    # A list of stored rows: no sums, so its ETag hashes its numbers as they are (caching.py).
+    lists_rows: bool = False
 
     @property
     def takes_ids(self) -> bool:
@@ -88,6 +90,7 @@ class Resource:
         self._endpoint = endpoint
         self._marts = marts
         self.max_age_s = endpoint.max_age_s
+        self.lists_rows = endpoint.lists_rows
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, **path: str) -> None:
         arguments = Arguments(self._endpoint.parameters, req, path)
@@ -271,6 +274,7 @@ def _family_a() -> list[Endpoint]:
             ),
             array(ref("SttEvent")),
             _stt_events,
+            lists_rows=True,
         ),
         Endpoint(
             "/analytics/stt-events/summary",
@@ -456,6 +460,7 @@ def _family_b() -> list[Endpoint]:
             ref("ErrorLog"),
             _errors,
             max_age_s=30,
+            lists_rows=True,
         ),
         Endpoint(
             f"{base}/active-calls",
@@ -573,6 +578,7 @@ def _families_c_to_e() -> list[Endpoint]:
             ),
             array(ref("AgentCallRecord")),
             _agent_call_stats,
+            lists_rows=True,
         ),
     ]
 

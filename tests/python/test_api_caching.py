@@ -13,6 +13,7 @@ from api.app import create_app
 from api.auth import BearerAuth
 from api.caching import Caching
 from api.config import Config
+from api.endpoints import ENDPOINTS
 from api.marts import Marts
 from api.openapi_document import document
 from callstats.keys import SqliteKeyStore, keys_path
@@ -131,6 +132,31 @@ def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes
         answer.value = value
         tags.append(client.simulate_get("/answer").headers["ETag"])
     assert tags[0] == tags[1] != tags[2]
+
+
+def test_a_list_of_stored_rows_is_hashed_with_its_numbers_as_they_are(fixture_warehouse):
+    class Rows:
+        lists_rows = True
+        value = 0.0
+
+        def on_get(self, req, resp):
+            resp.media = [{"latency_ms": self.value}]
+
+    rows = Rows()
+    app = falcon.App(middleware=[Caching(Marts(published_path(fixture_warehouse)))])
+    app.add_route("/rows", rows)
+    client = testing.TestClient(app)
+    tags = []
+    # two stored values that agree to FLOAT_DIGITS significant digits, then the first again
+    for value in (102.12674139018327, 102.1267413901864, 102.12674139018327):
+        rows.value = value
+        tags.append(client.simulate_get("/rows").headers["ETag"])
+    assert tags[0] != tags[1] and tags[0] == tags[2]
+    assert [endpoint.path for endpoint in ENDPOINTS if endpoint.lists_rows] == [
+        "/analytics/stt-events",
+        "/api/v1/analytics/errors",
+        "/api/agents/{agent_id}/call_stats",
+    ]
 
 
 def test_a_polled_answer_is_kept_for_its_max_age_per_build_scope_and_url(
