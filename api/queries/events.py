@@ -24,7 +24,7 @@ EVENT_TYPES = (
 def _events(
     selection: Selection, call_sid: str | None = None, event_type: str | None = None
 ) -> tuple[str, list]:
-    """The selection's events as a predicate on marts.fct_stt_events."""
+    """The selection's events as a predicate on marts.fct_stt_events_by_time."""
     in_selection, parameters = selection.predicate(with_agents=False)
     in_window, window_parameters = selection.window.predicate("created_at")
     clauses, parameters = [in_selection, in_window], [*parameters, *window_parameters]
@@ -47,7 +47,7 @@ def stt_events(
     rows = marts.rows(
         f"""
         select event_id, call_sid, event_type, provider_name, model, detail, created_at
-        from marts.fct_stt_events
+        from marts.fct_stt_events_by_time
         where {where}
         order by created_at desc, event_id collate "C"
         limit ?

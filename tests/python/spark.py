@@ -114,12 +114,14 @@ def marts_columns(marts: Path) -> list[tuple[str, str, str]]:
         ).fetchall()
 
 
-def sorted_marts() -> dict[str, str]:
-    """The marts models stored in an order, each with its column: their query ends in
-    `order by <column>`."""
+def sorted_marts() -> dict[str, tuple[str, bool]]:
+    """The marts models stored in an order, each with its column and whether it is descending:
+    their query ends in `order by <column>` or `order by <column> desc`."""
     found = {}
     for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
-        ending = re.search(r"^order by (\w+)\b.*\Z", model.read_text().strip(), re.MULTILINE)
+        ending = re.search(
+            r"^order by (\w+)( desc)?\b.*\Z", model.read_text().strip(), re.MULTILINE
+        )
         if ending:
-            found[model.stem] = ending.group(1)
+            found[model.stem] = (ending.group(1), ending.group(2) is not None)
     return found

@@ -53,12 +53,13 @@ def test_published_marts_have_the_tables_columns_and_types_of_a_duckdb_build(
 
 def test_published_marts_are_stored_in_the_models_order(spark_warehouse):
     ordered = sorted_marts()
-    assert ordered["fct_calls"] == "started_at"
+    assert ordered["fct_calls"] == ("started_at", False)
+    assert ordered["fct_stt_events_by_time"] == ("created_at", True)
     select = duckdb_select(published_path(spark_warehouse.warehouse))
-    for table, column in ordered.items():
+    for table, (column, descending) in ordered.items():
         values = [value for (value,) in select(table, [column]) if value is not None]
         assert values, table
-        assert values == sorted(values), table
+        assert values == sorted(values, reverse=descending), table
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,11 @@
 {{ config(unique_key='event_id') }}
 
 {#-
-    The STT events' creation time, org and type, stored in created_at order, so a window's
-    partial hours read only their row groups. fct_stt_events itself is not sorted: at 10 M
-    calls sorting its wide rows ran out of the build's memory.
+    The STT events' columns that their list shows and filters on, stored newest first, so a
+    window's partial hours read only their row groups and a page of the list (newest first)
+    stops reading once the rows left are older than its page.
+    fct_stt_events itself is not sorted: at 10 M calls sorting it as it was joined to the
+    calls ran out of the build's memory.
 -#}
 
 -- depends_on: {{ ref('int_stt_events_changed_this_run') }}
@@ -22,9 +24,13 @@ final as (
         event_id,
         created_at,
         org_id,
-        event_type
+        event_type,
+        call_sid,
+        provider_name,
+        model,
+        detail
     from stt_events
 )
 
 select * from final
-order by created_at  -- noqa: AM06
+order by created_at desc  -- noqa: AM06
