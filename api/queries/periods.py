@@ -62,13 +62,19 @@ def _ceil(moment: datetime, step: timedelta) -> datetime:
 
 def cut(window: Window, *, daily: bool, boundaries: Sequence[datetime] = ()) -> Periods:
     """The periods of `window`, none straddling one of `boundaries` (bucket starts); with
-    `daily=False` whole days count as hours (rollups with no daily table)."""
+    `daily=False` whole days count as hours (rollups with no daily table). A boundary on a
+    whole UTC day (with `daily=False`, hour) is an edge of every period around it already."""
     start, end = window.lower, window.upper
     if end is not None and window.upper_inclusive:
         end += timedelta(microseconds=1)
     if start is not None and end is not None and start >= end:
         return Periods((), (), ())
-    inside = [moment for moment in boundaries if _after(moment, start) and _before(moment, end)]
+    whole = DAY if daily else HOUR
+    inside = [
+        moment
+        for moment in boundaries
+        if _after(moment, start) and _before(moment, end) and _floor(moment, whole) != moment
+    ]
     pieces = [_cut(Span(low, high), daily) for low, high in pairwise([start, *inside, end])]
     days, hours, partial = (
         _merged([span for piece in pieces for span in piece[kind]]) for kind in range(3)
