@@ -538,16 +538,7 @@ _METRICS = (
 def metrics(marts: Marts, selection: Selection) -> dict:
     agents = by_agent(marts, selection, _METRICS)
     sums = _sum(agents, _METRICS)
-    _, daily_volume = daily(
-        marts,
-        selection,
-        "startDate",
-        ("total_calls", "resolved_calls"),
-        lambda day_sums: {
-            "totalCalls": day_sums["total_calls"],
-            "resolvedCalls": day_sums["resolved_calls"],
-        },
-    )
+    days, hours = _by_day_and_hour(marts, selection)
     return {
         "metrics": {
             "totalCalls": sums["total_calls"],
@@ -559,8 +550,22 @@ def metrics(marts: Marts, selection: Selection) -> dict:
             "sentimentPercent": measures.sentiment_percent(sums),
             "escalationRate": measures.escalation_rate(sums),
         },
-        "dailyVolume": daily_volume,
-        "hourlyDistribution": _hourly_distribution(marts, selection),
+        "dailyVolume": [
+            {
+                "date": day(local_date(start, selection.zone)),
+                "totalCalls": day_sums["total_calls"],
+                "resolvedCalls": day_sums["resolved_calls"],
+            }
+            for start, day_sums in days
+        ],
+        "hourlyDistribution": [
+            {
+                "hour": f"{hour:02d}:00",
+                "calls": hour_sums["total_calls"],
+                "minutes": measures.total_duration(hour_sums) / 60,
+            }
+            for hour, hour_sums in enumerate(hours)
+        ],
         "resolutionBreakdown": {
             resolution: sums[column] for resolution, column in _RESOLVED_CALLS.items()
         },
@@ -591,19 +596,33 @@ def _sum(rows: list[dict], components: Sequence[str]) -> dict:
     return total
 
 
-def _hourly_distribution(marts: Marts, selection: Selection) -> list[dict]:
-    components = ("total_calls", "duration_sum_s")
-    by_hour = [dict.fromkeys(components, 0) for _ in range(24)]
-    for start, sums in by_local_hour(marts, selection, components):
-        _add(by_hour[start.hour], sums)
-    return [
-        {
-            "hour": f"{hour:02d}:00",
-            "calls": sums["total_calls"],
-            "minutes": measures.total_duration(sums) / 60,
-        }
-        for hour, sums in enumerate(by_hour)
-    ]
+def _by_day_and_hour(
+    marts: Marts, selection: Selection
+) -> tuple[list[tuple[datetime, dict]], list[dict]]:
+    """The calls, resolved calls and duration of the selection per local day of the window
+    (every day listed by its start; too many is a 400 naming startDate) and per local hour of
+    the day (24), from one read by hour: each of its periods lies in one local day and hour."""
+    components = ("total_calls", "resolved_calls", "duration_sum_s")
+    hours = [dict.fromkeys(components, 0) for _ in range(24)]
+    window = closed(marts, selection)
+    if window is None:
+        return [], hours
+    zone = selection.zone
+    starts = bucket_starts(window, "day", zone, "startDate")
+    days = [dict.fromkeys(components, 0) for _ in starts]
+    narrowed = _with_calls(marts, selection, window)
+    rows = narrowed and aggregate(
+        marts,
+        CALLS,
+        replace(selection, window=narrowed),
+        grain="hour",
+        boundaries=sorted({*starts, *split_hour_starts(narrowed, zone)}),
+        components=components,
+    )
+    for row in rows or ():
+        _add(days[bucket_of(starts, row["period_start"])], row)
+        _add(hours[local(row["period_start"], zone).hour], row)
+    return list(zip(starts, days, strict=True)), hours
 
 
 def _agent_performance(marts: Marts, agents: list[dict]) -> list[dict]:
