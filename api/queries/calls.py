@@ -111,7 +111,7 @@ def by_local_hour(
     marts: Marts, selection: Selection, components: Sequence[str]
 ) -> list[tuple[datetime, dict]]:
     """The CALLS `components` summed per local hour of the selection's zone that has calls,
-    each keyed by that hour's local start (for hour-of-day and weekday breakdowns)."""
+    each keyed by that hour's local start (for day, hour-of-day and weekday breakdowns)."""
     window = closed(marts, selection)
     window = window and _with_calls(marts, selection, window)
     if window is None:
@@ -552,11 +552,11 @@ def metrics(marts: Marts, selection: Selection) -> dict:
         },
         "dailyVolume": [
             {
-                "date": day(local_date(start, selection.zone)),
+                "date": day(date),
                 "totalCalls": day_sums["total_calls"],
                 "resolvedCalls": day_sums["resolved_calls"],
             }
-            for start, day_sums in days
+            for date, day_sums in days
         ],
         "hourlyDistribution": [
             {
@@ -596,12 +596,10 @@ def _sum(rows: list[dict], components: Sequence[str]) -> dict:
     return total
 
 
-def _by_day_and_hour(
-    marts: Marts, selection: Selection
-) -> tuple[list[tuple[datetime, dict]], list[dict]]:
-    """The calls, resolved calls and duration of the selection per local day of the window
-    (every day listed by its start; too many is a 400 naming startDate) and per local hour of
-    the day (24), from one read by hour: each of its periods lies in one local day and hour."""
+def _by_day_and_hour(marts: Marts, selection: Selection) -> tuple[list[tuple], list[dict]]:
+    """The calls, resolved calls and duration of the selection per local date of the window
+    (every day listed; too many is a 400 naming startDate) and per local hour of the day (24),
+    from one read by local hour (`by_local_hour`): each local hour lies in one local day."""
     components = ("total_calls", "resolved_calls", "duration_sum_s")
     hours = [dict.fromkeys(components, 0) for _ in range(24)]
     window = closed(marts, selection)
@@ -609,20 +607,11 @@ def _by_day_and_hour(
         return [], hours
     zone = selection.zone
     starts = bucket_starts(window, "day", zone, "startDate")
-    days = [dict.fromkeys(components, 0) for _ in starts]
-    narrowed = _with_calls(marts, selection, window)
-    rows = narrowed and aggregate(
-        marts,
-        CALLS,
-        replace(selection, window=narrowed),
-        grain="hour",
-        boundaries=sorted({*starts, *split_hour_starts(narrowed, zone)}),
-        components=components,
-    )
-    for row in rows or ():
-        _add(days[bucket_of(starts, row["period_start"])], row)
-        _add(hours[local(row["period_start"], zone).hour], row)
-    return list(zip(starts, days, strict=True)), hours
+    days = {local_date(start, zone): dict.fromkeys(components, 0) for start in starts}
+    for start, sums in by_local_hour(marts, replace(selection, window=window), components):
+        _add(days[start.date()], sums)
+        _add(hours[start.hour], sums)
+    return list(days.items()), hours
 
 
 def _agent_performance(marts: Marts, agents: list[dict]) -> list[dict]:
