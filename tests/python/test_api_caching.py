@@ -113,6 +113,18 @@ def test_the_document_declares_etags_304s_and_the_polling_intervals():
     assert (header["in"], header["required"]) == ("header", False)
 
 
+def _etags(fixture_warehouse, resource, values) -> list[str]:
+    """The ETags of `resource`'s answers under Caching, its `value` set to each of `values`."""
+    app = falcon.App(middleware=[Caching(Marts(published_path(fixture_warehouse)))])
+    app.add_route("/answer", resource)
+    client = testing.TestClient(app)
+    tags = []
+    for value in values:
+        resource.value = value
+        tags.append(client.simulate_get("/answer").headers["ETag"])
+    return tags
+
+
 def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes_it(
     fixture_warehouse,
 ):
@@ -122,15 +134,8 @@ def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes
         def on_get(self, req, resp):
             resp.media = {"avg_duration_seconds": self.value, "calls": [1, {"ms": self.value}]}
 
-    answer = Answer()
-    app = falcon.App(middleware=[Caching(Marts(published_path(fixture_warehouse)))])
-    app.add_route("/answer", answer)
-    client = testing.TestClient(app)
-    tags = []
     # the same average summed in two orders, then another value
-    for value in (102.12674139018327, 102.1267413901864, 102.1267414):
-        answer.value = value
-        tags.append(client.simulate_get("/answer").headers["ETag"])
+    tags = _etags(fixture_warehouse, Answer(), (102.12674139018327, 102.1267413901864, 102.1267414))
     assert tags[0] == tags[1] != tags[2]
 
 
@@ -142,15 +147,10 @@ def test_a_list_of_stored_rows_is_hashed_with_its_numbers_as_they_are(fixture_wa
         def on_get(self, req, resp):
             resp.media = [{"latency_ms": self.value}]
 
-    rows = Rows()
-    app = falcon.App(middleware=[Caching(Marts(published_path(fixture_warehouse)))])
-    app.add_route("/rows", rows)
-    client = testing.TestClient(app)
-    tags = []
     # two stored values that agree to FLOAT_DIGITS significant digits, then the first again
-    for value in (102.12674139018327, 102.1267413901864, 102.12674139018327):
-        rows.value = value
-        tags.append(client.simulate_get("/rows").headers["ETag"])
+    tags = _etags(
+        fixture_warehouse, Rows(), (102.12674139018327, 102.1267413901864, 102.12674139018327)
+    )
     assert tags[0] != tags[1] and tags[0] == tags[2]
     assert [endpoint.path for endpoint in ENDPOINTS if endpoint.lists_rows] == [
         "/analytics/stt-events",
