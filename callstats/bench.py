@@ -283,7 +283,10 @@ def _machine(target: str) -> str:
     limit = {
         "duckdb": f"DuckDB memory limit {project.duckdb_settings()['memory_limit']}",
         "spark": f"Spark driver memory {project.spark_settings()['spark.driver.memory']}",
-        "postgres": "PostgreSQL from the PG* environment",
+        "postgres": (
+            "PostgreSQL from the PG* environment, its server outside the RSS; dbt's threads"
+            " run nodes side by side there, so models and tests add up to more than the wall"
+        ),
     }[target]
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, {memory_kib / (1 << 20):.0f} GiB,"
