@@ -1,10 +1,13 @@
 """The API under real gunicorn: over HTTP, and through a rebuild without a failed request."""
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
 from servers import free_port, http_get, running
-from warehouses import copy_warehouse, run_callstats
+from warehouses import PROJECT_DIR, copy_warehouse, run_callstats
 
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
@@ -17,6 +20,24 @@ def test_gunicorn_serves_the_api_over_http(server, tokens):
     status, body = http_get(f"{server}/analytics/overview", tokens["all"])
     assert (status, body["total_calls"]) == (200, 6)
     assert http_get(f"{server}/analytics/overview")[0] == 401
+
+
+def test_the_served_app_is_left_out_of_the_collectors_passes(tmp_path):
+    """gunicorn's workers import api.wsgi: the app it builds, and whatever else exists by then,
+    is frozen (gc.freeze), so no request pays for a full pass over it."""
+    check = (
+        "import gc, api.wsgi;"
+        " print(any(o is api.wsgi.app for o in gc.get_objects()), gc.get_freeze_count() > 0)"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", check],
+        env={**os.environ, "CALLSTATS_WAREHOUSE": str(tmp_path / "callstats.duckdb")},
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.split() == ["False", "True"]
 
 
 def test_a_rebuild_under_steady_requests_loses_none(fixture_warehouse, tmp_path):
