@@ -6,6 +6,7 @@ warehouse (`PostgresKeyStore`), so every API host reading that database shares t
 """
 
 import hashlib
+import os
 import secrets
 import sqlite3
 import threading
@@ -125,26 +126,44 @@ _COLUMNS = (
 
 
 class SqliteKeyStore(KeyStore):
-    """The keys of a DuckDB warehouse, in the SQLite file `path` (keys_path)."""
+    """The keys of a DuckDB warehouse, in the SQLite file `path` (keys_path), through one kept
+    connection: opened on first use, and again when the file at `path` is another one (its
+    inode); `close()` ends it. Opening it creates the file and its table where missing."""
 
     def __init__(self, path: Path):
         self._path = path
+        self._connection: sqlite3.Connection | None = None
+        self._inode: int | None = None
+        self._lock = threading.Lock()
+
+    def _inode_at_path(self) -> int | None:
+        try:
+            return os.stat(self._path).st_ino
+        except FileNotFoundError:
+            return None
+
+    def _connected(self) -> sqlite3.Connection:
+        inode = self._inode_at_path()
+        if self._connection is None or inode != self._inode:
+            self.close()
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self._path, check_same_thread=False)
+            with connection:
+                connection.execute(f"create table if not exists {self.table} ({_COLUMNS})")
+            self._connection, self._inode = connection, self._inode_at_path()
+        return self._connection
 
     def _execute(
         self, sql: str, parameters: Sequence = (), write: bool = False
     ) -> tuple[list[tuple], int]:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self._path)
-        try:
-            with connection:
-                connection.execute(f"create table if not exists {self.table} ({_COLUMNS})")
-                cursor = connection.execute(sql, parameters)
-                return cursor.fetchall(), cursor.rowcount
-        finally:
-            connection.close()
+        with self._lock, self._connected() as connection:
+            cursor = connection.execute(sql, parameters)
+            return cursor.fetchall(), cursor.rowcount
 
     def close(self) -> None:
-        """Nothing to release: each statement opens and closes its own connection."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 class PostgresKeyStore(KeyStore):

@@ -32,6 +32,18 @@ def test_a_revoked_token_is_401(client, fixture_warehouse):
     assert client.simulate_get("/analytics/overview", headers=headers).status_code == 401
 
 
+def test_a_keys_file_made_anew_is_read_anew(tmp_path):
+    """The API's store keeps its connection, yet reads a replaced keys file, not the old one."""
+    path = tmp_path / "callstats-keys.sqlite3"
+    serving = SqliteKeyStore(path)
+    _, old = SqliteKeyStore(path).create(Scope("all"))
+    assert serving.scope_of(old) == Scope("all")
+    path.unlink()
+    _, new = SqliteKeyStore(path).create(Scope("org", "org-a"))
+    assert serving.scope_of(old) is None
+    assert serving.scope_of(new) == Scope("org", "org-a")
+
+
 def test_unknown_paths_and_other_methods_answer_json(client, tokens):
     headers = {"Authorization": f"Bearer {tokens['all']}"}
     missing = client.simulate_get("/analytics/nothing-here", headers=headers)
