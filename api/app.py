@@ -33,7 +33,7 @@ def create_app(config: Config | None = None) -> falcon.App:
 
 
 def marts_for(config: Config) -> Marts | PostgresMarts:
-    """The published DuckDB marts, or the marts dbt builds in PostgreSQL (decisions.md)."""
-    if config.target == "postgres":
+    """The published DuckDB marts, or the marts in PostgreSQL (decisions.md)."""
+    if config.store == "postgres":
         return PostgresMarts(config.postgres)
     return Marts(config.marts_path)

@@ -22,14 +22,15 @@ POSTGRES_ENVIRONMENT = {
 class Config:
     marts_path: Path
     keys_path: Path
-    target: str = "duckdb"
-    # psycopg connection keywords, read when target is "postgres".
+    # the serving store (project.serving_store): "duckdb" or "postgres"
+    store: str = "duckdb"
+    # psycopg connection keywords, read when store is "postgres".
     postgres: Mapping[str, str] = field(default_factory=dict)
 
     def key_store(self) -> keys.KeyStore:
-        """The target's API keys: the SQLite file at keys_path beside a DuckDB warehouse, the
-        warehouse's own `callstats_keys.api_keys` on PostgreSQL."""
-        if self.target == "postgres":
+        """The serving store's API keys: the SQLite file at keys_path beside a DuckDB
+        warehouse, `callstats_keys.api_keys` in PostgreSQL."""
+        if self.store == "postgres":
             return keys.PostgresKeyStore(self.postgres)
         return keys.SqliteKeyStore(self.keys_path)
 
@@ -39,7 +40,7 @@ class Config:
         return cls(
             marts_path=publish.published_path(warehouse),
             keys_path=keys.keys_path(warehouse),
-            target=project.target(),
+            store=project.serving_store(),
             postgres=postgres_connection(os.environ),
         )
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from unittest.mock import patch
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import duckdb
 from tqdm import tqdm
@@ -96,7 +96,7 @@ def run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> 
                     "--project-dir",
                     str(project.PROJECT_DIR),
                     "--profiles-dir",
-                    str(project.PROJECT_DIR),
+                    os.environ.get("DBT_PROFILES_DIR") or str(project.PROJECT_DIR),
                 ]
             )
     finally:
@@ -147,10 +147,11 @@ def build_marts(
     failed model or test publishes nothing. Unit tests belong to the test suite, not to
     production builds (they read fixtures, not the warehouse). On DuckDB the build works on a
     copy of the published marts (publish.py); on Spark the built tables are then written into
-    a DuckDB marts file (publish_spark_marts); on PostgreSQL the marts are read where dbt built
-    them: dbt swaps each rebuilt table in one transaction."""
+    a DuckDB marts file (publish_spark_marts); with PostgreSQL as their serving store, that
+    file is then copied there (publish.publish_postgres). On PostgreSQL the marts are read
+    where dbt built them: dbt swaps each rebuilt table in one transaction."""
     started = time.perf_counter()
-    target = project.target()
+    target, store = project.target(), project.serving_store()
     if target == "duckdb":
         publish.prepare(project.warehouse_path())
     prepared = time.perf_counter()
@@ -175,6 +176,8 @@ def build_marts(
         publish.publish(project.warehouse_path())
     elif target == "spark":
         publish_spark_marts(verbose=verbose, progress=progress)
+    if store == "postgres" and target != "postgres":
+        publish.publish_postgres(publish.published_path(project.warehouse_path()))
     ended = time.perf_counter()
     return BuildTimes(
         models_s=_busy_seconds(spans["models"]),
@@ -191,25 +194,39 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
     What to publish, and DuckDB's types for it, come from DuckDB itself: the project is built
     on DuckDB, without its tests, from empty raw tables (once for each version of the project:
     _marts_schema), and every table of that build's marts is filled with the rows of Spark's
-    table of the same name, read from its Parquet files (publish.publish_parquet). Runs in the
-    process of the Spark build, whose Spark session (dbt-spark's `session` method) names the
-    files. Raises BuildFailed when the DuckDB build fails or Spark lacks one of its marts
-    tables, with nothing published.
+    table of the same name, read from its Parquet files (publish.publish_parquet). Spark names
+    the files through dbt's connection to it (_spark_files), whatever its method: `session`,
+    or `thrift` and `http` on a cluster, whose files this host must be able to read. Raises
+    BuildFailed when the DuckDB build fails or Spark lacks one of its marts tables, with
+    nothing published.
     """
-    session = warehouse.spark_session()
-    spark_tables = {table.name for table in session.catalog.listTables("marts")}
+    schema = _marts_schema(verbose=verbose, progress=progress)
+    with duckdb.connect(str(schema), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+        ).fetchall()
+    files = _spark_files([table for (table,) in tables], verbose=verbose)
+    return publish.publish_parquet(project.warehouse_path(), schema, files)
 
-    def files(table: str) -> list[str]:
-        """The Parquet files of Spark's marts table, in the order of its rows: Spark names a
-        table's files part-00000, part-00001, ... in the order of its write's partitions,
-        which for a model ending in `order by` are ranges of that order."""
-        if table not in spark_tables:
-            raise BuildFailed(f"Spark's catalog has no table marts.{table} to publish")
-        return sorted(urlparse(name).path for name in session.table(f"marts.{table}").inputFiles())
 
-    return publish.publish_parquet(
-        project.warehouse_path(), _marts_schema(verbose=verbose, progress=progress), files
+def _spark_files(tables: list[str], *, verbose: bool) -> dict[str, list[str]]:
+    """The Parquet files of each of Spark's `marts` tables, as Spark names them in its
+    `_metadata.file_path` (one `dbt show` over every table), in the order of the table's rows:
+    Spark names a table's files part-00000, part-00001, ... in the order of its write's
+    partitions, which for a model ending in `order by` are ranges of that order. A table
+    without rows has no files. Local files (`file:` URIs) are given as paths, others (`s3://`,
+    `abfss://`, ...) as their URIs."""
+    listing = " union all ".join(
+        f"select '{table}' as table_name, _metadata.file_path as file_path"
+        f" from marts.{table} group by all"
+        for table in tables
     )
+    result = run_dbt("show", "--inline", listing, "--limit", "-1", verbose=verbose, progress=False)
+    files: dict[str, list[str]] = {table: [] for table in tables}
+    for table, uri in result.result.results[0].agate_table.rows:
+        parsed = urlparse(uri)
+        files[table].append(unquote(parsed.path) if parsed.scheme == "file" else uri)
+    return {table: sorted(names) for table, names in files.items()}
 
 
 def _marts_schema(*, verbose: bool, progress: bool) -> Path:
@@ -242,6 +259,7 @@ def _build_empty(empty: Path, *, verbose: bool, progress: bool) -> None:
     with duckdb.connect(str(empty)) as connection:
         warehouse.ensure_raw_tables(connection)
     os.environ.update(CALLSTATS_TARGET="duckdb", CALLSTATS_WAREHOUSE=str(empty))
+    os.environ.pop("DBT_PROFILES_DIR", None)  # the project's own profile: its `duckdb` output
     run_dbt(
         "build",
         "--exclude-resource-type",

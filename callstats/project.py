@@ -17,6 +17,21 @@ def target() -> str:
     return name
 
 
+def serving_store() -> str:
+    """Where the API reads the marts and its keys (CALLSTATS_SERVING_STORE): `duckdb`, the
+    published DuckDB file (keys in a SQLite file beside it), or `postgres`, schema `marts` of
+    the PG* variables' database (keys in its schema `callstats_keys`). By default the target's
+    own: `postgres` on the postgres target, which serves only where dbt builds, else `duckdb`.
+    Raises ValueError for any other name or combination."""
+    own = "postgres" if target() == "postgres" else "duckdb"
+    name = os.environ.get("CALLSTATS_SERVING_STORE") or own
+    if name not in ("duckdb", "postgres"):
+        raise ValueError(f"CALLSTATS_SERVING_STORE must be duckdb or postgres, not {name!r}")
+    if own == "postgres" and name != own:
+        raise ValueError("CALLSTATS_SERVING_STORE must be postgres on the postgres target")
+    return name
+
+
 def warehouse_path() -> Path:
     configured = os.environ.get("CALLSTATS_WAREHOUSE")
     path = Path(configured) if configured else PROJECT_DIR / "warehouse" / "callstats.duckdb"

@@ -10,16 +10,39 @@ A failed build leaves the published file as it was.
 On Spark dbt builds the marts as Parquet tables of Spark's catalog; `publish_parquet` writes
 them into a new marts file, in the tables, columns and DuckDB types a DuckDB build has, and
 swaps that in the same way (docs/decisions.md, Apache Spark).
+
+With PostgreSQL as the serving store of a DuckDB or Spark build (CALLSTATS_SERVING_STORE),
+`publish_postgres` then copies the published file into PostgreSQL's schema `marts`, swapped in
+within one transaction.
 """
 
 import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
+import psycopg
+import yaml
 
 from callstats import project
+
+# PostgreSQL's type for each DuckDB type of the published marts (a list `T[]` is an array of
+# T's); text columns compare by code point, as in DuckDB (metrics.md: as collate "C").
+POSTGRES_TYPES = {
+    "BIGINT": "bigint",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "DOUBLE": "double precision",
+    "HUGEINT": "numeric",
+    "INTEGER": "integer",
+    "JSON": "jsonb",
+    "TIMESTAMP": "timestamp",
+    "VARCHAR": "text",
+}
+# where publish_postgres fills the tables before they replace schema `marts`
+PUBLISHING_SCHEMA = "marts_publishing"
 
 
 def published_path(warehouse: Path) -> Path:
@@ -61,16 +84,16 @@ def publish(warehouse: Path) -> Path:
     return target
 
 
-def publish_parquet(warehouse: Path, schema: Path, files: Callable[[str], list[str]]) -> Path:
+def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]]) -> Path:
     """Publish marts stored as Parquet files (a Spark build's) as the published marts file.
 
     `schema` is the marts file of a DuckDB build: every table of its schema `marts` is
-    published, with its columns and their DuckDB types. `files(table)` lists the Parquet files
-    of a table, in the order of its rows. Each table is created in a new marts file
-    (building_path) as `schema` has it and receives the files' rows in that order (a model's
-    `order by` stays the physical order, as on DuckDB), cast to its column types; the file then
-    replaces the published one. Raises duckdb.Error (a column missing from the files, a value
-    that does not cast) with nothing published.
+    published, with its columns and their DuckDB types. `files[table]` lists the Parquet files
+    of a table (paths or URIs DuckDB reads), in the order of its rows. Each table is created in
+    a new marts file (building_path) as `schema` has it and receives the files' rows in that
+    order (a model's `order by` stays the physical order, as on DuckDB), cast to its column
+    types; the file then replaces the published one. Raises duckdb.Error (a column missing
+    from the files, a value that does not cast) with nothing published.
     """
     building, target = building_path(warehouse), published_path(warehouse)
     for leftover in (building, building.with_name(f"{building.name}.wal")):
@@ -94,7 +117,7 @@ def publish_parquet(warehouse: Path, schema: Path, files: Callable[[str], list[s
             connection.execute(
                 f'create table marts."{table}" as from reference.marts."{table}" limit 0'
             )
-            if paths := files(table):
+            if paths := files[table]:
                 connection.execute(
                     f'insert into marts."{table}" select {names} from read_parquet(?)', [paths]
                 )
@@ -105,3 +128,79 @@ def publish_parquet(warehouse: Path, schema: Path, files: Callable[[str], list[s
 
 def _literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
+
+
+def publish_postgres(marts: Path) -> None:
+    """Publish a DuckDB marts file (what a DuckDB or Spark build publishes) into schema `marts`
+    of the PostgreSQL database the PG* variables name, for API hosts and BI tools that share it.
+
+    Every table of the file's schema `marts` is created in schema `marts_publishing` with
+    PostgreSQL's types for its columns (POSTGRES_TYPES), receives the rows by `COPY` (written
+    by DuckDB as CSV, in the file's order) and is analyzed; then one transaction replaces
+    schema `marts` with it and grants the marts' reader role (dbt's var `reader_role`) what a
+    PostgreSQL build grants it. Until that transaction the API reads the marts as they were.
+    Raises ValueError for a column type without a PostgreSQL type, psycopg.Error for the rest.
+    """
+    reader = yaml.safe_load((project.PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
+        "reader_role"
+    ]
+    with (
+        duckdb.connect(str(marts), read_only=True) as source,
+        psycopg.connect("", autocommit=True) as target,
+        tempfile.TemporaryDirectory(prefix="callstats-publish-") as scratch,
+    ):
+        columns: dict[str, list[tuple[str, str]]] = {}
+        for table, column, data_type in source.execute(
+            "select table_name, column_name, data_type from duckdb_columns()"
+            " where schema_name = 'marts' order by table_name, column_index"
+        ).fetchall():
+            columns.setdefault(table, []).append((column, data_type))
+        target.execute(f"drop schema if exists {PUBLISHING_SCHEMA} cascade")
+        target.execute(f"create schema {PUBLISHING_SCHEMA}")
+        rows = Path(scratch) / "rows.csv"
+        for table, table_columns in columns.items():
+            relation = f'{PUBLISHING_SCHEMA}."{table}"'
+            definitions = ", ".join(
+                f'"{name}" {_postgres_type(kind)}' for name, kind in table_columns
+            )
+            target.execute(f"create table {relation} ({definitions})")
+            values = ", ".join(_postgres_text(name, kind) for name, kind in table_columns)
+            source.execute(
+                f'copy (select {values} from marts."{table}") to {_literal(rows)}'
+                " (format csv, header false)"
+            )
+            with (
+                target.cursor().copy(f"copy {relation} from stdin (format csv)") as copy,
+                rows.open("rb") as written,
+            ):
+                while chunk := written.read(1 << 20):
+                    copy.write(chunk)
+            target.execute(f"analyze {relation}")
+        with target.transaction():
+            target.execute("drop schema if exists marts cascade")
+            target.execute(f"alter schema {PUBLISHING_SCHEMA} rename to marts")
+            role = f'"{reader}"'
+            if not target.execute("select from pg_roles where rolname = %s", [reader]).fetchone():
+                target.execute(f"create role {role} nologin")
+            target.execute(f"grant usage on schema marts to {role}")
+            target.execute(f"grant select on all tables in schema marts to {role}")
+
+
+def _postgres_type(duckdb_type: str) -> str:
+    """PostgreSQL's type for a DuckDB column type of the marts (text collated "C")."""
+    element = duckdb_type.removesuffix("[]")
+    if element not in POSTGRES_TYPES:
+        raise ValueError(f"no PostgreSQL type for the marts' DuckDB type {duckdb_type}")
+    if element != duckdb_type:
+        return f"{POSTGRES_TYPES[element]}[]"
+    return 'text collate "C"' if element == "VARCHAR" else POSTGRES_TYPES[element]
+
+
+def _postgres_text(column: str, duckdb_type: str) -> str:
+    """The column as DuckDB's CSV writes what PostgreSQL's `COPY` reads: a list as an array
+    literal of quoted elements, anything else as it is."""
+    if not duckdb_type.endswith("[]"):
+        return f'"{column}"'
+    element = """coalesce('"' || cast(x as varchar) || '"', 'NULL')"""
+    elements = f"""array_to_string(list_transform("{column}", lambda x: {element}), ',')"""
+    return f"'{{' || {elements} || '}}' as \"{column}\""

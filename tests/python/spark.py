@@ -3,6 +3,9 @@ catalog (Parquet tables beside the warehouse), and its marts compared with DuckD
 
 import os
 import re
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,6 +14,7 @@ from typing import NamedTuple
 from unittest.mock import patch
 
 import duckdb
+import pyspark
 from warehouses import (
     BUILD_RECORDS,
     FIXTURE_NOW,
@@ -20,7 +24,7 @@ from warehouses import (
     target_folder,
 )
 
-from callstats import warehouse
+from callstats import project, warehouse
 from callstats.publish import published_path
 from callstats.warehouse import SparkTarget
 
@@ -50,6 +54,50 @@ def target(warehouse: Path) -> Iterator[None]:
     }
     with patch.dict(os.environ, spark_target):
         yield
+
+
+@contextmanager
+def thrift_server() -> Iterator[int]:
+    """What a cluster offers dbt-spark's `thrift` method: a Spark Thrift server (Spark's
+    HiveThriftServer2, from pyspark's own jars) with the `spark` target's catalog and tables
+    (project.spark_settings(), in the environment of target()), on one core with 1 GB. Yields
+    its port on 127.0.0.1 once it accepts connections; stopped afterwards."""
+    home = project.spark_dir()
+    home.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {**project.spark_settings(), "spark.master": "local[1]", "spark.driver.memory": "1g"}
+    command = [str(Path(pyspark.__file__).parent / "bin" / "spark-submit")]
+    command += [f"--conf={key}={value}" for key, value in settings.items()]
+    command += ["--class", "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"]
+    environment = {
+        **os.environ,
+        "HIVE_SERVER2_THRIFT_BIND_HOST": "127.0.0.1",
+        "HIVE_SERVER2_THRIFT_PORT": str(port),
+    }
+    log = home / "thrift-server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*command, "spark-internal"], stdout=output, stderr=output, env=environment
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, log.read_text()[-2000:]
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.5)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def copy_raw_tables(duckdb_warehouse: Path, session, after: datetime | None = None) -> None:

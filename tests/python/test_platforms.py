@@ -575,7 +575,7 @@ def test_every_family_answers_the_same_from_postgresql(
             Config(
                 marts_path=marts,
                 keys_path=keys,
-                target="postgres",
+                store="postgres",
                 postgres=postgres_connection(postgres_platforms),
             )
         )

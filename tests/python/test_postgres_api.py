@@ -38,7 +38,7 @@ def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_f
     postgres = Config(
         marts_path=published_path(fixture_warehouse),
         keys_path=Path("/nonexistent"),
-        target="postgres",
+        store="postgres",
         postgres={**postgres_connection(postgres_warehouse), "user": READER},
     )
     return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens
@@ -63,7 +63,7 @@ def test_health_on_postgresql_without_marts(postgres_warehouse):
     config = Config(
         marts_path=Path("/nonexistent"),
         keys_path=Path("/nonexistent"),
-        target="postgres",
+        store="postgres",
         postgres={**postgres_connection(postgres_warehouse), "dbname": "postgres"},
     )
     answer = testing.TestClient(create_app(config)).simulate_get("/health")
@@ -81,7 +81,7 @@ def test_tokens_without_a_readable_key_table(postgres_warehouse, database, port,
     config = Config(
         marts_path=Path("/nonexistent"),
         keys_path=Path("/nonexistent"),
-        target="postgres",
+        store="postgres",
         postgres={**connection, "port": port} if port else connection,
     )
     answer = testing.TestClient(create_app(config)).simulate_get(

@@ -2,15 +2,19 @@
 `callstats build` publishes them as a DuckDB build does: `callstats serve` answers every
 documented request from them exactly as from the DuckDB build."""
 
+import os
 import shutil
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+import yaml
 from api_cases import SCOPES, assert_same_answers, each_request
 from falcon import testing
 from late_rows import LATE_LOAD, lonely_call, write_late_files
+from pyhive import hive
 from spark import (
     SparkBuild,
     assert_same_marts,
@@ -20,6 +24,7 @@ from spark import (
     sorted_marts,
     spark_select,
     target,
+    thrift_server,
 )
 from warehouses import FIXTURE_NOW, copy_warehouse, query_function, run_callstats, run_result
 
@@ -106,6 +111,41 @@ def test_headline_numbers_of_a_spark_build(fixture_warehouse, spark_warehouse):
     assert len(on_spark) > 2
 
 
+def test_a_cluster_build_is_published_through_its_thrift_server(
+    fixture_warehouse, spark_warehouse, tmp_path
+):
+    """On a cluster dbt reaches Spark through its Thrift server (`method: thrift`, in a
+    profiles.yml that DBT_PROFILES_DIR names) and publishing asks it for the marts' files. This
+    server has a catalog of its own, whose marts tables are copies of the build's, one of them
+    changed through the server: what is published is the server's tables."""
+    with target(spark_warehouse.warehouse):
+        built = project.spark_dir()
+    warehouse = tmp_path / "callstats.duckdb"
+    with target(warehouse), thrift_server() as port:
+        copies = shutil.copytree(built / "tables" / "marts.db", project.spark_dir() / "marts")
+        for schema in built.glob("marts-schema-*"):  # not built again
+            shutil.copy(schema, project.spark_dir())
+        with closing(hive.connect("127.0.0.1", port)) as connection:
+            cursor = connection.cursor()
+            cursor.execute("create database marts")
+            for table in sorted(copies.iterdir()):
+                cursor.execute(f"create table marts.{table.name} using parquet location '{table}'")
+            cursor.execute(
+                "insert overwrite marts.publication select timestamp '2031-01-02 03:04:05'"
+            )
+        output = {"type": "spark", "method": "thrift", "host": "127.0.0.1", "port": port}
+        output |= {"user": "callstats", "schema": "default", "threads": 1}
+        profile = {"callstats": {"target": "spark", "outputs": {"spark": output}}}
+        (tmp_path / "profiles.yml").write_text(yaml.safe_dump(profile))
+        cluster = {"DBT_PROFILES_DIR": str(tmp_path), "DBT_TARGET_PATH": str(tmp_path / "target")}
+        with patch.dict(os.environ, cluster):
+            publish_spark_marts(progress=False)
+
+    select = duckdb_select(published_path(warehouse))
+    assert_same_marts(fixture_warehouse, select)
+    assert select("publication", ["marts_built_at"]) == [(datetime(2031, 1, 2, 3, 4, 5),)]
+
+
 def test_an_incremental_build_on_spark_equals_a_full_refresh(
     fixture_warehouse, spark_warehouse, tmp_path
 ):
@@ -130,9 +170,9 @@ def test_an_incremental_build_on_spark_equals_a_full_refresh(
         [schema] = project.spark_dir().glob("marts-schema-*")
         schema_built = schema.stat().st_mtime_ns
         run_dbt("run", verbose=False, progress=False)
+        compiled = run_result("fct_calls")["compiled_code"]
         publish_spark_marts(progress=False)
         schemas = list(project.spark_dir().glob("marts-schema-*"))
-        compiled = run_result("fct_calls")["compiled_code"]
 
     assert_same_marts(reference, spark_select(session))
     # a copy: this process's DuckDB still holds the file the API above opened, by its path
