@@ -15,6 +15,7 @@ from unittest.mock import patch
 from urllib.parse import unquote, urlparse
 
 import duckdb
+import psycopg
 from tqdm import tqdm
 
 from callstats import project, publish, warehouse
@@ -67,7 +68,8 @@ class _Progress:
 
 
 def run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> "dbtRunnerResult":
-    """Invoke dbt with the project's own profile; raise BuildFailed, naming the first node that
+    """Invoke dbt on the output of CALLSTATS_TARGET's name in the project's own profile (or in
+    the profiles.yml of CALLSTATS_PROFILES_DIR); raise BuildFailed, naming the first node that
     failed and its first error line, when it does not succeed. Unless `verbose`, dbt's console
     log is off (its log file, logs/dbt.log, keeps everything) and `progress` shows a bar."""
     from dbt.cli.main import dbtRunner  # here: importing dbt takes seconds, unneeded elsewhere
@@ -96,7 +98,9 @@ def run_dbt(*args: str, verbose: bool, progress: bool, label: str = "build") -> 
                     "--project-dir",
                     str(project.PROJECT_DIR),
                     "--profiles-dir",
-                    os.environ.get("DBT_PROFILES_DIR") or str(project.PROJECT_DIR),
+                    os.environ.get("CALLSTATS_PROFILES_DIR") or str(project.PROJECT_DIR),
+                    "--target",
+                    target,
                 ]
             )
     finally:
@@ -122,10 +126,10 @@ def _failure(result: "dbtRunnerResult") -> str:
 
 
 def _first_line(text: str) -> str:
-    """The first line of an error that says what went wrong, past dbt's "... Error in model
-    x (path)" heading."""
+    """The first line of an error that says what went wrong, past dbt's "Runtime Error" or
+    "... Error in model x (path)" heading."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    said = [line for line in lines if not re.fullmatch(r"\w+ Error in .*\(.*\)", line)]
+    said = [line for line in lines if not re.fullmatch(r"\w+ Error(?: in .*\(.*\))?", line)]
     return (said or lines or ["no message"])[0]
 
 
@@ -152,6 +156,14 @@ def build_marts(
     where dbt built them: dbt swaps each rebuilt table in one transaction."""
     started = time.perf_counter()
     target, store = project.target(), project.serving_store()
+    copy_to_postgres = store == "postgres" and target != "postgres"
+    if copy_to_postgres:
+        try:
+            psycopg.connect("", connect_timeout=10).close()
+        except psycopg.Error as error:
+            raise BuildFailed(
+                f"the PostgreSQL serving store is not reachable: {_first_line(str(error))}"
+            ) from error
     if target == "duckdb":
         publish.prepare(project.warehouse_path())
     prepared = time.perf_counter()
@@ -176,8 +188,14 @@ def build_marts(
         publish.publish(project.warehouse_path())
     elif target == "spark":
         publish_spark_marts(verbose=verbose, progress=progress)
-    if store == "postgres" and target != "postgres":
-        publish.publish_postgres(publish.published_path(project.warehouse_path()))
+    if copy_to_postgres:
+        try:
+            publish.publish_postgres(publish.published_path(project.warehouse_path()))
+        except psycopg.Error as error:
+            raise BuildFailed(
+                "publishing into PostgreSQL failed; the DuckDB marts file is published and"
+                f" PostgreSQL keeps its previous marts: {_first_line(str(error))}"
+            ) from error
     ended = time.perf_counter()
     return BuildTimes(
         models_s=_busy_seconds(spans["models"]),
@@ -259,7 +277,7 @@ def _build_empty(empty: Path, *, verbose: bool, progress: bool) -> None:
     with duckdb.connect(str(empty)) as connection:
         warehouse.ensure_raw_tables(connection)
     os.environ.update(CALLSTATS_TARGET="duckdb", CALLSTATS_WAREHOUSE=str(empty))
-    os.environ.pop("DBT_PROFILES_DIR", None)  # the project's own profile: its `duckdb` output
+    os.environ.pop("CALLSTATS_PROFILES_DIR", None)  # the project's own profile
     run_dbt(
         "build",
         "--exclude-resource-type",

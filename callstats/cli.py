@@ -191,6 +191,7 @@ def _describe(scope: Scope) -> str:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    Config.from_environment()  # what every worker reads: a bad setting is one line here
     serve(args.host, args.port, args.workers)
 
 

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from uuid import uuid4
 
 import duckdb
 import psycopg
@@ -37,12 +38,14 @@ POSTGRES_TYPES = {
     "DOUBLE": "double precision",
     "HUGEINT": "numeric",
     "INTEGER": "integer",
-    "JSON": "jsonb",
+    "JSON": "json",
     "TIMESTAMP": "timestamp",
     "VARCHAR": "text",
 }
-# where publish_postgres fills the tables before they replace schema `marts`
+# where publish_postgres fills the tables before they replace schema `marts`, and what the
+# replaced schema is renamed to (with a unique suffix) until no query reads it
 PUBLISHING_SCHEMA = "marts_publishing"
+REPLACED_PREFIX = "marts_replaced_"
 
 
 def published_path(warehouse: Path) -> Path:
@@ -136,10 +139,12 @@ def publish_postgres(marts: Path) -> None:
 
     Every table of the file's schema `marts` is created in schema `marts_publishing` with
     PostgreSQL's types for its columns (POSTGRES_TYPES), receives the rows by `COPY` (written
-    by DuckDB as CSV, in the file's order) and is analyzed; then one transaction replaces
-    schema `marts` with it and grants the marts' reader role (dbt's var `reader_role`) what a
-    PostgreSQL build grants it. Until that transaction the API reads the marts as they were.
-    Raises ValueError for a column type without a PostgreSQL type, psycopg.Error for the rest.
+    by DuckDB as CSV, in the file's order) and is analyzed. Then one transaction renames schema
+    `marts` to `marts_replaced_<hex>` and `marts_publishing` to `marts`, and grants the marts'
+    reader role (dbt's var `reader_role`) what a PostgreSQL build grants it: renaming waits for
+    no query, so readers see the old marts or the new ones and never wait. Replaced schemas are
+    dropped once no query reads them (_drop_replaced). Raises ValueError for a column type
+    without a PostgreSQL type, psycopg.Error for the rest; either leaves `marts` as it was.
     """
     reader = yaml.safe_load((project.PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
         "reader_role"
@@ -176,14 +181,34 @@ def publish_postgres(marts: Path) -> None:
                 while chunk := written.read(1 << 20):
                     copy.write(chunk)
             target.execute(f"analyze {relation}")
+        role = f'"{reader}"'
         with target.transaction():
-            target.execute("drop schema if exists marts cascade")
+            if target.execute("select to_regnamespace('marts')").fetchone()[0] is not None:
+                target.execute(f"alter schema marts rename to {REPLACED_PREFIX}{uuid4().hex}")
             target.execute(f"alter schema {PUBLISHING_SCHEMA} rename to marts")
-            role = f'"{reader}"'
-            if not target.execute("select from pg_roles where rolname = %s", [reader]).fetchone():
+            if (
+                target.execute("select 1 from pg_roles where rolname = %s", [reader]).fetchone()
+                is None
+            ):
                 target.execute(f"create role {role} nologin")
             target.execute(f"grant usage on schema marts to {role}")
             target.execute(f"grant select on all tables in schema marts to {role}")
+        _drop_replaced(target)
+
+
+def _drop_replaced(target: psycopg.Connection) -> None:
+    """Drop the schemas publications replaced, each unless a query still reads it (it holds a
+    lock for more than a second): that one is dropped by a later publication."""
+    replaced = target.execute(
+        "select nspname from pg_namespace where starts_with(nspname, %s)", [REPLACED_PREFIX]
+    ).fetchall()
+    for (schema,) in replaced:
+        try:
+            with target.transaction():
+                target.execute("set local lock_timeout = '1s'")
+                target.execute(f'drop schema "{schema}" cascade')
+        except psycopg.errors.LockNotAvailable:
+            continue
 
 
 def _postgres_type(duckdb_type: str) -> str:

@@ -2,6 +2,8 @@
 `callstats build` copies the published marts into PostgreSQL's schema `marts`, and the API
 serving from there answers every documented request as from the published file."""
 
+import shutil
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -104,6 +106,7 @@ def test_a_failed_publication_leaves_the_store_as_it_was(serving, tmp_path, monk
     assert tables > 20
 
 
+@pytest.mark.parametrize("command", ["build", "serve"])
 @pytest.mark.parametrize(
     ("environment", "message"),
     [
@@ -115,13 +118,89 @@ def test_a_failed_publication_leaves_the_store_as_it_was(serving, tmp_path, monk
     ],
     ids=["unknown store", "postgres target"],
 )
-def test_a_serving_store_that_cannot_be_is_one_line_on_stderr(tmp_path, environment, message):
+def test_a_serving_store_that_cannot_be_is_one_line_on_stderr(
+    tmp_path, command, environment, message
+):
     result = run_callstats(
-        "build", warehouse=tmp_path / "callstats.duckdb", env=environment, check=False
+        command, warehouse=tmp_path / "callstats.duckdb", env=environment, check=False
     )
     assert result.returncode == 1
     assert result.stderr == f"callstats: CALLSTATS_SERVING_STORE {message}\n"
     assert not (tmp_path / "callstats-published.duckdb").exists()
+
+
+def test_an_unreachable_store_stops_the_build_before_dbt(fixture_raw, postgres_cluster, tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    shutil.copyfile(fixture_raw, warehouse)
+    unreachable = {**postgres_cluster, "PGPORT": "1", "CALLSTATS_SERVING_STORE": "postgres"}
+    result = run_callstats("build", warehouse=warehouse, env=unreachable, check=False)
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("callstats: the PostgreSQL serving store is not reachable: ")
+    assert "port 1 failed" in line
+    assert not published_path(warehouse).exists()
+
+
+def test_a_second_publication_replaces_the_first(fixture_warehouse, serving, monkeypatch):
+    """The reader role and the marts exist already: they are kept and replaced, and no
+    schema is left over."""
+    _, environment = serving
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    publish_postgres(published_path(fixture_warehouse))
+    assert_same_marts(fixture_warehouse, environment)
+    assert _marts_schemas(environment) == ["marts"]
+
+
+def test_a_query_on_the_marts_holds_up_no_publication(fixture_warehouse, serving, monkeypatch):
+    """A BI query reading the marts in a long transaction: the publication swaps the new marts
+    in without waiting for it, the query goes on reading the old ones, and the old schema is
+    dropped by the next publication after the query ends."""
+    _, environment = serving
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    marts = published_path(fixture_warehouse)
+    with psycopg.connect(**libpq(environment)) as reader:
+        [(calls,)] = reader.execute("select count(*) from marts.fct_calls").fetchall()
+        publication = threading.Thread(target=publish_postgres, args=[marts])
+        publication.start()
+        publication.join(timeout=120)
+        assert not publication.is_alive()
+        [replaced] = [name for name in _marts_schemas(environment) if name != "marts"]
+        assert replaced.startswith("marts_replaced_")
+        assert reader.execute("select count(*) from marts.fct_calls").fetchall() == [(calls,)]
+        with psycopg.connect(**libpq(environment)) as other:
+            [(old,)] = other.execute(f"select count(*) from {replaced}.fct_calls").fetchall()
+        assert old == calls
+    publish_postgres(marts)
+    assert _marts_schemas(environment) == ["marts"]
+
+
+@pytest.mark.parametrize(
+    ("path", "parameters", "name"),
+    [
+        ("/api/agents/a%00b/call_stats", {}, "agent_id"),
+        ("/analytics/overview", {"agent_id": "a\x00b"}, "agent_id"),
+        ("/analytics/agent-comparison", {"agent_ids": "a\x00b,c"}, "agent_ids"),
+    ],
+)
+def test_text_with_a_nul_character_is_a_400_on_both_stores(apps, path, parameters, name):
+    duck, postgres, tokens = apps
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    for client in (duck, postgres):
+        answer = client.simulate_get(path, params=parameters, headers=headers)
+        assert answer.status_code == 400, (path, answer.text)
+        assert name in answer.json["title"] + answer.json.get("description", "")
+
+
+def _marts_schemas(environment: dict[str, str]) -> list[str]:
+    with psycopg.connect(**libpq(environment)) as connection:
+        return [
+            name
+            for (name,) in connection.execute(
+                "select nspname from pg_namespace where nspname like 'marts%' order by 1"
+            ).fetchall()
+        ]
 
 
 def test_keys_live_in_the_store(serving, tmp_path):

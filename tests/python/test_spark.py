@@ -114,8 +114,8 @@ def test_headline_numbers_of_a_spark_build(fixture_warehouse, spark_warehouse):
 def test_a_cluster_build_is_published_through_its_thrift_server(
     fixture_warehouse, spark_warehouse, tmp_path
 ):
-    """On a cluster dbt reaches Spark through its Thrift server (`method: thrift`, in a
-    profiles.yml that DBT_PROFILES_DIR names) and publishing asks it for the marts' files. This
+    """On a cluster dbt reaches Spark through its Thrift server (`method: thrift`, in the
+    profiles.yml of CALLSTATS_PROFILES_DIR) and publishing asks it for the marts' files. This
     server has a catalog of its own, whose marts tables are copies of the build's, one of them
     changed through the server: what is published is the server's tables."""
     with target(spark_warehouse.warehouse):
@@ -135,9 +135,13 @@ def test_a_cluster_build_is_published_through_its_thrift_server(
             )
         output = {"type": "spark", "method": "thrift", "host": "127.0.0.1", "port": port}
         output |= {"user": "callstats", "schema": "default", "threads": 1}
+        output |= {"server_side_parameters": {"spark.sql.session.timeZone": "UTC"}}
         profile = {"callstats": {"target": "spark", "outputs": {"spark": output}}}
         (tmp_path / "profiles.yml").write_text(yaml.safe_dump(profile))
-        cluster = {"DBT_PROFILES_DIR": str(tmp_path), "DBT_TARGET_PATH": str(tmp_path / "target")}
+        cluster = {
+            "CALLSTATS_PROFILES_DIR": str(tmp_path),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+        }
         with patch.dict(os.environ, cluster):
             publish_spark_marts(progress=False)
 
