@@ -56,6 +56,8 @@ class PostgresMarts:
             max_size=max_size,
             open=False,
             configure=_configure,
+            # a connection the server closed (a restart, a failover) is replaced, not used
+            check=ConnectionPool.check_connection,
             timeout=CONNECT_TIMEOUT_S,
             name="callstats-marts",
         )

@@ -158,12 +158,7 @@ def build_marts(
     target, store = project.target(), project.serving_store()
     copy_to_postgres = store == "postgres" and target != "postgres"
     if copy_to_postgres:
-        try:
-            psycopg.connect("", connect_timeout=10).close()
-        except psycopg.Error as error:
-            raise BuildFailed(
-                f"the PostgreSQL serving store is not reachable: {_first_line(str(error))}"
-            ) from error
+        _check_serving_store()
     if target == "duckdb":
         publish.prepare(project.warehouse_path())
     prepared = time.perf_counter()
@@ -203,6 +198,24 @@ def build_marts(
         publish_s=(prepared - started) + (ended - published),
         total_s=ended - started,
     )
+
+
+def _check_serving_store() -> None:
+    """Before a build: BuildFailed unless PostgreSQL, the serving store, is reachable and its
+    login may create the schema a publication fills (publish.publish_postgres)."""
+    try:
+        with psycopg.connect("", connect_timeout=10) as connection:
+            [(database, may_create)] = connection.execute(
+                "select current_database(), has_database_privilege(current_database(), 'create')"
+            ).fetchall()
+    except psycopg.Error as error:
+        raise BuildFailed(
+            f"the PostgreSQL serving store is not reachable: {_first_line(str(error))}"
+        ) from error
+    if not may_create:
+        raise BuildFailed(
+            f"the PostgreSQL serving store's login may not create schemas in database {database}"
+        )
 
 
 def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path:

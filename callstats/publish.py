@@ -143,8 +143,10 @@ def publish_postgres(marts: Path) -> None:
     `marts` to `marts_replaced_<hex>` and `marts_publishing` to `marts`, and grants the marts'
     reader role (dbt's var `reader_role`) what a PostgreSQL build grants it: renaming waits for
     no query, so readers see the old marts or the new ones and never wait. Replaced schemas are
-    dropped once no query reads them (_drop_replaced). Raises ValueError for a column type
-    without a PostgreSQL type, psycopg.Error for the rest; either leaves `marts` as it was.
+    dropped once no query reads them (_drop_replaced), and with them any view on the old
+    tables, as dbt drops them when it rebuilds a table. Publications into one database run one
+    at a time (an advisory lock). Raises ValueError for a column type without a PostgreSQL
+    type, psycopg.Error for the rest; either leaves `marts` as it was.
     """
     reader = yaml.safe_load((project.PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
         "reader_role"
@@ -154,6 +156,8 @@ def publish_postgres(marts: Path) -> None:
         psycopg.connect("", autocommit=True) as target,
         tempfile.TemporaryDirectory(prefix="callstats-publish-") as scratch,
     ):
+        # one publication at a time into a database: another waits here for this one
+        target.execute("select pg_advisory_lock(hashtext(%s))", [PUBLISHING_SCHEMA])
         columns: dict[str, list[tuple[str, str]]] = {}
         for table, column, data_type in source.execute(
             "select table_name, column_name, data_type from duckdb_columns()"

@@ -215,3 +215,59 @@ def test_keys_live_in_the_store(serving, tmp_path):
         names = connection.execute("select name from callstats_keys.api_keys").fetchall()
     assert ("in-the-store",) in names
     assert not (tmp_path / "callstats-keys.sqlite3").exists()
+
+
+def test_a_login_that_may_not_create_schemas_stops_the_build_before_dbt(
+    fixture_raw, serving, tmp_path
+):
+    _, environment = serving
+    with psycopg.connect(**libpq(environment), autocommit=True) as admin:
+        admin.execute("create role callstats_viewer login")
+    warehouse = tmp_path / "callstats.duckdb"
+    shutil.copyfile(fixture_raw, warehouse)
+    viewer = {**environment, "PGUSER": "callstats_viewer", "CALLSTATS_SERVING_STORE": "postgres"}
+    result = run_callstats("build", warehouse=warehouse, env=viewer, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "callstats: the PostgreSQL serving store's login may not create schemas"
+        " in database callstats_serving\n"
+    )
+    assert not published_path(warehouse).exists()
+
+
+def test_publications_into_one_database_take_turns(fixture_warehouse, serving, monkeypatch):
+    _, environment = serving
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    failures = []
+
+    def publish() -> None:
+        try:
+            publish_postgres(published_path(fixture_warehouse))
+        except Exception as error:  # what the assertion below reports
+            failures.append(error)
+
+    publications = [threading.Thread(target=publish) for _ in range(2)]
+    for publication in publications:
+        publication.start()
+    for publication in publications:
+        publication.join(timeout=120)
+    assert failures == []
+    assert_same_marts(fixture_warehouse, environment)
+    assert _marts_schemas(environment) == ["marts"]
+
+
+def test_the_api_outlives_its_connections_being_closed(apps, serving, monkeypatch):
+    """A server restart closes the pool's connections: the next request opens new ones."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    _, postgres, tokens = apps
+    _, environment = serving
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    assert postgres.simulate_get("/analytics/overview", headers=headers).status_code == 200
+    with psycopg.connect(**libpq(environment), autocommit=True) as admin:
+        [(closed,)] = admin.execute(
+            "select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = %s",
+            [READER],
+        ).fetchall()
+    assert closed >= 1
+    assert postgres.simulate_get("/analytics/overview", headers=headers).status_code == 200
