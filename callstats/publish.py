@@ -156,6 +156,7 @@ def publish_postgres(marts: Path) -> None:
         psycopg.connect("", autocommit=True) as target,
         tempfile.TemporaryDirectory(prefix="callstats-publish-") as scratch,
     ):
+        source.execute("set enable_progress_bar = false")  # `callstats build` has its own
         # one publication at a time into a database: another waits here for this one
         target.execute("select pg_advisory_lock(hashtext(%s))", [PUBLISHING_SCHEMA])
         columns: dict[str, list[tuple[str, str]]] = {}
@@ -201,15 +202,17 @@ def publish_postgres(marts: Path) -> None:
 
 
 def _drop_replaced(target: psycopg.Connection) -> None:
-    """Drop the schemas publications replaced, each unless a query still reads it (it holds a
-    lock for more than a second): that one is dropped by a later publication."""
+    """Drop the schemas publications replaced, each unless a query still reads it (holds a
+    lock for more than 10 s): that one is dropped by a later publication. Autovacuum, which
+    vacuums freshly filled tables, gives its lock up to a waiting drop after PostgreSQL's
+    `deadlock_timeout` (1 s); no API request waits, as every one reads the new schema."""
     replaced = target.execute(
         "select nspname from pg_namespace where starts_with(nspname, %s)", [REPLACED_PREFIX]
     ).fetchall()
     for (schema,) in replaced:
         try:
             with target.transaction():
-                target.execute("set local lock_timeout = '1s'")
+                target.execute("set local lock_timeout = '10s'")
                 target.execute(f'drop schema "{schema}" cascade')
         except psycopg.errors.LockNotAvailable:
             continue
