@@ -233,10 +233,8 @@ def publish_spark_marts(*, verbose: bool = False, progress: bool = True) -> Path
     """
     schema = _marts_schema(verbose=verbose, progress=progress)
     with duckdb.connect(str(schema), read_only=True) as connection:
-        tables = connection.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
-        ).fetchall()
-    files = _spark_files([table for (table,) in tables], verbose=verbose)
+        tables = list(publish.marts_columns(connection))
+    files = _spark_files(tables, verbose=verbose)
     return publish.publish_parquet(project.warehouse_path(), schema, files)
 
 

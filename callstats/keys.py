@@ -26,6 +26,15 @@ READER_ROLE = "callstats_reader"
 CONNECT_TIMEOUT_S = 5
 
 
+def create_reader_role(connection: psycopg.Connection) -> None:
+    """Create READER_ROLE (no login) where no build, key store or publication made it yet."""
+    connection.execute(
+        "do $$ begin"
+        f" if not exists (select from pg_roles where rolname = '{READER_ROLE}') then"
+        f" create role {READER_ROLE} nologin; end if; end $$"
+    )
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a token may see: one org, the orgs of one reseller, or everything."""
@@ -183,11 +192,7 @@ class PostgresKeyStore(KeyStore):
         with connection.transaction():
             connection.execute("create schema if not exists callstats_keys")
             connection.execute(f"create table if not exists {self.table} ({_COLUMNS})")
-            connection.execute(
-                "do $$ begin"
-                f" if not exists (select from pg_roles where rolname = '{READER_ROLE}') then"
-                f" create role {READER_ROLE} nologin; end if; end $$"
-            )
+            create_reader_role(connection)
             connection.execute(f"grant usage on schema callstats_keys to {READER_ROLE}")
             connection.execute(f"grant select on {self.table} to {READER_ROLE}")
 

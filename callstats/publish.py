@@ -25,9 +25,8 @@ from uuid import uuid4
 
 import duckdb
 import psycopg
-import yaml
 
-from callstats import project
+from callstats import keys, project
 
 # PostgreSQL's type for each DuckDB type of the published marts (a list `T[]` is an array of
 # T's); text columns compare by code point, as in DuckDB (metrics.md: as collate "C").
@@ -106,17 +105,8 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
         connection.execute("set TimeZone = 'UTC'")  # timestamps with a time zone cast in UTC
         connection.execute(f"attach {_literal(schema)} as reference (read_only)")
         connection.execute("create schema marts")
-        tables = connection.execute(
-            "select table_name from duckdb_tables()"
-            " where database_name = 'reference' and schema_name = 'marts' order by table_name"
-        ).fetchall()
-        for (table,) in tables:
-            columns = connection.execute(
-                "select column_name from duckdb_columns() where database_name = 'reference'"
-                " and schema_name = 'marts' and table_name = ? order by column_index",
-                [table],
-            ).fetchall()
-            names = ", ".join(f'"{name}"' for (name,) in columns)
+        for table, columns in marts_columns(connection, "reference").items():
+            names = ", ".join(f'"{name}"' for name, _ in columns)
             connection.execute(
                 f'create table marts."{table}" as from reference.marts."{table}" limit 0'
             )
@@ -127,6 +117,22 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
         connection.execute("detach reference")
     os.replace(building, target)
     return target
+
+
+def marts_columns(
+    connection: duckdb.DuckDBPyConnection, database: str | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """Each table of schema `marts` in DuckDB's `database` (default: the connection's own),
+    by name, with its columns' (name, DuckDB type) in order."""
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in connection.execute(
+        "select table_name, column_name, data_type from duckdb_columns()"
+        " where database_name = coalesce(?, current_database()) and schema_name = 'marts'"
+        " order by table_name, column_index",
+        [database],
+    ).fetchall():
+        columns.setdefault(table, []).append((column, data_type))
+    return columns
 
 
 def _literal(path: Path) -> str:
@@ -141,16 +147,13 @@ def publish_postgres(marts: Path) -> None:
     PostgreSQL's types for its columns (POSTGRES_TYPES), receives the rows by `COPY` (written
     by DuckDB as CSV, in the file's order) and is analyzed. Then one transaction renames schema
     `marts` to `marts_replaced_<hex>` and `marts_publishing` to `marts`, and grants the marts'
-    reader role (dbt's var `reader_role`) what a PostgreSQL build grants it: renaming waits for
+    reader role (keys.READER_ROLE) what a PostgreSQL build grants it: renaming waits for
     no query, so readers see the old marts or the new ones and never wait. Replaced schemas are
     dropped once no query reads them (_drop_replaced), and with them any view on the old
     tables, as dbt drops them when it rebuilds a table. Publications into one database run one
     at a time (an advisory lock). Raises ValueError for a column type without a PostgreSQL
     type, psycopg.Error for the rest; either leaves `marts` as it was.
     """
-    reader = yaml.safe_load((project.PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
-        "reader_role"
-    ]
     with (
         duckdb.connect(str(marts), read_only=True) as source,
         psycopg.connect("", autocommit=True) as target,
@@ -159,16 +162,10 @@ def publish_postgres(marts: Path) -> None:
         source.execute("set enable_progress_bar = false")  # `callstats build` has its own
         # one publication at a time into a database: another waits here for this one
         target.execute("select pg_advisory_lock(hashtext(%s))", [PUBLISHING_SCHEMA])
-        columns: dict[str, list[tuple[str, str]]] = {}
-        for table, column, data_type in source.execute(
-            "select table_name, column_name, data_type from duckdb_columns()"
-            " where schema_name = 'marts' order by table_name, column_index"
-        ).fetchall():
-            columns.setdefault(table, []).append((column, data_type))
         target.execute(f"drop schema if exists {PUBLISHING_SCHEMA} cascade")
         target.execute(f"create schema {PUBLISHING_SCHEMA}")
         rows = Path(scratch) / "rows.csv"
-        for table, table_columns in columns.items():
+        for table, table_columns in marts_columns(source).items():
             relation = f'{PUBLISHING_SCHEMA}."{table}"'
             definitions = ", ".join(
                 f'"{name}" {_postgres_type(kind)}' for name, kind in table_columns
@@ -186,18 +183,13 @@ def publish_postgres(marts: Path) -> None:
                 while chunk := written.read(1 << 20):
                     copy.write(chunk)
             target.execute(f"analyze {relation}")
-        role = f'"{reader}"'
         with target.transaction():
             if target.execute("select to_regnamespace('marts')").fetchone()[0] is not None:
                 target.execute(f"alter schema marts rename to {REPLACED_PREFIX}{uuid4().hex}")
             target.execute(f"alter schema {PUBLISHING_SCHEMA} rename to marts")
-            if (
-                target.execute("select 1 from pg_roles where rolname = %s", [reader]).fetchone()
-                is None
-            ):
-                target.execute(f"create role {role} nologin")
-            target.execute(f"grant usage on schema marts to {role}")
-            target.execute(f"grant select on all tables in schema marts to {role}")
+            keys.create_reader_role(target)
+            target.execute(f"grant usage on schema marts to {keys.READER_ROLE}")
+            target.execute(f"grant select on all tables in schema marts to {keys.READER_ROLE}")
         _drop_replaced(target)
 
 

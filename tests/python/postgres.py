@@ -17,15 +17,20 @@ from pathlib import Path
 
 import duckdb
 import psycopg2
+from api_cases import SCOPES
+from falcon import testing
 from servers import free_port
 from warehouses import BUILD_RECORDS, assert_same_rows, comparable_rows
 
-from api.config import postgres_connection
-from callstats.keys import PostgresKeyStore, Scope, SqliteKeyStore
+from api.app import create_app
+from api.config import Config, postgres_connection
+from callstats.keys import READER_ROLE, PostgresKeyStore, Scope, SqliteKeyStore
 from callstats.publish import published_path
 from callstats.raw_schema import RAW_SCHEMA, RAW_TABLES, create_table_statements
 
 SERVER_USER = "postgres"
+# The API's login in the tests: a member of the marts' reader role.
+READER = "callstats_api"
 
 
 def _bindir() -> Path:
@@ -160,3 +165,28 @@ def create_shared_key(environment: dict[str, str], keys: Path, scope: Scope, nam
     with closing(sqlite3.connect(keys)) as copy, copy:
         copy.execute("insert into api_keys values (?, ?, ?, ?, ?, ?, ?)", row)
     return token
+
+
+def api_clients(
+    duckdb_marts: Path, environment: dict[str, str], keys: Path
+) -> tuple[testing.TestClient, testing.TestClient, dict[str, str]]:
+    """A client of the API over a DuckDB marts file, one over PostgreSQL's marts (as READER,
+    reading the keys PostgreSQL keeps) and, for each SCOPES name, a token both accept (the
+    same key rows in the SQLite file `keys`)."""
+    admin = psycopg2.connect(**libpq(environment))
+    admin.autocommit = True
+    with closing(admin), admin.cursor() as cursor:
+        cursor.execute("select 1 from pg_roles where rolname = %s", [READER])
+        if cursor.fetchone() is None:
+            cursor.execute(f"create role {READER} login in role {READER_ROLE}")
+    tokens = {
+        name: create_shared_key(environment, keys, scope, name) for name, scope in SCOPES.items()
+    }
+    duck = Config(marts_path=duckdb_marts, keys_path=keys)
+    postgres = Config(
+        marts_path=Path("/nonexistent"),
+        keys_path=Path("/nonexistent"),
+        store="postgres",
+        postgres={**postgres_connection(environment), "user": READER},
+    )
+    return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens

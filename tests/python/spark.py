@@ -15,6 +15,7 @@ from unittest.mock import patch
 
 import duckdb
 import pyspark
+from servers import free_port
 from warehouses import (
     BUILD_RECORDS,
     FIXTURE_NOW,
@@ -64,9 +65,7 @@ def thrift_server() -> Iterator[int]:
     its port on 127.0.0.1 once it accepts connections; stopped afterwards."""
     home = project.spark_dir()
     home.mkdir(parents=True, exist_ok=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings = {**project.spark_settings(), "spark.master": "local[1]", "spark.driver.memory": "1g"}
     command = [str(Path(pyspark.__file__).parent / "bin" / "spark-submit")]
     command += [f"--conf={key}={value}" for key, value in settings.items()]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from api_cases import SCOPES, assert_same_answers, each_request
+from api_cases import assert_same_answers, each_request
 from falcon import testing
-from postgres import create_shared_key, libpq
+from postgres import READER, api_clients, libpq
 from servers import free_port, http_get, running
 from warehouses import FIXTURE_NOW, run_callstats
 
@@ -18,30 +18,12 @@ from api.serialize import timestamp
 from callstats.keys import PostgresKeyStore, Scope
 from callstats.publish import published_path
 
-READER = "callstats_api"
-
 
 @pytest.fixture(scope="module")
 def apps(fixture_warehouse: Path, postgres_warehouse: dict[str, str], tmp_path_factory):
-    """A DuckDB client, a PostgreSQL client (as a login of the marts' reader role, reading the
-    keys PostgreSQL keeps) and tokens valid for both (the same key rows in the SQLite file)."""
-    with psycopg.connect(**libpq(postgres_warehouse), autocommit=True) as admin:
-        exists = admin.execute("select 1 from pg_roles where rolname = %s", [READER]).fetchone()
-        if not exists:
-            admin.execute(f"create role {READER} login in role callstats_reader")
+    """A DuckDB client, a PostgreSQL client and tokens valid for both (postgres.api_clients)."""
     keys = tmp_path_factory.mktemp("api-keys") / "keys.sqlite3"
-    tokens = {
-        name: create_shared_key(postgres_warehouse, keys, scope, name)
-        for name, scope in SCOPES.items()
-    }
-    duck = Config(marts_path=published_path(fixture_warehouse), keys_path=keys)
-    postgres = Config(
-        marts_path=published_path(fixture_warehouse),
-        keys_path=Path("/nonexistent"),
-        store="postgres",
-        postgres={**postgres_connection(postgres_warehouse), "user": READER},
-    )
-    return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens
+    return api_clients(published_path(fixture_warehouse), postgres_warehouse, keys)
 
 
 @each_request

@@ -10,16 +10,11 @@ from pathlib import Path
 import duckdb
 import psycopg
 import pytest
-from api_cases import SCOPES, assert_same_answers, each_request
-from falcon import testing
-from postgres import assert_same_marts, create_shared_key, libpq
+from api_cases import assert_same_answers, each_request
+from postgres import READER, api_clients, assert_same_marts, libpq
 from warehouses import FIXTURE_NOW, copy_warehouse, run_callstats
 
-from api.app import create_app
-from api.config import Config, postgres_connection
 from callstats.publish import publish_postgres, published_path
-
-READER = "callstats_api"
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +32,11 @@ def serving(fixture_warehouse: Path, postgres_cluster: dict[str, str], tmp_path_
 
 @pytest.fixture(scope="module")
 def apps(fixture_warehouse: Path, serving, tmp_path_factory):
-    """A DuckDB client, a client of the PostgreSQL store (as a login of the marts' reader
-    role, reading the keys PostgreSQL keeps) and tokens valid for both."""
+    """A DuckDB client, a client of the PostgreSQL store and tokens valid for both
+    (postgres.api_clients)."""
     _, environment = serving
-    with psycopg.connect(**libpq(environment), autocommit=True) as admin:
-        exists = admin.execute("select 1 from pg_roles where rolname = %s", [READER]).fetchone()
-        if not exists:
-            admin.execute(f"create role {READER} login in role callstats_reader")
     keys = tmp_path_factory.mktemp("serving-keys") / "keys.sqlite3"
-    tokens = {
-        name: create_shared_key(environment, keys, scope, name) for name, scope in SCOPES.items()
-    }
-    duck = Config(marts_path=published_path(fixture_warehouse), keys_path=keys)
-    postgres = Config(
-        marts_path=Path("/nonexistent"),
-        keys_path=Path("/nonexistent"),
-        store="postgres",
-        postgres={**postgres_connection(environment), "user": READER},
-    )
-    return testing.TestClient(create_app(duck)), testing.TestClient(create_app(postgres)), tokens
+    return api_clients(published_path(fixture_warehouse), environment, keys)
 
 
 def test_the_store_holds_the_published_marts(fixture_warehouse, serving):
