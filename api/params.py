@@ -37,8 +37,6 @@ TIMESTAMP_PATTERN = rf"^(?:[\t\n\r ]*|{_DAY}|{_DAY}{_TIME}{_OFFSET}?)$"
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 _SPACED_OFFSET = re.compile(r"(:[0-9]{2}(?:\.[0-9]+)?) ([0-9]{2}:?[0-9]{2})$")
 _INTEGER = re.compile(r"^-?[0-9]+$")
-# Text parameters: anything but NUL.
-TEXT_PATTERN = r"^[^\x00]*$"
 
 
 def _blank(raw: str | None) -> bool:
@@ -64,13 +62,6 @@ class Parameter:
 
     def invalid(self, message: str) -> falcon.HTTPInvalidParam:
         return falcon.HTTPInvalidParam(message, self.name)
-
-    def without_nul(self, raw: str) -> str:
-        """`raw`, or a 400 when it holds a NUL character, which no stored text can (PostgreSQL
-        text cannot)."""
-        if "\x00" in raw:
-            raise self.invalid("Text must not contain NUL characters.")
-        return raw
 
     def openapi(self) -> dict:
         return {
@@ -112,28 +103,27 @@ class Timestamp(Parameter):
 
 @dataclass(frozen=True, kw_only=True)
 class Text(Parameter):
-    """Any text without NUL, trimmed; an id when `is_id` (one the token cannot see answers
-    404)."""
+    """Any text, trimmed; an id when `is_id` (one the token cannot see answers 404)."""
 
     def parse(self, raw: str | None) -> str | None:
-        return None if _blank(raw) else self.without_nul(raw).strip(_BLANK_CHARACTERS)
+        return None if _blank(raw) else raw.strip(_BLANK_CHARACTERS)
 
     def schema(self) -> dict:
-        return {"type": "string", "pattern": TEXT_PATTERN}
+        return {"type": "string"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class PathId(Parameter):
-    """An id in the path, as it stands (without NUL)."""
+    """An id in the path, as it stands."""
 
     is_id: bool = True
     location = "path"
 
     def parse(self, raw: str | None) -> str:
-        return self.without_nul(raw)
+        return raw
 
     def schema(self) -> dict:
-        return {"type": "string", "pattern": TEXT_PATTERN}
+        return {"type": "string"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,13 +136,13 @@ class IdList(Parameter):
     def parse(self, raw: str | None) -> list[str] | None:
         if raw is None:
             return None
-        ids = [part.strip(_BLANK_CHARACTERS) for part in self.without_nul(raw).split(",")]
+        ids = [part.strip(_BLANK_CHARACTERS) for part in raw.split(",")]
         if not all(ids):
             raise self.invalid("An id list must not be empty or have empty ids.")
         return list(dict.fromkeys(ids))
 
     def schema(self) -> dict:
-        item = {"type": "string", "pattern": r"^[^,\x00]*[^\t\n\r ,\x00][^,\x00]*$"}
+        item = {"type": "string", "pattern": r"^[^,]*[^\t\n\r ,][^,]*$"}
         return {"type": "array", "items": item, "minItems": 1}
 
     def openapi(self) -> dict:

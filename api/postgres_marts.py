@@ -7,7 +7,11 @@ serialisation are shared. The translation lives here, in one place:
 - `?` becomes psycopg's `%s` (and a literal `%` becomes `%%`);
 - json and jsonb columns load as their text, as DuckDB returns json;
 - numeric (averages and sums of integers, `extract`) loads as a float, as DuckDB's averages
-  are DOUBLE; the queries cast to an integer type what they answer as an integer.
+  are DOUBLE; the queries cast to an integer type what they answer as an integer;
+- a text parameter holding NUL (an id or `call_sid` as a client sent it) goes as NULL:
+  PostgreSQL text cannot hold NUL, so no stored text equals it, and NULL equals nothing
+  either in the API's SQL, which compares text parameters only with `=` and `= any(...)`.
+  So such an id is not visible (404) and such a filter matches nothing, as on DuckDB.
 """
 
 import threading
@@ -36,6 +40,15 @@ def _configure(connection: psycopg.Connection) -> None:
     for json_type in ("json", "jsonb"):
         connection.adapters.register_loader(json_type, TextLoader)
     connection.adapters.register_loader("numeric", _FloatLoader)
+
+
+def _without_nul(value):
+    """A parameter as PostgreSQL can take it: text holding NUL as NULL, in a list too."""
+    if isinstance(value, str):
+        return None if "\x00" in value else value
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def translate(sql: str) -> str:
@@ -74,7 +87,7 @@ class PostgresMarts:
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         try:
             with self._open().connection() as connection, connection.cursor() as cursor:
-                cursor.execute(translate(sql), list(parameters))
+                cursor.execute(translate(sql), [_without_nul(value) for value in parameters])
                 return cursor.fetchall()
         except (PoolTimeout, psycopg.OperationalError) as error:
             raise MartsUnavailable(f"PostgreSQL is not reachable: {error}") from error

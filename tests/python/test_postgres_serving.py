@@ -158,20 +158,28 @@ def test_a_query_on_the_marts_holds_up_no_publication(fixture_warehouse, serving
 
 
 @pytest.mark.parametrize(
-    ("path", "parameters", "name"),
+    ("path", "parameters", "status"),
     [
-        ("/api/agents/a%00b/call_stats", {}, "agent_id"),
-        ("/analytics/overview", {"agent_id": "a\x00b"}, "agent_id"),
-        ("/analytics/agent-comparison", {"agent_ids": "a\x00b,c"}, "agent_ids"),
+        ("/api/agents/a%00b/call_stats", {}, 404),
+        ("/analytics/overview", {"agent_id": "a\x00b"}, 404),
+        ("/analytics/agent-comparison", {"agent_ids": "a-1,a\x00b"}, 404),
+        ("/v1/metrics", {"organizationId": "org-b\x00"}, 404),
+        ("/analytics/stt-events", {"call_sid": "c\x00"}, 200),
     ],
 )
-def test_text_with_a_nul_character_is_a_400_on_both_stores(apps, path, parameters, name):
+def test_text_with_a_nul_character_answers_as_on_duckdb(
+    apps, monkeypatch, path, parameters, status
+):
+    """PostgreSQL text cannot hold NUL: an id with one is not visible and a call SID with one
+    matches no event, as on DuckDB (api.md: ids are never checked for format)."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
     duck, postgres, tokens = apps
     headers = {"Authorization": f"Bearer {tokens['all']}"}
-    for client in (duck, postgres):
-        answer = client.simulate_get(path, params=parameters, headers=headers)
-        assert answer.status_code == 400, (path, answer.text)
-        assert name in answer.json["title"] + answer.json.get("description", "")
+    answer = duck.simulate_get(path, params=parameters, headers=headers)
+    assert answer.status_code == status, answer.text
+    if status == 200:
+        assert answer.json == []
+    assert_same_answers(duck, postgres, tokens, path, "all", parameters)
 
 
 def _marts_schemas(environment: dict[str, str]) -> list[str]:
