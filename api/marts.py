@@ -2,7 +2,8 @@
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -48,8 +49,15 @@ class Marts:
             return self._connection
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        with self.snapshot() as read:
+            return read(sql, parameters)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
+        """A `rows` function whose statements all read one publication: the file that was
+        published when it was opened, even if another is swapped in meanwhile."""
         with self._current().cursor() as cursor:
-            return cursor.execute(sql, list(parameters)).fetchall()
+            yield lambda sql, parameters=(): cursor.execute(sql, list(parameters)).fetchall()
 
     def built_at(self) -> datetime | None:
         """When the published marts were built (UTC), read once per publication."""

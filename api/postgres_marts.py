@@ -15,7 +15,8 @@ serialisation are shared. The translation lives here, in one place:
 """
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 import psycopg
@@ -37,6 +38,7 @@ class _FloatLoader(Loader):
 def _configure(connection: psycopg.Connection) -> None:
     connection.read_only = True
     connection.autocommit = False
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     for json_type in ("json", "jsonb"):
         connection.adapters.register_loader(json_type, TextLoader)
     connection.adapters.register_loader("numeric", _FloatLoader)
@@ -85,10 +87,22 @@ class PostgresMarts:
         return self._pool
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        with self.snapshot() as read:
+            return read(sql, parameters)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
+        """A `rows` function whose statements share one transaction (repeatable read), so they
+        read the same rows; but a publication swapped in meanwhile shows later statements its
+        tables empty (decisions.md), so a reader checks what its last statement got."""
         try:
             with self._open().connection() as connection, connection.cursor() as cursor:
-                cursor.execute(translate(sql), [_without_nul(value) for value in parameters])
-                return cursor.fetchall()
+
+                def read(sql: str, parameters: Sequence = ()) -> list[tuple]:
+                    cursor.execute(translate(sql), [_without_nul(value) for value in parameters])
+                    return cursor.fetchall()
+
+                yield read
         except (PoolTimeout, psycopg.OperationalError) as error:
             raise MartsUnavailable(f"PostgreSQL is not reachable: {error}") from error
         except psycopg.errors.UndefinedTable as error:

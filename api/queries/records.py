@@ -1,11 +1,11 @@
 """The list endpoints of single records: errors (seed 001) and an agent's calls (seed 004)."""
 
-from datetime import datetime
+from collections.abc import Sequence
 
 import orjson
 
-from api.marts import Marts
-from api.queries.selection import Selection
+from api.marts import Marts, MartsUnavailable
+from api.queries.selection import Selection, in_list
 from api.serialize import timestamp
 
 # The largest OFFSET the marts' SQL engines take (DuckDB reads it as a BIGINT): a larger one
@@ -79,100 +79,45 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
     }
 
 
-# One statement, so a page and its turns, tool calls and state changes come from the same
-# publication even when `callstats build` swaps the marts file between requests. The page's
-# keys are found first, reading two columns; the calls and their child tables are stored in
-# the order of the calls' starts and joined to the keys on it too, so the engine reads the
-# wide columns only in the row groups of the page's hours.
-_CALLS = """
-with keys as (
-    select call_id, started_at
-    from marts.fct_calls
-    where {selection} and {window}
-    order by started_at desc, call_id collate "C"
-    limit ? offset ?
-),
-
-page as (
-    select
-        calls.call_id, calls.agent_id, calls.org_id, calls.workflow_id, calls.direction,
-        calls.agent_call_status, calls.started_at, calls.answered_at, calls.ended_at,
-        calls.duration_s, calls.billed_duration_s, calls.from_number, calls.to_number,
-        calls.hangup_cause, calls.hangup_source, calls.recording_url, calls.recording_id,
-        calls.call_timeline, calls.call_context, calls.call_quality, calls.call_insights,
-        calls.audio_config, calls.stt_provider, calls.stt_model, calls.llm_provider,
-        calls.llm_model, calls.tts_provider, calls.tts_model
-    from marts.fct_calls as calls
-    inner join keys
-        on calls.call_id = keys.call_id and calls.started_at = keys.started_at
-),
-
-turns as (
-    select
-        child.call_id,
-        {turns} as turns
-    from marts.fct_call_turns as child
-    inner join page
-        on child.call_id = page.call_id and child.call_started_at = page.started_at
-    group by child.call_id
-),
-
-tools as (
-    select
-        child.call_id,
-        {tools} as tools
-    from marts.fct_tool_calls as child
-    inner join page
-        on child.call_id = page.call_id and child.call_started_at = page.started_at
-    group by child.call_id
-),
-
-states as (
-    select
-        child.call_id,
-        {states} as states
-    from marts.fct_call_state_changes as child
-    inner join page
-        on child.call_id = page.call_id and child.call_started_at = page.started_at
-    group by child.call_id
-)
-
-select page.*, turns.turns, tools.tools, states.states
-from page
-left join turns on page.call_id = turns.call_id
-left join tools on page.call_id = tools.call_id
-left join states on page.call_id = states.call_id
-order by page.started_at desc, page.call_id collate "C"
+# A page of calls is read in statements on one snapshot (Marts.snapshot): the page's keys,
+# from two columns; then the turns, tool calls and state changes of those calls; then the
+# calls' own columns, those of the selection started between the page's first and last start
+# (the page, and calls of equal starts outside it). The calls and their child tables are
+# stored in the order of the calls' starts, so bounding each read by those starts lets the
+# engine read only the row groups of those instants. The calls are read last: on PostgreSQL a
+# publication swapped in after the keys were read shows its tables empty, which leaves calls
+# missing, and then the page is read again.
+_KEYS = """
+select call_id, started_at
+from marts.fct_calls
+where {selection} and {window}
+order by started_at desc, call_id collate "C"
+limit ? offset ?
 """
-
-
-_TURN = "turn_index, user_text, agent_text, stt_latency_ms, llm_latency_ms, tts_latency_ms"
-_TOOL = "tool_name, started_at, latency_ms, is_success, error_message"
-_STATE = "status, changed_at"
-
-
-def _list(dialect: str, fields: str, order: str) -> str:
-    """An aggregate of one object per `child` row, keyed by field name and in `order`: a list
-    of structs on DuckDB, a json array of objects on PostgreSQL (loaded as text, see
-    `_objects`)."""
-    names = fields.split(", ")
-    if dialect == "duckdb":
-        members = ", ".join(f"{name} := child.{name}" for name in names)
-        return f"list(struct_pack({members}) order by {order})"
-    pairs = ", ".join(f"'{name}', child.{name}" for name in names)
-    return f"json_agg(json_build_object({pairs}) order by {order})"
-
-
-_LISTS = {
-    dialect: {
-        "turns": _list(dialect, _TURN, "child.turn_index"),
-        "tools": _list(
-            dialect, _TOOL, 'child.started_at nulls last, child.tool_call_id collate "C"'
-        ),
-        "states": _list(dialect, _STATE, "child.changed_at"),
-    }
-    for dialect in ("duckdb", "postgres")
-}
+_PAGE_COLUMNS = (
+    "call_id, agent_id, org_id, workflow_id, direction, agent_call_status, started_at,"
+    " answered_at, ended_at, duration_s, billed_duration_s, from_number, to_number,"
+    " hangup_cause, hangup_source, recording_url, recording_id, call_timeline, call_context,"
+    " call_quality, call_insights, audio_config, stt_provider, stt_model, llm_provider,"
+    " llm_model, tts_provider, tts_model"
+)
+# Each child table: its columns (after call_id) and their order within a call.
+_CHILDREN = {
+    "turns": (
+        "marts.fct_call_turns",
+        ("turn_index", "user_text", "agent_text", "stt_latency_ms", "llm_latency_ms",
+         "tts_latency_ms"),
+        "turn_index",
+    ),
+    "tools": (
+        "marts.fct_tool_calls",
+        ("tool_name", "started_at", "latency_ms", "is_success", "error_message"),
+        'started_at nulls last, tool_call_id collate "C"',
+    ),
+    "states": ("marts.fct_call_state_changes", ("status", "changed_at"), "changed_at"),
+}  # fmt: skip
+# A page whose calls went missing between its statements is read again, this many times.
+_READS = 3
 
 
 def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> list[dict]:
@@ -180,23 +125,57 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
     (seed 004), each with its turns, tool calls and state changes."""
     in_selection, selection_parameters = selection.predicate()
     in_window, window_parameters = selection.window.predicate("started_at")
-    rows = marts.rows(
-        _CALLS.format(selection=in_selection, window=in_window, **_LISTS[marts.dialect]),
-        [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)],
-    )
-    return [_record(row) for row in rows]
+    keys_sql = _KEYS.format(selection=in_selection, window=in_window)
+    keys_parameters = [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)]
+    for _ in range(_READS):
+        with marts.snapshot() as read:
+            keys = read(keys_sql, keys_parameters)
+            if not keys:
+                return []
+            ids = [call_id for call_id, _ in keys]
+            starts = [keys[-1][1], keys[0][1]]
+            children = {
+                name: _grouped(
+                    read(
+                        f"select call_id, {', '.join(columns)} from {table}"
+                        f" where call_started_at between ? and ? and {in_list('call_id', ids)}"
+                        f" order by {order}",
+                        [*starts, *ids],
+                    ),
+                    columns,
+                )
+                for name, (table, columns, order) in _CHILDREN.items()
+            }
+            calls = read(
+                f"select {_PAGE_COLUMNS} from marts.fct_calls"
+                f" where started_at between ? and ? and {in_selection}",
+                [*starts, *selection_parameters],
+            )
+        by_id = {row[0]: row for row in calls}
+        if all(call_id in by_id for call_id in ids):
+            return [
+                _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
+                for call_id in ids
+            ]
+    raise MartsUnavailable("the marts were replaced while a page was read; try again")
 
 
-def _record(row: tuple) -> dict:
+def _grouped(rows: list[tuple], columns: Sequence[str]) -> dict[str, list[dict]]:
+    """Rows of (call_id, *columns) as each call's list of objects keyed by column, in order."""
+    grouped: dict[str, list[dict]] = {}
+    for call_id, *values in rows:
+        grouped.setdefault(call_id, []).append(dict(zip(columns, values, strict=True)))
+    return grouped
+
+
+def _record(row: tuple, turns: list[dict], tools: list[dict], states: list[dict]) -> dict:
     (
         call_id, agent_id, org_id, workflow_id, direction, call_status,
         started_at, answered_at, ended_at, duration_s, billed_duration_s,
         from_number, to_number, hangup_cause, hangup_source, recording_url,
         recording_id, call_timeline, call_context, call_quality, call_insights, audio_config,
         stt_provider, stt_model, llm_provider, llm_model, tts_provider, tts_model,
-        turns, tools, states,
     ) = row  # fmt: skip
-    turns, tools, states = _objects(turns), _objects(tools), _objects(states)
     providers = {
         "stt": (stt_provider, stt_model),
         "llm": (llm_provider, llm_model),
@@ -227,8 +206,7 @@ def _record(row: tuple) -> dict:
         "call_direction": call_direction,
         "task_id": workflow_id,
         "call_state_changes": [
-            {"status": state["status"], "at": timestamp(_moment(state["changed_at"]))}
-            for state in states
+            {"status": state["status"], "at": timestamp(state["changed_at"])} for state in states
         ],
         "call_triggered": call_direction == "outbound",
         "call_quality": _json(call_quality, {}),
@@ -248,7 +226,7 @@ def _stage_data(turns: list[dict], stage: str, provider: str | None, model: str 
             "turn_index": turn["turn_index"],
             "provider": provider,
             "model": model,
-            "latency_ms": _number(turn[latency]),
+            "latency_ms": turn[latency],
         }
         for turn in turns
         if turn[latency] is not None
@@ -267,28 +245,11 @@ def _transcription(turns: list[dict]) -> list[dict]:
 def _tool(tool: dict) -> dict:
     return {
         "name": tool["tool_name"],
-        "started_at": timestamp(_moment(tool["started_at"])),
-        "latency_ms": _number(tool["latency_ms"]),
+        "started_at": timestamp(tool["started_at"]),
+        "latency_ms": tool["latency_ms"],
         "is_success": tool["is_success"],
         "error_message": tool["error_message"],
     }
-
-
-def _objects(aggregate: list[dict] | str | None) -> list[dict]:
-    """The rows of a `_list` aggregate: DuckDB's structs, or PostgreSQL's json text."""
-    if aggregate is None:
-        return []
-    return orjson.loads(aggregate) if isinstance(aggregate, str) else aggregate
-
-
-def _number(value: float | None) -> float | None:
-    """A DOUBLE of a `_list` aggregate: json writes 120.0 as 120."""
-    return float(value) if value is not None else None
-
-
-def _moment(value: datetime | str | None) -> datetime | None:
-    """A timestamp of a `_list` aggregate: json writes it as ISO 8601 text."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _json(text: str | None, absent):

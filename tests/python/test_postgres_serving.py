@@ -4,7 +4,8 @@ serving from there answers every documented request as from the published file."
 
 import shutil
 import threading
-from contextlib import closing
+import time
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from api_cases import assert_same_answers, each_request
 from postgres import READER, api_clients, assert_same_marts, libpq
 from warehouses import FIXTURE_NOW, copy_warehouse, run_callstats
 
+from api.postgres_marts import PostgresMarts
 from callstats.publish import publish_postgres, published_path
 
 
@@ -260,3 +262,57 @@ def test_the_api_outlives_its_connections_being_closed(apps, serving, monkeypatc
         ).fetchall()
     assert closed >= 1
     assert postgres.simulate_get("/analytics/overview", headers=headers).status_code == 200
+
+
+def test_a_page_read_while_a_publication_swaps_in_is_read_again(
+    fixture_warehouse, serving, apps, monkeypatch
+):
+    """A page of call records takes several statements. A publication swapped in after its
+    keys were read shows the later statements its tables empty: the page is read again, from
+    the new publication, and answers as the file does."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    _, environment = serving
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    duck, postgres, tokens = apps
+    publication = threading.Thread(
+        target=publish_postgres, args=[published_path(fixture_warehouse)]
+    )
+    snapshot, pages = PostgresMarts.snapshot, []
+
+    @contextmanager
+    def swapped_after_the_first_keys(marts):
+        with snapshot(marts) as read:
+
+            def read_and_swap(sql, parameters=()):
+                rows = read(sql, parameters)
+                if "offset ?" in sql:
+                    pages.append(rows)
+                    if len(pages) == 1:
+                        publication.start()
+                        _wait_for(lambda: any(_replaced(environment)))
+                return rows
+
+            yield read_and_swap
+
+    monkeypatch.setattr(PostgresMarts, "snapshot", swapped_after_the_first_keys)
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
+    publication.join(timeout=120)
+    assert answer.status_code == 200, answer.text
+    expected = duck.simulate_get("/api/agents/a-1/call_stats", headers=headers).json
+    assert [record["call_id"] for record in expected] == ["c-2", "c-1"]
+    assert answer.json == expected
+    assert len(pages) == 2 and pages[0] == pages[1]
+    assert _marts_schemas(environment) == ["marts"]
+
+
+def _replaced(environment: dict[str, str]) -> list[str]:
+    return [name for name in _marts_schemas(environment) if name.startswith("marts_replaced_")]
+
+
+def _wait_for(condition, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
