@@ -41,6 +41,10 @@ POSTGRES_TYPES = {
     "TIMESTAMP": "timestamp",
     "VARCHAR": "text",
 }
+# Rows per row group of the marts file (profiles.yml attaches it so too): a quarter of
+# DuckDB's default, so that reading a window's edge hours, a page of errors or events, or a
+# page's calls skips all but a finer range of rows (docs/decisions.md).
+MARTS_ROW_GROUP_SIZE = 32768
 # where publish_postgres fills the tables before they replace schema `marts`, and what the
 # replaced schema is renamed to (with a unique suffix) until no query reads it
 PUBLISHING_SCHEMA = "marts_publishing"
@@ -101,8 +105,12 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
     for leftover in (building, building.with_name(f"{building.name}.wal")):
         leftover.unlink(missing_ok=True)
     settings = {**project.duckdb_settings(), "preserve_insertion_order": True}
-    with duckdb.connect(str(building), config=settings) as connection:
+    with duckdb.connect(config=settings) as connection:
         connection.execute("set TimeZone = 'UTC'")  # timestamps with a time zone cast in UTC
+        connection.execute(
+            f"attach {_literal(building)} as building (row_group_size {MARTS_ROW_GROUP_SIZE})"
+        )
+        connection.execute("use building")
         connection.execute(f"attach {_literal(schema)} as reference (read_only)")
         connection.execute("create schema marts")
         for table, columns in marts_columns(connection, "reference").items():
@@ -115,6 +123,8 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
                     f'insert into marts."{table}" select {names} from read_parquet(?)', [paths]
                 )
         connection.execute("detach reference")
+        connection.execute("use memory")
+        connection.execute("detach building")
     os.replace(building, target)
     return target
 
