@@ -23,8 +23,6 @@ class Marts:
     connection then.
     """
 
-    dialect = "duckdb"
-
     def __init__(self, path: Path):
         self._path = path
         self._lock = threading.Lock()

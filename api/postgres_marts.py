@@ -62,8 +62,6 @@ class PostgresMarts:
     """Runs parameterised SQL on schema `marts` of a PostgreSQL database, through a pool of
     read-only connections opened on the first query."""
 
-    dialect = "postgres"
-
     def __init__(self, connection: Mapping[str, str], max_size: int = 4):
         self._pool = ConnectionPool(
             kwargs={**connection, "connect_timeout": CONNECT_TIMEOUT_S},
