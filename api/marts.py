@@ -14,6 +14,10 @@ class MartsUnavailable(Exception):
     """No marts have been published yet."""
 
 
+class MartsReplaced(Exception):
+    """A snapshot's tables were replaced by others while it read them (PostgreSQL)."""
+
+
 class Marts:
     """Runs parameterised SQL on the published marts file.
 
@@ -53,7 +57,8 @@ class Marts:
     @contextmanager
     def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
         """A `rows` function whose statements all read one publication: the file that was
-        published when it was opened, even if another is swapped in meanwhile."""
+        published when it was opened, even if another is swapped in meanwhile (so, unlike
+        PostgreSQL's, it never raises MartsReplaced)."""
         with self._current().cursor() as cursor:
             yield lambda sql, parameters=(): cursor.execute(sql, list(parameters)).fetchall()
 

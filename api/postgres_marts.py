@@ -24,7 +24,7 @@ from psycopg.adapt import Loader
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from api.marts import MartsUnavailable
+from api.marts import MartsReplaced, MartsUnavailable
 
 # Connection attempts give up after this many seconds: /health then answers 503 quickly.
 CONNECT_TIMEOUT_S = 5
@@ -51,6 +51,18 @@ def _without_nul(value):
     if isinstance(value, list):
         return [_without_nul(item) for item in value]
     return value
+
+
+# The tables that `marts.<name>` names now: replacing one, or the schema, gives new ids.
+_MARTS_TABLES = (
+    "select coalesce(array_agg(oid order by oid), '{}') from pg_class"
+    " where relnamespace = to_regnamespace('marts')"
+)
+
+
+def _read(cursor: psycopg.Cursor, sql: str, parameters: Sequence = ()) -> list[tuple]:
+    cursor.execute(translate(sql), [_without_nul(value) for value in parameters])
+    return cursor.fetchall()
 
 
 def translate(sql: str) -> str:
@@ -84,27 +96,32 @@ class PostgresMarts:
                 self._opened = True
         return self._pool
 
-    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        with self.snapshot() as read:
-            return read(sql, parameters)
-
     @contextmanager
-    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
-        """A `rows` function whose statements share one transaction (repeatable read), so they
-        read the same rows; but a publication swapped in meanwhile shows later statements its
-        tables empty (decisions.md), so a reader checks what its last statement got."""
+    def _cursor(self) -> Iterator[psycopg.Cursor]:
         try:
             with self._open().connection() as connection, connection.cursor() as cursor:
-
-                def read(sql: str, parameters: Sequence = ()) -> list[tuple]:
-                    cursor.execute(translate(sql), [_without_nul(value) for value in parameters])
-                    return cursor.fetchall()
-
-                yield read
+                yield cursor
         except (PoolTimeout, psycopg.OperationalError) as error:
             raise MartsUnavailable(f"PostgreSQL is not reachable: {error}") from error
         except psycopg.errors.UndefinedTable as error:
             raise MartsUnavailable(f"no marts built in PostgreSQL: {error}") from error
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        with self._cursor() as cursor:
+            return _read(cursor, sql, parameters)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
+        """A `rows` function whose statements share one `repeatable read` transaction, so
+        they read the same rows of the same tables; raises MartsReplaced after them when the
+        tables of schema `marts` were replaced meanwhile (a publication's schema swap, or dbt
+        swapping in a model), which later statements would have read instead: a publication's
+        tables may hold rows committed before the snapshot."""
+        with self._cursor() as cursor:
+            tables = _read(cursor, _MARTS_TABLES)
+            yield lambda sql, parameters=(): _read(cursor, sql, parameters)
+            if _read(cursor, _MARTS_TABLES) != tables:
+                raise MartsReplaced("the tables of schema marts were replaced")
 
     def built_at(self) -> datetime | None:
         """When dbt last built the marts without a failure (macro record_marts_built_at)."""

@@ -104,7 +104,11 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
     building, target = building_path(warehouse), published_path(warehouse)
     for leftover in (building, building.with_name(f"{building.name}.wal")):
         leftover.unlink(missing_ok=True)
-    settings = {**project.duckdb_settings(), "preserve_insertion_order": True}
+    settings = {
+        **project.duckdb_settings(),
+        "preserve_insertion_order": True,
+        "temp_directory": f"{building}.tmp",
+    }
     with duckdb.connect(config=settings) as connection:
         connection.execute("set TimeZone = 'UTC'")  # timestamps with a time zone cast in UTC
         connection.execute(

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import orjson
 
-from api.marts import Marts, MartsUnavailable
+from api.marts import Marts, MartsReplaced, MartsUnavailable
 from api.queries.selection import Selection, in_list
 from api.serialize import timestamp
 
@@ -84,9 +84,8 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 # calls' own columns, those of the selection started between the page's first and last start
 # (the page, and calls of equal starts outside it). The calls and their child tables are
 # stored in the order of the calls' starts, so bounding each read by those starts lets the
-# engine read only the row groups of those instants. The calls are read last: on PostgreSQL a
-# publication swapped in after the keys were read shows its tables empty, which leaves calls
-# missing, and then the page is read again.
+# engine read only the row groups of those instants. A snapshot whose tables were replaced
+# while it read them (PostgreSQL) is read again.
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -116,7 +115,7 @@ _CHILDREN = {
     ),
     "states": ("marts.fct_call_state_changes", ("status", "changed_at"), "changed_at"),
 }  # fmt: skip
-# A page whose calls went missing between its statements is read again, this many times.
+# At most this many snapshots are read for a page, each replaced while it was read.
 _READS = 3
 
 
@@ -128,36 +127,38 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
     keys_sql = _KEYS.format(selection=in_selection, window=in_window)
     keys_parameters = [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)]
     for _ in range(_READS):
-        with marts.snapshot() as read:
-            keys = read(keys_sql, keys_parameters)
-            if not keys:
-                return []
-            ids = [call_id for call_id, _ in keys]
-            starts = [keys[-1][1], keys[0][1]]
-            children = {
-                name: _grouped(
-                    read(
-                        f"select call_id, {', '.join(columns)} from {table}"
-                        f" where call_started_at between ? and ? and {in_list('call_id', ids)}"
-                        f" order by {order}",
-                        [*starts, *ids],
-                    ),
-                    columns,
+        try:
+            with marts.snapshot() as read:
+                keys = read(keys_sql, keys_parameters)
+                if not keys:
+                    return []
+                ids = [call_id for call_id, _ in keys]
+                starts = [keys[-1][1], keys[0][1]]
+                children = {
+                    name: _grouped(
+                        read(
+                            f"select call_id, {', '.join(columns)} from {table}"
+                            f" where call_started_at between ? and ?"
+                            f" and {in_list('call_id', ids)} order by {order}",
+                            [*starts, *ids],
+                        ),
+                        columns,
+                    )
+                    for name, (table, columns, order) in _CHILDREN.items()
+                }
+                calls = read(
+                    f"select {_PAGE_COLUMNS} from marts.fct_calls"
+                    f" where started_at between ? and ? and {in_selection}",
+                    [*starts, *selection_parameters],
                 )
-                for name, (table, columns, order) in _CHILDREN.items()
-            }
-            calls = read(
-                f"select {_PAGE_COLUMNS} from marts.fct_calls"
-                f" where started_at between ? and ? and {in_selection}",
-                [*starts, *selection_parameters],
-            )
+        except MartsReplaced:
+            continue
         by_id = {row[0]: row for row in calls}
-        if all(call_id in by_id for call_id in ids):
-            return [
-                _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
-                for call_id in ids
-            ]
-    raise MartsUnavailable("the marts were replaced while a page was read; try again")
+        return [
+            _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
+            for call_id in ids
+        ]
+    raise MartsUnavailable("the marts were replaced while each read of a page went on")
 
 
 def _grouped(rows: list[tuple], columns: Sequence[str]) -> dict[str, list[dict]]:

@@ -16,7 +16,8 @@ from postgres import READER, api_clients, assert_same_marts, libpq
 from warehouses import FIXTURE_NOW, copy_warehouse, run_callstats
 
 from api.postgres_marts import PostgresMarts
-from callstats.publish import publish_postgres, published_path
+from callstats.keys import READER_ROLE
+from callstats.publish import REPLACED_PREFIX, publish_postgres, published_path
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +306,69 @@ def test_a_page_read_while_a_publication_swaps_in_is_read_again(
     assert answer.json == expected
     assert len(pages) == 2 and pages[0] == pages[1]
     assert _marts_schemas(environment) == ["marts"]
+
+
+def test_a_page_never_mixes_two_publications(fixture_warehouse, serving, apps, monkeypatch):
+    """A publication's tables are filled, and committed, before it swaps them in: here before
+    the page's snapshot starts. Swapped in after the page's keys were read, its rows are
+    visible to the later statements, so they alone cannot tell. The new publication adds a
+    newer call of the agent: the answer is the new publication's page, read again, not the
+    old page's calls with the new rows."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    _, environment = serving
+    _, postgres, tokens = apps
+    with psycopg.connect(**libpq(environment), autocommit=True) as admin:
+        admin.execute("create schema marts_publishing")
+        for (name,) in admin.execute(
+            "select tablename from pg_tables where schemaname = 'marts'"
+        ).fetchall():
+            admin.execute(f"create table marts_publishing.{name} as table marts.{name}")
+        admin.execute(
+            "insert into marts_publishing.fct_calls select * from marts.fct_calls"
+            " where call_id = 'c-2'"
+        )
+        admin.execute(
+            "update marts_publishing.fct_calls set call_id = 'c-new',"
+            " started_at = started_at + interval '1 minute'"
+            " where ctid = (select max(ctid) from marts_publishing.fct_calls"
+            " where call_id = 'c-2')"
+        )
+    snapshot, pages = PostgresMarts.snapshot, []
+
+    @contextmanager
+    def swapped_after_the_first_keys(marts):
+        with snapshot(marts) as read:
+
+            def read_and_swap(sql, parameters=()):
+                rows = read(sql, parameters)
+                if "offset ?" in sql:
+                    pages.append([call_id for call_id, _ in rows])
+                    if len(pages) == 1:
+                        _swap_schemas(environment)
+                return rows
+
+            yield read_and_swap
+
+    monkeypatch.setattr(PostgresMarts, "snapshot", swapped_after_the_first_keys)
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    publish_postgres(published_path(fixture_warehouse))
+    assert answer.status_code == 200, answer.text
+    assert pages == [["c-2", "c-1"], ["c-new", "c-2", "c-1"]]
+    assert [record["call_id"] for record in answer.json] == ["c-new", "c-2", "c-1"]
+    assert answer.json[0]["initiation_time"] > answer.json[1]["initiation_time"]
+    assert _marts_schemas(environment) == ["marts"]
+
+
+def _swap_schemas(environment: dict[str, str]) -> None:
+    """What a publication's swap does: `marts` out, `marts_publishing` in, readable."""
+    with psycopg.connect(**libpq(environment)) as admin:
+        admin.execute(f"alter schema marts rename to {REPLACED_PREFIX}test")
+        admin.execute("alter schema marts_publishing rename to marts")
+        admin.execute(f"grant usage on schema marts to {READER_ROLE}")
+        admin.execute(f"grant select on all tables in schema marts to {READER_ROLE}")
 
 
 def _replaced(environment: dict[str, str]) -> list[str]:
