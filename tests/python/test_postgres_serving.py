@@ -279,24 +279,12 @@ def test_a_page_read_while_a_publication_swaps_in_is_read_again(
     publication = threading.Thread(
         target=publish_postgres, args=[published_path(fixture_warehouse)]
     )
-    snapshot, pages = PostgresMarts.snapshot, []
 
-    @contextmanager
-    def swapped_after_the_first_keys(marts):
-        with snapshot(marts) as read:
+    def swap() -> None:
+        publication.start()
+        _wait_for(lambda: any(_replaced(environment)))
 
-            def read_and_swap(sql, parameters=()):
-                rows = read(sql, parameters)
-                if "offset ?" in sql:
-                    pages.append(rows)
-                    if len(pages) == 1:
-                        publication.start()
-                        _wait_for(lambda: any(_replaced(environment)))
-                return rows
-
-            yield read_and_swap
-
-    monkeypatch.setattr(PostgresMarts, "snapshot", swapped_after_the_first_keys)
+    pages = _swapped_after_the_first_keys(monkeypatch, swap)
     headers = {"Authorization": f"Bearer {tokens['all']}"}
     answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
     publication.join(timeout=120)
@@ -333,33 +321,43 @@ def test_a_page_never_mixes_two_publications(fixture_warehouse, serving, apps, m
             " where ctid = (select max(ctid) from marts_publishing.fct_calls"
             " where call_id = 'c-2')"
         )
-    snapshot, pages = PostgresMarts.snapshot, []
-
-    @contextmanager
-    def swapped_after_the_first_keys(marts):
-        with snapshot(marts) as read:
-
-            def read_and_swap(sql, parameters=()):
-                rows = read(sql, parameters)
-                if "offset ?" in sql:
-                    pages.append([call_id for call_id, _ in rows])
-                    if len(pages) == 1:
-                        _swap_schemas(environment)
-                return rows
-
-            yield read_and_swap
-
-    monkeypatch.setattr(PostgresMarts, "snapshot", swapped_after_the_first_keys)
+    pages = _swapped_after_the_first_keys(monkeypatch, lambda: _swap_schemas(environment))
     headers = {"Authorization": f"Bearer {tokens['all']}"}
     answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
     for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
         monkeypatch.setenv(variable, environment[variable])
     publish_postgres(published_path(fixture_warehouse))
     assert answer.status_code == 200, answer.text
-    assert pages == [["c-2", "c-1"], ["c-new", "c-2", "c-1"]]
+    assert [[call_id for call_id, _ in page] for page in pages] == [
+        ["c-2", "c-1"],
+        ["c-new", "c-2", "c-1"],
+    ]
     assert [record["call_id"] for record in answer.json] == ["c-new", "c-2", "c-1"]
     assert answer.json[0]["initiation_time"] > answer.json[1]["initiation_time"]
     assert _marts_schemas(environment) == ["marts"]
+
+
+def _swapped_after_the_first_keys(monkeypatch, swap) -> list[list[tuple]]:
+    """Make every PostgresMarts snapshot record the keys of each page it reads, and call
+    `swap` right after the first page's keys were read; the recorded keys, page by page."""
+    snapshot, pages = PostgresMarts.snapshot, []
+
+    @contextmanager
+    def swapped(marts):
+        with snapshot(marts) as read:
+
+            def read_and_swap(sql, parameters=()):
+                rows = read(sql, parameters)
+                if "offset ?" in sql:
+                    pages.append(rows)
+                    if len(pages) == 1:
+                        swap()
+                return rows
+
+            yield read_and_swap
+
+    monkeypatch.setattr(PostgresMarts, "snapshot", swapped)
+    return pages
 
 
 def _swap_schemas(environment: dict[str, str]) -> None:
