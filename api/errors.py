@@ -32,9 +32,10 @@ def not_visible(name: str, value: str) -> falcon.HTTPNotFound:
 
 
 def marts_unavailable(req, resp, error: MartsUnavailable, params) -> None:
-    raise falcon.HTTPServiceUnavailable(
-        title="Service Unavailable", description="No marts are published yet: run callstats build."
-    )
+    """A 503 saying why the marts cannot be read (its kind's description); the detail, which
+    may name a path or a server, goes to the log only."""
+    log.warning("%s", error)
+    raise falcon.HTTPServiceUnavailable(title="Service Unavailable", description=error.description)
 
 
 def keys_unavailable(req, resp, error: KeysUnavailable, params) -> None:

@@ -17,11 +17,21 @@ _PARSED_STATEMENTS = 1024
 
 
 class MartsUnavailable(Exception):
-    """No marts have been published yet."""
+    """The marts cannot be read: a 503 whose description is the class's `description`."""
+
+    description = "No marts are published yet: run callstats build."
 
 
-class MartsReplaced(Exception):
+class MartsUnreachable(MartsUnavailable):
+    """The store that holds the marts (PostgreSQL) does not answer."""
+
+    description = "The marts cannot be read now: try again later."
+
+
+class MartsReplaced(MartsUnavailable):
     """A snapshot's tables were replaced by others while it read them (PostgreSQL)."""
+
+    description = "A new build replaced the marts while this answer was read: try again."
 
 
 class Marts:

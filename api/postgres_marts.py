@@ -24,7 +24,7 @@ from psycopg.adapt import Loader
 from psycopg.types.string import TextLoader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from api.marts import MartsReplaced, MartsUnavailable
+from api.marts import MartsReplaced, MartsUnavailable, MartsUnreachable
 
 # Connection attempts give up after this many seconds: /health then answers 503 quickly.
 CONNECT_TIMEOUT_S = 5
@@ -102,7 +102,7 @@ class PostgresMarts:
             with self._open().connection() as connection, connection.cursor() as cursor:
                 yield cursor
         except (PoolTimeout, psycopg.OperationalError) as error:
-            raise MartsUnavailable(f"PostgreSQL is not reachable: {error}") from error
+            raise MartsUnreachable(f"PostgreSQL is not reachable: {error}") from error
         except psycopg.errors.UndefinedTable as error:
             raise MartsUnavailable(f"no marts built in PostgreSQL: {error}") from error
 

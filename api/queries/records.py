@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import orjson
 
-from api.marts import Marts, MartsReplaced, MartsUnavailable
+from api.marts import Marts, MartsReplaced
 from api.queries.selection import Selection, in_list
 from api.serialize import timestamp
 
@@ -158,7 +158,7 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
             _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
             for call_id in ids
         ]
-    raise MartsUnavailable("the marts were replaced while each read of a page went on")
+    raise MartsReplaced(f"the marts were replaced during each of {_READS} reads of a page")
 
 
 def _grouped(rows: list[tuple], columns: Sequence[str]) -> dict[str, list[dict]]:

@@ -14,6 +14,8 @@ from warehouses import FIXTURE_NOW, run_callstats
 
 from api.app import create_app
 from api.config import Config, postgres_connection
+from api.marts import MartsUnavailable
+from api.postgres_marts import PostgresMarts
 from api.serialize import timestamp
 from callstats.keys import PostgresKeyStore, Scope
 from callstats.publish import published_path
@@ -51,6 +53,22 @@ def test_health_on_postgresql_without_marts(postgres_warehouse):
     answer = testing.TestClient(create_app(config)).simulate_get("/health")
     assert answer.status_code == 503
     assert answer.json == {"status": "unavailable", "marts_built_at": None}
+
+
+@pytest.mark.parametrize(
+    ("database", "port", "description"),
+    [
+        ("postgres", None, "No marts are published yet: run callstats build."),
+        ("callstats", "1", "The marts cannot be read now: try again later."),
+    ],
+    ids=["no marts built", "postgresql unreachable"],
+)
+def test_marts_that_cannot_be_read_say_why(postgres_warehouse, database, port, description):
+    connection = {**postgres_connection(postgres_warehouse), "dbname": database}
+    marts = PostgresMarts({**connection, "port": port} if port else connection)
+    with pytest.raises(MartsUnavailable) as raised:
+        marts.rows("select marts_built_at from marts.publication")
+    assert raised.value.description == description
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from postgres import READER, api_clients, assert_same_marts, libpq
 from warehouses import FIXTURE_NOW, copy_warehouse, run_callstats
 
 from api.postgres_marts import PostgresMarts
+from api.queries import records
 from callstats.keys import READER_ROLE
 from callstats.publish import REPLACED_PREFIX, publish_postgres, published_path
 
@@ -271,20 +272,8 @@ def test_a_page_read_while_a_publication_swaps_in_is_read_again(
     """A page of call records takes several statements. A publication swapped in after its
     keys were read shows the later statements its tables empty: the page is read again, from
     the new publication, and answers as the file does."""
-    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
-    _, environment = serving
-    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
-        monkeypatch.setenv(variable, environment[variable])
     duck, postgres, tokens = apps
-    publication = threading.Thread(
-        target=publish_postgres, args=[published_path(fixture_warehouse)]
-    )
-
-    def swap() -> None:
-        publication.start()
-        _wait_for(lambda: any(_replaced(environment)))
-
-    pages = _swapped_after_the_first_keys(monkeypatch, swap)
+    publication, pages = _publishing_after_the_first_keys(fixture_warehouse, serving, monkeypatch)
     headers = {"Authorization": f"Bearer {tokens['all']}"}
     answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
     publication.join(timeout=120)
@@ -293,7 +282,29 @@ def test_a_page_read_while_a_publication_swaps_in_is_read_again(
     assert [record["call_id"] for record in expected] == ["c-2", "c-1"]
     assert answer.json == expected
     assert len(pages) == 2 and pages[0] == pages[1]
-    assert _marts_schemas(environment) == ["marts"]
+    assert _marts_schemas(serving[1]) == ["marts"]
+
+
+def test_a_page_replaced_during_every_read_is_a_503(fixture_warehouse, serving, apps, monkeypatch):
+    """With one read of a page allowed, a publication swapped in after its keys makes the
+    answer a 503 that says so; the next request reads the new publication."""
+    monkeypatch.setattr(records, "_READS", 1)
+    duck, postgres, tokens = apps
+    publication, pages = _publishing_after_the_first_keys(fixture_warehouse, serving, monkeypatch)
+    headers = {"Authorization": f"Bearer {tokens['all']}"}
+    answer = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
+    publication.join(timeout=120)
+    assert (answer.status_code, answer.json) == (
+        503,
+        {
+            "title": "Service Unavailable",
+            "description": "A new build replaced the marts while this answer was read: try again.",
+        },
+    )
+    again = postgres.simulate_get("/api/agents/a-1/call_stats", headers=headers)
+    assert again.status_code == 200
+    assert again.json == duck.simulate_get("/api/agents/a-1/call_stats", headers=headers).json
+    assert len(pages) == 2 and pages[0] == pages[1]
 
 
 def test_a_page_never_mixes_two_publications(fixture_warehouse, serving, apps, monkeypatch):
@@ -335,6 +346,26 @@ def test_a_page_never_mixes_two_publications(fixture_warehouse, serving, apps, m
     assert [record["call_id"] for record in answer.json] == ["c-new", "c-2", "c-1"]
     assert answer.json[0]["initiation_time"] > answer.json[1]["initiation_time"]
     assert _marts_schemas(environment) == ["marts"]
+
+
+def _publishing_after_the_first_keys(
+    fixture_warehouse, serving, monkeypatch
+) -> tuple[threading.Thread, list[list[tuple]]]:
+    """A publication of the fixture's marts into PostgreSQL, started right after the first
+    page's keys were read, once its swap has begun; and the keys of each page read."""
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    _, environment = serving
+    for variable in ("PGHOST", "PGPORT", "PGUSER", "PGDATABASE"):
+        monkeypatch.setenv(variable, environment[variable])
+    publication = threading.Thread(
+        target=publish_postgres, args=[published_path(fixture_warehouse)]
+    )
+
+    def swap() -> None:
+        publication.start()
+        _wait_for(lambda: any(_replaced(environment)))
+
+    return publication, _swapped_after_the_first_keys(monkeypatch, swap)
 
 
 def _swapped_after_the_first_keys(monkeypatch, swap) -> list[list[tuple]]:
