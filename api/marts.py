@@ -11,9 +11,10 @@ from pathlib import Path
 import duckdb
 
 # The API's statements keep their text from one request to the next (the values are
-# parameters), and parsing one takes DuckDB a third of the time of running it on the rollups: each
-# text is parsed once per worker, the most recent ones kept (docs/decisions.md).
-_PARSED_STATEMENTS = 1024
+# parameters), and parsing one takes DuckDB a third of the time of running it on the rollups:
+# each text is parsed once per worker, the most recently used kept (docs/decisions.md: the
+# documented requests use 82; at most about 75 MB when each is a page of 1,000 call ids).
+_PARSED_STATEMENTS = 256
 
 
 class MartsUnavailable(Exception):
