@@ -13,7 +13,7 @@ import duckdb
 # The API's statements keep their text from one request to the next (the values are
 # parameters), and parsing one takes DuckDB a third of the time of running it on the rollups:
 # each text is parsed once per worker, the most recently used kept (docs/decisions.md: the
-# documented requests use 82; at most about 75 MB when each is a page of 1,000 call ids).
+# documented requests use 82; at most about 75 MB if each were a page of 1,000 call ids).
 _PARSED_STATEMENTS = 256
 
 

@@ -60,13 +60,15 @@ def building_path(warehouse: Path) -> Path:
     return warehouse.with_name(f"{warehouse.stem}-marts.duckdb")
 
 
-def prepare(warehouse: Path) -> Path:
-    """Start the marts file of a build as a copy of the published marts (none: empty)."""
+def prepare(warehouse: Path, full_refresh: bool = False) -> Path:
+    """Start the marts file of a build as a copy of the published marts; empty when there
+    are none or the build is a full refresh, which rebuilds every table (a copy would only
+    leave the file twice as large, half of it free blocks)."""
     building = building_path(warehouse)
     for leftover in (building, building.with_name(f"{building.name}.wal")):
         leftover.unlink(missing_ok=True)
     published = published_path(warehouse)
-    if published.exists():
+    if published.exists() and not full_refresh:
         shutil.copyfile(published, building)
     return building
 
