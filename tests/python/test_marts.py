@@ -1,0 +1,47 @@
+"""The published DuckDB marts as the API reads them (api/marts.py): a statement's text is
+parsed once, and each run of it reads the publication of the moment with its own values."""
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import duckdb
+
+from api.marts import Marts
+
+LONG_CALLS = "select count(*), sum(duration_s) from marts.fct_calls where duration_s >= ?"
+
+
+def _publish(published: Path, durations_s: range) -> None:
+    """A marts file whose calls last `durations_s`, swapped in as `callstats build` does."""
+    building = published.with_name("building.duckdb")
+    with duckdb.connect(str(building)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.fct_calls as select range as duration_s from range(?, ?)",
+            [durations_s.start, durations_s.stop],
+        )
+    building.replace(published)
+
+
+def test_one_statement_reads_each_publication_with_its_values(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    assert marts.rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
+    _publish(published, range(5))
+    assert marts.rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
+    assert marts.rows(LONG_CALLS, [3]) == [(2, 3 + 4)]
+
+
+def test_threads_run_one_statement_with_their_own_values(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(1000))
+    marts = Marts(published)
+    thresholds = [threshold for _ in range(25) for threshold in range(0, 1000, 125)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda threshold: marts.rows(LONG_CALLS, [threshold]), thresholds))
+    # calls of threshold..999 seconds: 1000 - threshold of them, summing to the series' sum
+    assert answers == [
+        [(1000 - threshold, (threshold + 999) * (1000 - threshold) // 2)]
+        for threshold in thresholds
+    ]
