@@ -22,6 +22,7 @@ Figures, not tests: nothing here asserts a time.
 """
 
 import contextlib
+import json
 import multiprocessing
 import os
 import platform
@@ -47,6 +48,8 @@ END = datetime(2026, 11, 1)
 # The end of the API's 30-day window (and its now): not on the hour.
 API_END = END + timedelta(hours=7, minutes=17, seconds=23)
 GIB = 1 << 30
+# How many of a build's nodes its section lists, slowest first: where the time goes.
+SLOWEST_NODES = 5
 BUILT = re.compile(
     r"built in (?P<total>[\d.]+) s \(models (?P<models>[\d.]+) s, tests (?P<tests>[\d.]+) s,"
     r" publish (?P<publish>[\d.]+) s\)"
@@ -69,13 +72,15 @@ qualify row_number() over (partition by call_id order by updated_at desc, loaded
 @dataclass(frozen=True)
 class Step:
     """One command's cost: wall seconds, peak RSS and peak temporary files in bytes, and a
-    build's own split (total, models, tests, publish seconds)."""
+    build's own split (total, models, tests, publish seconds) and its slowest nodes (name,
+    seconds)."""
 
     name: str
     wall_s: float
     peak_rss_bytes: int
     peak_temp_bytes: int
     split: dict[str, float] = field(default_factory=dict)
+    slowest: tuple[tuple[str, float], ...] = ()
 
 
 def run_step(name: str, args: list[str], path: Path, target: str = "duckdb") -> Step:
@@ -120,7 +125,21 @@ def run_step(name: str, args: list[str], path: Path, target: str = "duckdb") -> 
         raise RuntimeError(f"callstats {' '.join(args)} failed:\n{output['stderr'][-2000:]}")
     built = BUILT.search(output["stdout"])
     split = {key: float(value) for key, value in built.groupdict().items()} if built else {}
-    return Step(name, wall, max(ended["usage"].ru_maxrss * 1024, peak_rss), peak_temp, split)
+    slowest = _slowest_nodes() if built else ()
+    rss = max(ended["usage"].ru_maxrss * 1024, peak_rss)
+    return Step(name, wall, rss, peak_temp, split, slowest)
+
+
+def _slowest_nodes() -> tuple[tuple[str, float], ...]:
+    """The SLOWEST_NODES nodes of the last dbt run by execution time: (name, seconds). dbt
+    writes its results into the project's target folder, or DBT_TARGET_PATH."""
+    target = Path(os.environ.get("DBT_TARGET_PATH") or project.PROJECT_DIR / "target")
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    timed = sorted(
+        ((result["unique_id"].split(".")[2], result["execution_time"]) for result in results),
+        key=lambda node: -node[1],
+    )
+    return tuple(timed[:SLOWEST_NODES])
 
 
 def _tree_rss_bytes(pid: int) -> int:
@@ -250,6 +269,11 @@ def section(
         + (f" {100 * step.wall_s / full.wall_s:.0f} % |" if "incremental" in step.name else " |")
         for step in steps
     )
+    slowest = "\n".join(
+        f"- {step.name}: " + ", ".join(f"`{node}` {seconds:.1f}" for node, seconds in step.slowest)
+        for step in steps
+        if step.slowest
+    )
     on = "" if target == "duckdb" else f" on {TARGET_NAMES[target]}"
     marts = "" if marts_bytes is None else f", published marts {marts_bytes / GIB:.2f} GiB"
     return f"""## {calls:,} calls over {DAYS} days{on}
@@ -261,6 +285,10 @@ own process; RSS counts the process and its descendants.
 | step | wall s | models s | tests s | publish s | RSS GiB | temp GiB | of full build |
 |---|---|---|---|---|---|---|---|
 {rows}
+
+The slowest nodes of each build (dbt's execution time, seconds):
+
+{slowest}
 """
 
 

@@ -2,10 +2,12 @@
 them, and writes its section of the benchmarks document, keeping the other sizes' sections."""
 
 import http.server
+import json
 import threading
 import time
 
 import pytest
+from warehouses import dbt_target
 
 from api.openapi_document import document as api_document
 from callstats import bench, bench_api
@@ -29,6 +31,13 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     builds = steps[1:]
     assert all(set(step.split) == {"total", "models", "tests", "publish"} for step in builds)
     assert all(step.peak_rss_bytes > 0 and step.wall_s > step.split["total"] for step in builds)
+    # each build's slowest nodes of the project, slowest first
+    manifest = json.loads((dbt_target() / "manifest.json").read_text())
+    nodes = {node["name"] for node in manifest["nodes"].values()}
+    for step in builds:
+        seconds = [node_seconds for _, node_seconds in step.slowest]
+        assert len(step.slowest) == bench.SLOWEST_NODES and seconds == sorted(seconds)[::-1]
+        assert {name for name, _ in step.slowest} <= nodes
     assert raw_bytes == (tmp_path / "bench" / "raw-2700.duckdb").stat().st_size
     assert marts_bytes > 0
     # every documented request, with each token, answered
@@ -43,6 +52,8 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     assert "| `/bare` |" in api
     bench.write(document, bench.section(2700, steps, raw_bytes, marts_bytes) + api)
     text = document.read_text()
+    [(node, seconds), *_] = builds[0].slowest
+    assert f"- full build: `{node}` {seconds:.1f}, `" in text
     assert text.index("## 2,700 calls") < text.index("## 10,000,000 calls")
     assert "earlier figures" in text
     assert text.count("| late batch (1 % of calls), incremental |") == 1
