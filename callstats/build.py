@@ -160,7 +160,7 @@ def build_marts(
     if copy_to_postgres:
         _check_serving_store()
     if target == "duckdb":
-        publish.prepare(project.warehouse_path(), full_refresh)
+        publish.prepare(project.warehouse_path(), empty=full_refresh)
     prepared = time.perf_counter()
     result = run_dbt(
         "build",

@@ -60,15 +60,15 @@ def building_path(warehouse: Path) -> Path:
     return warehouse.with_name(f"{warehouse.stem}-marts.duckdb")
 
 
-def prepare(warehouse: Path, full_refresh: bool = False) -> Path:
-    """Start the marts file of a build as a copy of the published marts; empty when there
-    are none or the build is a full refresh, which rebuilds every table (a copy would only
-    leave the file twice as large, half of it free blocks)."""
+def prepare(warehouse: Path, empty: bool = False) -> Path:
+    """Start the marts file of a build as a copy of the published marts; with none published
+    or `empty`, no file (a full refresh rebuilds every table: over a copy, the file would
+    stay twice as large, half of it free blocks)."""
     building = building_path(warehouse)
     for leftover in (building, building.with_name(f"{building.name}.wal")):
         leftover.unlink(missing_ok=True)
     published = published_path(warehouse)
-    if published.exists() and not full_refresh:
+    if published.exists() and not empty:
         shutil.copyfile(published, building)
     return building
 
@@ -103,9 +103,7 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
     types; the file then replaces the published one. Raises duckdb.Error (a column missing
     from the files, a value that does not cast) with nothing published.
     """
-    building, target = building_path(warehouse), published_path(warehouse)
-    for leftover in (building, building.with_name(f"{building.name}.wal")):
-        leftover.unlink(missing_ok=True)
+    building, target = prepare(warehouse, empty=True), published_path(warehouse)
     settings = {
         **project.duckdb_settings(),
         "preserve_insertion_order": True,

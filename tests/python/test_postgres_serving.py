@@ -401,7 +401,7 @@ def _swap_schemas(environment: dict[str, str]) -> None:
 
 
 def _replaced(environment: dict[str, str]) -> list[str]:
-    return [name for name in _marts_schemas(environment) if name.startswith("marts_replaced_")]
+    return [name for name in _marts_schemas(environment) if name.startswith(REPLACED_PREFIX)]
 
 
 def _wait_for(condition, timeout_s: float = 60) -> None:
