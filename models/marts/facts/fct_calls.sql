@@ -226,11 +226,12 @@ final as (
         measured.hangup_source,
         measured.recording_url,
         {{ json_field_text('measured.metadata', 'recording_id') }} as recording_id,
-        {{ json_field('measured.metadata', 'call_timeline') }} as call_timeline,
-        {{ json_field('measured.metadata', 'call_context') }} as call_context,
-        {{ json_field('measured.metadata', 'call_quality') }} as call_quality,
-        {{ json_field('measured.metadata', 'call_insights') }} as call_insights,
-        {{ json_field('measured.metadata', 'audio_config') }} as audio_config,
+        {%- for key, value in json_fields(
+            'measured.metadata',
+            ['call_timeline', 'call_context', 'call_quality', 'call_insights', 'audio_config'],
+        ).items() %}
+            {{ value }} as {{ key }},
+        {%- endfor %}
         coalesce(turns_per_call.turns, 0) as turns,
         coalesce(turns_per_call.interrupted_turns, 0) > 0 as has_barge_in,
         coalesce(turns_per_call.stt_latency_sum_ms, 0) as stt_latency_sum_ms,
