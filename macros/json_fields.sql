@@ -21,11 +21,10 @@
     {%- for key in keys %}
         {%- do paths.append("'" ~ json_path_duckdb([key]) ~ "'") %}
     {%- endfor %}
+    {%- set extraction = 'json_extract(' ~ column ~ ', [' ~ paths | join(', ') ~ '])' %}
     {%- set fields = {} %}
     {%- for key in keys %}
-        {%- do fields.update(
-            {key: 'json_extract(' ~ column ~ ', [' ~ paths | join(', ') ~ '])[' ~ loop.index ~ ']'}
-        ) %}
+        {%- do fields.update({key: extraction ~ '[' ~ loop.index ~ ']'}) %}
     {%- endfor %}
     {{ return(fields) }}
 {%- endmacro %}
