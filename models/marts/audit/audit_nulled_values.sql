@@ -1,10 +1,11 @@
-{#- One row per value that staging nulled in an accepted raw row (out_of_range_rules). -#}
+{#- One row per value that staging nulled in an accepted raw row (out_of_range_rules). Each
+    rule reads only its columns: computed once, a table's CTE would hold all of them. -#}
 {%- set rules = out_of_range_rules() %}
 
 with
 
 {%- for raw_table in rules %}
-    {{ raw_table }} as (
+    {{ raw_table }} as {{ not_materialized() }} (
         select * from {{ ref('base_raw__' ~ raw_table) }}
         where row_disposition = 'accepted'
     ),
