@@ -7,14 +7,11 @@
     (an aggregate) over the `compare_model` rows matching `compare_where`, by `group_by`
     (columns that are never null). A group present on one side only counts as 0 on the
     other. `tolerance` is relative, for sums of fractional values. With `rebuilt_by`
-    (started_hour or started_date), only the groups of the build's change set: what the run
-    rebuilt.
+    (started_hour or started_date), only the groups the run rebuilt (in_change_set).
 -#}
 {%- set rebuilt %}
     {%- if rebuilt_by %}
-        and {{ rebuilt_by }} in (
-            select {{ rebuilt_by }} from {{ ref('int_calls_changed_this_run') }}
-        )
+        and {{ in_change_set(rebuilt_by) }}
     {%- endif %}
 {%- endset %}
 

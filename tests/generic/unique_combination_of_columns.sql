@@ -2,8 +2,7 @@
 {#-
     Rows sharing the same values in every listed column (nulls equal to nulls). With
     `rebuilt_by` (call_id, started_hour, event_id or connection_key), only the rows of the
-    keys in the build's change set: what the run rebuilt (everything in a full build), so the
-    test costs in proportion to the run.
+    keys the run rebuilt (in_change_set), so the test costs in proportion to the run.
 -#}
 
 select
@@ -11,11 +10,7 @@ select
     count(*) as occurrences
 from {{ model }}
 {%- if rebuilt_by %}
-{%- set change_set = {
-    'event_id': 'int_stt_events_changed_this_run',
-    'connection_key': 'int_stt_connections_changed_this_run',
-}.get(rebuilt_by, 'int_calls_changed_this_run') %}
-where {{ rebuilt_by }} in (select {{ rebuilt_by }} from {{ ref(change_set) }})
+where {{ in_change_set(rebuilt_by) }}
 {%- endif %}
 group by {{ combination_of_columns | join(', ') }}
 having count(*) > 1

@@ -1,0 +1,67 @@
+"""The data tests of big tables check what the run rebuilt (macro in_change_set): every row
+after a first complete build, the change set's rows after another."""
+
+import duckdb
+import pytest
+from warehouses import copy_warehouse, run_dbt, run_results
+
+from callstats.publish import published_path
+
+pytestmark = pytest.mark.slow(cpu_s=30)
+
+UNIQUE_CALLS = "unique_combination_of_columns_fct_calls_call_id__call_id"
+
+
+def _with_a_repeated_call(warehouse) -> str:
+    """One call twice in fct_calls, as a faulty model could leave it: its call_id."""
+    with duckdb.connect(str(published_path(warehouse))) as connection:
+        [(call_id,)] = connection.execute("select min(call_id) from marts.fct_calls").fetchall()
+        connection.execute(
+            "insert into marts.fct_calls select * from marts.fct_calls where call_id = ?",
+            [call_id],
+        )
+    return call_id
+
+
+def _change_set(warehouse, sql: str, call_id: str | None = None) -> None:
+    """Run `sql` on the change set of the last build (the calls it rebuilt)."""
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            sql.format(change_set="intermediate.int_calls_changed_this_run"),
+            [call_id] if call_id else [],
+        )
+
+
+def _test_unique_calls(warehouse) -> dict:
+    run_dbt("test", "--select", UNIQUE_CALLS, warehouse=warehouse, check=False)
+    [result] = [
+        result
+        for result in run_results()
+        if result["unique_id"].startswith(f"test.callstats.{UNIQUE_CALLS}.")
+    ]
+    return result
+
+
+def test_every_row_is_checked_when_no_complete_build_came_before(fixture_warehouse, tmp_path):
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    _with_a_repeated_call(warehouse)
+    with duckdb.connect(str(published_path(warehouse))) as connection:
+        connection.execute("delete from marts.build_manifest")
+    _change_set(warehouse, "delete from {change_set}")
+
+    result = _test_unique_calls(warehouse)
+
+    assert (result["status"], result["failures"]) == ("fail", 1)
+
+
+def test_only_the_change_set_is_checked_after_a_complete_build(fixture_warehouse, tmp_path):
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    call_id = _with_a_repeated_call(warehouse)
+    _change_set(warehouse, "delete from {change_set} where call_id = ?", call_id)
+
+    assert _test_unique_calls(warehouse)["status"] == "pass"
+
+    _change_set(warehouse, "insert into {change_set} (call_id) values (?)", call_id)
+
+    result = _test_unique_calls(warehouse)
+    assert (result["status"], result["failures"]) == ("fail", 1)
