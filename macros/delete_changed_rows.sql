@@ -16,6 +16,8 @@
                 database=node.database, schema=node.schema, identifier=node.alias
             )) %}
         {%- endfor %}
-        {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ change_sets[0]) }}
+        {#- a run that rebuilds everything has no change set: every row is replaced -#}
+        {%- set replaced = this if rebuilds_everything() else change_sets[0] %}
+        {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ replaced) }}
     {%- endif %}
 {% endmacro %}

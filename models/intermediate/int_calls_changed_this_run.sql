@@ -7,8 +7,9 @@
     hour and day of each of its versions (a call whose start moved leaves its old hour).
     A tool call or error without an id is rejected whatever else arrives and never reaches
     the facts, so it names no call: every such row is re-staged whenever another arrives.
+    A run that rebuilds everything (rebuilds_everything) has none: in_change_set is then
+    true of every row.
 -#}
-{%- set since = last_complete_build_at() %}
 {%- set staged = {
     'base_raw__calls': 'call_id',
     'base_raw__call_turns': 'call_id',
@@ -20,9 +21,7 @@ with
 
 {% for model, id_column in staged.items() %}
     {%- set conditions = ['call_id is not null', id_column ~ ' is not null'] | unique | list %}
-    {%- if since is not none %}
-        {%- do conditions.append('staged_at > ' ~ since) %}
-    {%- endif %}
+    {%- do conditions.append(staged_since_last_build()) %}
     {{ model }} as (
         select call_id from {{ ref(model) }}
         where {{ conditions | join(' and ') }}

@@ -3,9 +3,9 @@
 {#-
     The STT events this run rebuilds in fct_stt_events: those staged since the last complete
     build, and every event that may belong to a changed call, by its call_id or by the
-    call_sid of any version of that call. Before the first complete build: every event.
+    call_sid of any version of that call. None when the run rebuilds everything
+    (rebuilds_everything).
 -#}
-{%- set since = last_complete_build_at() %}
 
 with
 
@@ -32,17 +32,13 @@ changed_call_sids as (
 
 changed_events as (
     select event_id from stt_events
-    where {{ 'true' if since is none else 'staged_at > ' ~ since }}
+    where {{ staged_since_last_build() }}
     union
     select event_id from stt_events
-    where
-        {{ 'false and' if since is none }}
-        call_id in (select changed_calls.call_id from changed_calls)
+    where call_id in (select changed_calls.call_id from changed_calls)
     union
     select event_id from stt_events
-    where
-        {{ 'false and' if since is none }}
-        call_sid in (select changed_call_sids.call_sid from changed_call_sids)
+    where call_sid in (select changed_call_sids.call_sid from changed_call_sids)
 )
 
 select * from changed_events

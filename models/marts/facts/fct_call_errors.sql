@@ -5,14 +5,14 @@ with
 call_errors as (
     select * from {{ ref('stg_raw__call_errors') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 
 calls as (
     select * from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 

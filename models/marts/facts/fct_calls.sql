@@ -5,7 +5,7 @@ with
 call_versions as {{ not_materialized() }} (
     select * from {{ ref('stg_raw__calls') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 
@@ -20,14 +20,14 @@ outcome_resolutions as (
 turns as (
     select * from {{ ref('stg_raw__call_turns') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 
 tool_calls as (
     select * from {{ ref('stg_raw__tool_calls') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 
@@ -38,7 +38,7 @@ call_errors as (
         level = 'error' as is_call_affecting
     from {{ ref('stg_raw__call_errors') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 

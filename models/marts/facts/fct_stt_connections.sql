@@ -21,9 +21,7 @@ stt_events as (
     from {{ ref('fct_stt_events') }}
     where connection_key is not null
     {%- if is_incremental() %}
-        and connection_key in (
-            select connection_key from {{ ref('int_stt_connections_changed_this_run') }}
-        )
+        and {{ in_change_set('connection_key') }}
     {%- endif %}
 ),
 

@@ -15,7 +15,7 @@ with
 stt_events as (
     select * from {{ ref('fct_stt_events') }}
     {%- if is_incremental() %}
-        where event_id in (select event_id from {{ ref('int_stt_events_changed_this_run') }})
+        where {{ in_change_set('event_id') }}
     {%- endif %}
 ),
 

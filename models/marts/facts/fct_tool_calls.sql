@@ -5,7 +5,7 @@ with
 tool_calls as (
     select * from {{ ref('stg_raw__tool_calls') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 
@@ -15,7 +15,7 @@ calls as (
         started_at
     from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where call_id in (select call_id from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('call_id') }}
     {%- endif %}
 ),
 

@@ -5,7 +5,7 @@ with
 calls as (
     select * from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('started_hour') }}
     {%- endif %}
 ),
 

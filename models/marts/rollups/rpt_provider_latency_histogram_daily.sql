@@ -7,9 +7,9 @@ with
 hourly as (
     select * from {{ ref('rpt_provider_latency_histogram_hourly') }}
     {%- if is_incremental() %}
-        where
-            cast({{ dbt.date_trunc('day', 'started_hour') }} as date)
-            in (select started_date from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set(
+            'started_date', 'cast(' ~ dbt.date_trunc('day', 'started_hour') ~ ' as date)'
+        ) }}
     {%- endif %}
 ),
 

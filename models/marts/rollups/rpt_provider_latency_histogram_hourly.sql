@@ -5,9 +5,7 @@ with
 turns as (
     select * from {{ ref('fct_call_turn_latencies') }}
     {%- if is_incremental() %}
-        where call_started_hour in (
-            select started_hour from {{ ref('int_calls_changed_this_run') }}
-        )
+        where {{ in_change_set('started_hour', 'call_started_hour') }}
     {%- endif %}
 ),
 

@@ -5,7 +5,7 @@ with
 call_stages as (
     select * from {{ ref('int_call_stages_unpivoted') }}
     {%- if is_incremental() %}
-        where started_hour in (select started_hour from {{ ref('int_calls_changed_this_run') }})
+        where {{ in_change_set('started_hour') }}
     {%- endif %}
 ),
 

@@ -6,9 +6,7 @@ turns as (
     select * from {{ ref('fct_call_turn_latencies') }}
     where latency_bucket is not null
     {%- if is_incremental() %}
-        and call_started_hour in (
-            select started_hour from {{ ref('int_calls_changed_this_run') }}
-        )
+        and {{ in_change_set('started_hour', 'call_started_hour') }}
     {%- endif %}
 ),
 

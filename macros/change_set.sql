@@ -1,0 +1,33 @@
+{% macro rebuilds_everything() %}
+    {#-
+        Whether this run rebuilds every row of the marts: a full refresh, or a run with no
+        complete build before it. Its change set would hold every key, so it holds none and
+        in_change_set is true of every row.
+    -#}
+    {{ return(flags.FULL_REFRESH or last_complete_build_at() is none) }}
+{% endmacro %}
+
+{% macro staged_since_last_build() -%}
+    {#-
+        The condition that a staged row (its staged_at) arrived after the last complete build
+        began: what the change set is made of; false when the run rebuilds everything.
+    -#}
+    {{- 'false' if rebuilds_everything() else 'staged_at > ' ~ last_complete_build_at() -}}
+{%- endmacro %}
+
+{% macro in_change_set(key, value=none) -%}
+    {#-
+        The condition that a row's `key` (call_id, started_hour or started_date; event_id;
+        connection_key), or the `value` that stands for it, is in what this run rebuilds: in
+        the run's change set, or anywhere when the run rebuilds everything.
+    -#}
+    {%- set change_set = ref({
+        'event_id': 'int_stt_events_changed_this_run',
+        'connection_key': 'int_stt_connections_changed_this_run',
+    }.get(key, 'int_calls_changed_this_run')) -%}
+    {%- if rebuilds_everything() -%}
+        true
+    {%- else -%}
+        {{ value or key }} in (select {{ key }} from {{ change_set }})
+    {%- endif -%}
+{%- endmacro %}
