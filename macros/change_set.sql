@@ -1,10 +1,16 @@
-{% macro rebuilds_everything() %}
+{% macro change_set_since() %}
     {#-
-        Whether this run rebuilds every row of the marts: a full refresh, or a run with no
-        complete build before it. Its change set would hold every key, so it holds none and
-        in_change_set is true of every row.
+        The start of the build whose later rows make this run's change set, as a SQL
+        timestamp (last_complete_build_at); none when the run rebuilds everything: a full
+        refresh, or a run with no complete build before it. Its change set would hold every
+        key, so it holds none and in_change_set is true of every row.
     -#}
-    {{ return(flags.FULL_REFRESH or last_complete_build_at() is none) }}
+    {{ return(none if flags.FULL_REFRESH else last_complete_build_at()) }}
+{% endmacro %}
+
+{% macro rebuilds_everything() %}
+    {#- Whether this run rebuilds every row of the marts (change_set_since). -#}
+    {{ return(change_set_since() is none) }}
 {% endmacro %}
 
 {% macro staged_since_last_build() -%}
@@ -12,7 +18,8 @@
         The condition that a staged row (its staged_at) arrived after the last complete build
         began: what the change set is made of; false when the run rebuilds everything.
     -#}
-    {{- 'false' if rebuilds_everything() else 'staged_at > ' ~ last_complete_build_at() -}}
+    {%- set since = change_set_since() -%}
+    {{- 'false' if since is none else 'staged_at > ' ~ since -}}
 {%- endmacro %}
 
 {% macro in_change_set(key, value=none) -%}

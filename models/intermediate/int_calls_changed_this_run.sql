@@ -10,6 +10,7 @@
     A run that rebuilds everything (rebuilds_everything) has none: in_change_set is then
     true of every row.
 -#}
+{%- set since_last_build = staged_since_last_build() %}
 {%- set staged = {
     'base_raw__calls': 'call_id',
     'base_raw__call_turns': 'call_id',
@@ -21,7 +22,7 @@ with
 
 {% for model, id_column in staged.items() %}
     {%- set conditions = ['call_id is not null', id_column ~ ' is not null'] | unique | list %}
-    {%- do conditions.append(staged_since_last_build()) %}
+    {%- do conditions.append(since_last_build) %}
     {{ model }} as (
         select call_id from {{ ref(model) }}
         where {{ conditions | join(' and ') }}
