@@ -1,6 +1,6 @@
 {% macro classify_rows(
-    raw_table, relation, columns, key_columns, required_columns, invalid_when={},
-    json_columns=[], tie_rank='0'
+    raw_table, relation, columns, required_columns, invalid_when={}, json_columns=[],
+    tie_rank='0'
 ) %}
     {#-
         Renders the CTEs that classify every row of `relation` (normalised raw rows) exactly
@@ -13,7 +13,8 @@
 
         Most keys have one row: those rows are only checked. Only the rows of keys that occur
         more than once (found by grouping the narrow row_key) go through the window functions
-        that compare rows with each other.
+        that compare rows with each other. The row_key is not kept: the audit models, which
+        show it, compute it for the few rows they read.
 
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
@@ -21,6 +22,7 @@
         Each row records the run that classified it (`staged_at`); the rows the run appends
         replace every older row of those ids, deleted after it (delete_replaced_rows).
     -#}
+{%- set key_columns = raw_key_columns(raw_table) %}
 {%- set id_column = key_columns[0] %}
 {{- config(post_hook="{{ delete_replaced_rows('" ~ id_column ~ "') }}") }}
 {%- set checks %}
@@ -49,7 +51,7 @@ restaged as (
 keyed as {{ not_materialized() }} (
     select
         *,
-        {{ row_key(key_columns) }} as row_key
+        {{ row_key(raw_table) }} as row_key
     from {{ relation }}
 ),
 
@@ -125,7 +127,6 @@ classified_repeats as (
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
-        row_key,
         case
             when invalid_reason is not null then 'rejected'
             when loaded_at < newest_loaded_at then 'rejected'
@@ -146,7 +147,6 @@ classified_repeats as (
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
-        row_key,
         'exact_repeat' as row_disposition,
         cast(null as {{ dbt.type_string() }}) as rejection_reason
     from checked
@@ -158,7 +158,6 @@ classified as (
         {%- for column in columns %}
         {{ column }},
         {%- endfor %}
-        row_key,
         case when invalid_reason is null then 'accepted' else 'rejected' end as row_disposition,
         invalid_reason as rejection_reason,
         {{ timestamp_literal(run_started_at) }} as staged_at

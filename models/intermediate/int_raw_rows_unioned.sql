@@ -15,7 +15,7 @@ with
     {{ raw_table }} as (
         select
             raw_table,
-            row_key,
+            {{ row_key(raw_table) }} as row_key,
             row_disposition,
             rejection_reason,
             cast(null as {{ dbt.type_string() }}) as rejection_detail,

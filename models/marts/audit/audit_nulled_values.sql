@@ -16,7 +16,7 @@ nulled as (
         {%- for rule in table_rules %}
             select
                 '{{ raw_table }}' as raw_table,
-                row_key,
+                {{ row_key(raw_table) }} as row_key,
                 '{{ rule.column }}' as column_name,
                 cast({{ rule.value }} as {{ type_double() }}) as original_value,
                 '{{ rule.reason }}' as nulling_reason,

@@ -24,7 +24,6 @@ normalised as {{ not_materialized() }} (
         'agent_id', 'org_id', 'agent_name', 'agent_status', 'created_at', 'updated_at',
         'raw_table', 'loaded_at',
     ],
-    key_columns=['agent_id', 'updated_at'],
     required_columns=['agent_id', 'org_id', 'loaded_at'],
 ) }}
 

@@ -26,7 +26,6 @@ normalised as {{ not_materialized() }} (
         'error_id', 'call_id', 'occurred_at', 'service', 'provider_name', 'level', 'message',
         'details', 'raw_table', 'loaded_at',
     ],
-    key_columns=['error_id'],
     required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],
     json_columns=['details'],
 ) }}

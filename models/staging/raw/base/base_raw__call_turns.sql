@@ -28,7 +28,6 @@ normalised as {{ not_materialized() }} (
         'call_id', 'turn_index', 'started_at', 'user_text', 'agent_text', 'stt_latency_ms',
         'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'raw_table', 'loaded_at',
     ],
-    key_columns=['call_id', 'turn_index'],
     required_columns=['call_id', 'turn_index', 'loaded_at'],
 ) }}
 

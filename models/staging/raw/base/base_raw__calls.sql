@@ -76,7 +76,6 @@ normalised as {{ not_materialized() }} (
         'completion_tokens', 'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at',
         'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'raw_table', 'loaded_at',
     ] + latency_summary_columns(),
-    key_columns=['call_id', 'updated_at'],
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
     json_columns=['metadata'],
     invalid_when={'ended_before_started': 'ended_at < started_at'},

@@ -21,7 +21,6 @@ normalised as {{ not_materialized() }} (
     columns=[
         'org_id', 'org_name', 'reseller_id', 'created_at', 'raw_table', 'loaded_at',
     ],
-    key_columns=['org_id'],
     required_columns=['org_id', 'loaded_at'],
 ) }}
 

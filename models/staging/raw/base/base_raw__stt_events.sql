@@ -27,7 +27,6 @@ normalised as {{ not_materialized() }} (
         'event_id', 'call_id', 'call_sid', 'connection_id', 'event_type', 'provider_name',
         'model', 'detail', 'created_at', 'raw_table', 'loaded_at',
     ],
-    key_columns=['event_id'],
     required_columns=['event_id', 'created_at', 'loaded_at'],
     json_columns=['detail'],
 ) }}

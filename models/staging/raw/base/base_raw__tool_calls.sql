@@ -25,7 +25,6 @@ normalised as {{ not_materialized() }} (
         'tool_call_id', 'call_id', 'tool_name', 'started_at', 'latency_ms', 'is_success',
         'error_message', 'raw_table', 'loaded_at',
     ],
-    key_columns=['tool_call_id'],
     required_columns=['tool_call_id', 'call_id', 'loaded_at'],
 ) }}
 

@@ -23,7 +23,6 @@ normalised as {{ not_materialized() }} (
         'workflow_id', 'org_id', 'workflow_name', 'workflow_slug', 'created_at', 'raw_table',
         'loaded_at',
     ],
-    key_columns=['workflow_id'],
     required_columns=['workflow_id', 'org_id', 'loaded_at'],
 ) }}
 
