@@ -22,7 +22,7 @@
         Each row records the run that classified it (`staged_at`); the rows the run appends
         replace every older row of those ids, deleted after it (delete_replaced_rows).
     -#}
-{%- set key_columns = raw_key_columns(raw_table) %}
+{%- set key_columns = raw_key_columns()[raw_table] %}
 {%- set id_column = key_columns[0] %}
 {{- config(post_hook="{{ delete_replaced_rows('" ~ id_column ~ "') }}") }}
 {%- set checks %}

@@ -1,6 +1,6 @@
-{% macro raw_key_columns(raw_table) -%}
-    {#- The columns that identify a row of raw.<raw_table> (raw-tables.md); the first is the id
-        an incremental run re-classifies as a whole. -#}
+{% macro raw_key_columns() -%}
+    {#- Each classified raw table's key: the columns that identify a row (raw-tables.md); the
+        first is the id an incremental run re-classifies as a whole. -#}
     {{ return({
         'organizations': ['org_id'],
         'agents': ['agent_id', 'updated_at'],
@@ -10,9 +10,9 @@
         'tool_calls': ['tool_call_id'],
         'call_errors': ['error_id'],
         'stt_events': ['event_id'],
-    }[raw_table]) }}
+    }) }}
 {%- endmacro %}
 
 {% macro row_key(raw_table) -%}
-    concat_ws(' | ', {% for column in raw_key_columns(raw_table) %}cast({{ column }} as {{ dbt.type_string() }}){{ ", " if not loop.last }}{% endfor %})
+    concat_ws(' | ', {% for column in raw_key_columns()[raw_table] %}cast({{ column }} as {{ dbt.type_string() }}){{ ", " if not loop.last }}{% endfor %})
 {%- endmacro %}

@@ -1,17 +1,6 @@
-{%- set classified_tables = {
-    'organizations': 'base_raw__organizations',
-    'agents': 'base_raw__agents',
-    'workflows': 'base_raw__workflows',
-    'calls': 'base_raw__calls',
-    'call_turns': 'base_raw__call_turns',
-    'tool_calls': 'base_raw__tool_calls',
-    'call_errors': 'base_raw__call_errors',
-    'stt_events': 'base_raw__stt_events',
-} -%}
-
 with
 
-{% for raw_table, model in classified_tables.items() %}
+{% for raw_table in raw_key_columns() %}
     {{ raw_table }} as (
         select
             raw_table,
@@ -20,7 +9,7 @@ with
             rejection_reason,
             cast(null as {{ dbt.type_string() }}) as rejection_detail,
             loaded_at
-        from {{ ref(model) }}
+        from {{ ref('base_raw__' ~ raw_table) }}
     ),
 
 {% endfor %}
@@ -38,7 +27,7 @@ load_errors as (
 ),
 
 unioned as (
-    {% for raw_table in classified_tables %}
+    {% for raw_table in raw_key_columns() %}
         select * from {{ raw_table }}
         union all
     {% endfor %}
