@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test test-spark lint bench
+.PHONY: setup demo test pytest test-spark lint bench
 
 setup: $(VENV)/.installed
 
@@ -22,10 +22,15 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint --processes 0 models tests/singular
 
+# The lint and every test, side by side: the lint's minute of CPU fits in the time the tests
+# wait on servers and processes they start.
+test: setup
+	$(MAKE) --no-print-directory --jobs=2 lint pytest
+
 # Every test, in three pytest-xdist workers: each test file runs in one worker (its warehouses
 # are built once), the Spark tests and the other slow files first (tests/python/conftest.py);
 # Spark's JVM takes one core of the two, before the other workers (they yield it the CPU).
-test: lint
+pytest: setup
 	JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 \
 	$(BIN)/pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=30
 
