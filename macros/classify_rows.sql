@@ -19,6 +19,9 @@
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
         from this model's (a row stamped with an old loaded_at counts as much as a new one).
+        It reads them in the hours that hold them (loaded_with_changed_ids), and the rows
+        without an id, one id together, only when a changed hour holds one. The id column of
+        `relation` is the raw column of that name, cleaned (clean_text).
         Each row records the run that classified it (`staged_at`); the rows the run appends
         replace every older row of those ids, deleted after it (delete_replaced_rows).
     -#}
@@ -36,14 +39,22 @@
         end
 {%- endset %}
 {%- if is_incremental() %}
+    {%- set changed_hours = changed_load_hours(raw_table) %}
 restaged_ids as (
     select distinct {{ id_column }} from {{ relation }}
-    where {{ loaded_in_hours(changed_load_hours(raw_table)) }}
+    where {{ loaded_in_hours(changed_hours) }}
 ),
 
 restaged as (
     select * from {{ relation }}
-    where {{ matches_keys(id_column, 'select ' ~ id_column ~ ' from restaged_ids') }}
+    where
+        {{ loaded_with_changed_ids(raw_table, changed_hours) }}
+        and {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
+    {%- if changed_blank_ids(raw_table, changed_hours) %}
+    union all
+    select * from {{ relation }}
+    where {{ id_column }} is null
+    {%- endif %}
 ),
     {%- set relation = 'restaged' %}
 {%- endif %}

@@ -1,0 +1,42 @@
+{% macro changed_id_rows(raw_table, changed_hours) -%}
+    {#- The id (the first key column, cleaned as staging cleans it) of each row of
+        raw.<raw_table> (and the platform rows shaped like it) loaded in `changed_hours`. -#}
+    select {{ clean_text(raw_key_columns()[raw_table][0]) }} as id
+    from {{ staged_rows(raw_table) }}
+    where {{ loaded_in_hours(changed_hours) }}
+{%- endmacro %}
+
+{% macro loaded_with_changed_ids(raw_table, changed_hours) %}
+    {#-
+        Run at execution: a predicate on loaded_at (loaded_in_hours) that holds for every row
+        of raw.<raw_table> (and the platform rows shaped like it) of an id with a row loaded
+        in `changed_hours`: within an hour that holds such a row. Reading only those hours,
+        an engine skips the blocks of the raw table loaded at other times.
+    -#}
+    {%- if not changed_hours %}
+        {{ return('false') }}
+    {%- endif %}
+    {%- set query %}
+        select distinct {{ dbt.date_trunc('hour', 'loaded_at') }} as loaded_hour
+        from {{ staged_rows(raw_table) }}
+        where
+            {{ clean_text(raw_key_columns()[raw_table][0]) }}
+            in (select changed.id from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed)
+        order by 1
+    {%- endset %}
+    {{ return(loaded_in_hours(run_query(query).columns[0].values() | list)) }}
+{% endmacro %}
+
+{% macro changed_blank_ids(raw_table, changed_hours) %}
+    {#- Run at execution: whether a row of raw.<raw_table> (and the platform rows shaped like
+        it) loaded in `changed_hours` has no id (the first key column). -#}
+    {%- if not changed_hours %}
+        {{ return(false) }}
+    {%- endif %}
+    {%- set query %}
+        select count(*)
+        from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed
+        where changed.id is null
+    {%- endset %}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+{% endmacro %}
