@@ -232,7 +232,8 @@ with routed as (
                 else 1 + floor(workflows_in_org(o) * rand_uniform($seed, i, 'workflow.no'))::integer
             end
         end as w,
-        i % 500 = 250 as is_live
+        -- the calls of the last index are still going on
+        i >= $calls - ($calls + 249) // 500 as is_live
     from range($first, $last) as t (i)
 ),
 
@@ -302,8 +303,11 @@ fates as (
         case when rand_uniform($seed, i, 'analysed') < 0.3
             then 60 + rand_lognormal($seed, i, 'analysed.after', 900, 1)
         end as analysis_delay_s,
+        -- stratified: call i starts in the i-th of `calls` equal slices of the call weight,
+        -- so the calls of a chunk, and the rows it lands, follow each other in time
         floor(
-            rand_uniform($seed, i, 'start.hour') * (select max(cum_total) from gen_hours)
+            (i + rand_uniform($seed, i, 'start.hour')) / $calls
+            * (select max(cum_total) from gen_hours)
         )::bigint as start_weight
     from stacks
 ),
@@ -1062,6 +1066,8 @@ select
         $end + interval 1 hour
     ) + $landing_shift as loaded_at
 from landed
+-- in the order rows land, as a loader appends them
+order by loaded_at
 """
 
 
@@ -1112,9 +1118,11 @@ def generate(
 
     `end` is a naive UTC timestamp: no row's own time is after it, and no row lands more than
     an hour after it. Calls are generated in chunks, so each query's working set stays bounded
-    however many calls are asked for. Rows are made in the raw tables of `connection`; when
-    `target` is not that DuckDB database (PostgreSQL), they are shipped to it after each step
-    and cleared, inside the target's one transaction.
+    however many calls are asked for; a call's index orders its start, and each chunk's rows
+    are appended in the order they land, so the raw tables are in about the order a loader
+    appending over the days would have written them. Rows are made in the raw tables of
+    `connection`; when `target` is not that DuckDB database (PostgreSQL), they are shipped to
+    it after each step and cleared, inside the target's one transaction.
     """
     target = target or warehouse.DuckDBTarget(connection)
     target.ensure_tables()
@@ -1122,6 +1130,7 @@ def generate(
         warehouse.ensure_raw_tables(connection)
     parameters = {
         "seed": seed,
+        "calls": calls,
         "end": end,
         "days": days,
         "orgs": orgs,
