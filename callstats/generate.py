@@ -27,6 +27,9 @@ DEFAULT_AGENTS_PER_ORG = 4
 DEFAULT_SEED = 42
 
 CHUNK_CALLS = 250_000
+# Calls whose starts share one slice of the window (their share of the call weight): slices
+# follow the calls' index, so rows are generated in about the order they land.
+STRATUM_CALLS = 10_000
 
 # Random draws, and the small vocabulary shared by the dimension and call queries.
 _MACROS = """
@@ -303,11 +306,15 @@ fates as (
         case when rand_uniform($seed, i, 'analysed') < 0.3
             then 60 + rand_lognormal($seed, i, 'analysed.after', 900, 1)
         end as analysis_delay_s,
-        -- stratified: call i starts in the i-th of `calls` equal slices of the call weight,
-        -- so the calls of a chunk, and the rows it lands, follow each other in time
+        -- stratified: each run of $stratum_calls calls by index starts at random within its
+        -- own consecutive share of the call weight, so the calls of a chunk, and the rows it
+        -- lands, follow each other in time
         floor(
-            (i + rand_uniform($seed, i, 'start.hour')) / $calls
-            * (select max(cum_total) from gen_hours)
+            (
+                $stratum_calls * (i // $stratum_calls)
+                + least($stratum_calls, $calls - $stratum_calls * (i // $stratum_calls))
+                * rand_uniform($seed, i, 'start.hour')
+            ) / $calls * (select max(cum_total) from gen_hours)
         )::bigint as start_weight
     from stacks
 ),
@@ -1131,6 +1138,7 @@ def generate(
     parameters = {
         "seed": seed,
         "calls": calls,
+        "stratum_calls": STRATUM_CALLS,
         "end": end,
         "days": days,
         "orgs": orgs,
