@@ -235,7 +235,7 @@ with routed as (
                 else 1 + floor(workflows_in_org(o) * rand_uniform($seed, i, 'workflow.no'))::integer
             end
         end as w,
-        -- the calls of the last index are still going on
+        -- the last calls by index, one in 500, are still going on
         i >= $calls - ($calls + 249) // 500 as is_live
     from range($first, $last) as t (i)
 ),
