@@ -18,17 +18,27 @@ from api.queries.selection import Selection
 
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
-# A partial hour's turn values, each its own interval [value, value], one select per stage.
-_PARTIAL_VALUES = " union all ".join(
+# A partial hour's turn values in the histogram's log-spaced buckets (the histogram_bucket macro:
+# marts.dim_latency_histogram), one select per stage.
+_PARTIAL_BUCKETS = " union all ".join(
     f"""
-    select '{stage}' as provider_type, {stage}_provider as provider_name,
-        {stage}_latency_ms as min_latency_ms, {stage}_latency_ms as max_latency_ms,
+    select
+        '{stage}' as provider_type, {stage}_provider as provider_name,
+        case
+            when {stage}_latency_ms = 0 then histogram.zero_bucket
+            else cast(floor(ln({stage}_latency_ms) / ln(histogram.bucket_ratio)) as integer)
+        end as histogram_bucket,
+        min({stage}_latency_ms) as min_latency_ms, max({stage}_latency_ms) as max_latency_ms,
         count(*) as turns
     from partial_turns
+    cross join marts.dim_latency_histogram as histogram
     where {stage}_provider is not null and {stage}_latency_ms is not null
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
     """
     for stage in STAGES
+)
+_BUCKET_COLUMNS = (
+    "provider_type, provider_name, histogram_bucket, min_latency_ms, max_latency_ms, turns"
 )
 
 
@@ -59,15 +69,15 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
     """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
     the turn values of the selection, keyed by the field's name.
 
-    The values are intervals `(min, max, count)`: a histogram bucket of the rollups' whole
-    periods, observed from min to max, or one value of the partial hours. The value at a rank
-    is estimated by spreading its interval's count evenly from min to max. Every interval lies
-    inside one histogram bucket, so each estimate is in the same bucket as the true value of
-    that rank: within the bucket ratio of it (1 %), and exact where a bucket holds at most two
-    distinct values. The engine finds the two ranks around each fraction's position; the
-    interpolation between them is done here."""
+    The values are intervals `(min, max, count)`, one per histogram bucket: the rollups'
+    buckets of the whole periods merged with the partial hours' values in the same buckets,
+    observed from min to max. The value at a rank is estimated by spreading its interval's
+    count evenly from min to max. The intervals are disjoint and sorted, so each estimate is
+    in the same bucket as the true value of that rank: within the bucket ratio of it (1 %),
+    and exact where a bucket holds at most two distinct values. The engine finds the two ranks
+    around each fraction's position; the interpolation between them is done here."""
     periods = cut(selection.window, daily=True)
-    ctes, parameters = partial_facts(periods.partial, selection, turns=True, reads=_PARTIAL_VALUES)
+    ctes, parameters = partial_facts(periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS)
     parts = []
     for table, _, where, read_parameters in rollup_reads(
         periods,
@@ -76,28 +86,26 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
         selection,
         with_agents=False,
     ):
-        parts.append(f"select * from {table} where {where}")
+        parts.append(f"select {_BUCKET_COLUMNS} from {table} where {where}")
         parameters += read_parameters
-    selects = []
-    if parts:
-        selects.append(
-            f"""
-            select provider_type, provider_name, min(min_latency_ms) as min_latency_ms,
-                max(max_latency_ms) as max_latency_ms, cast(sum(turns) as bigint) as turns
-            from ({" union all ".join(parts)}) as buckets
-            group by provider_type, provider_name, histogram_bucket
-            """
-        )
     if periods.partial:
-        selects.append(f"select * from ({_PARTIAL_VALUES}) as partial_values")
-    if not selects:
+        parts.append(f"select {_BUCKET_COLUMNS} from ({_PARTIAL_BUCKETS}) as partial_buckets")
+    if not parts:
         return {}
     fractions = " union all ".join(
         f"select '{field}' as field, cast(? as double precision) as fraction" for field in FRACTIONS
     )
+    intervals = f"""
+        intervals as (
+            select provider_type, provider_name, min(min_latency_ms) as min_latency_ms,
+                max(max_latency_ms) as max_latency_ms, cast(sum(turns) as bigint) as turns
+            from ({" union all ".join(parts)}) as buckets
+            group by provider_type, provider_name, histogram_bucket
+        )
+        """
     rows = marts.rows(
         f"""
-        {with_clause([*ctes, f"intervals as ({' union all '.join(selects)})"])}
+        {with_clause([*ctes, intervals])}
         , ranked as (
             select
                 provider_type, provider_name, min_latency_ms, max_latency_ms, turns,
@@ -105,15 +113,18 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
                     partition by provider_type, provider_name
                     order by min_latency_ms, max_latency_ms, turns
                     rows between unbounded preceding and current row
-                ) - turns as first_rank,
-                sum(turns) over (partition by provider_type, provider_name) as total
+                ) - turns as first_rank
             from intervals
         ),
         positions as (
-            select distinct
-                ranked.provider_type, ranked.provider_name, fractions.field,
-                fractions.fraction * (ranked.total - 1) as position
-            from ranked
+            select
+                totals.provider_type, totals.provider_name, fractions.field,
+                fractions.fraction * (totals.turns - 1) as position
+            from (
+                select provider_type, provider_name, max(first_rank + turns) as turns
+                from ranked
+                group by provider_type, provider_name
+            ) as totals
             cross join ({fractions}) as fractions
         ),
         neighbours as (

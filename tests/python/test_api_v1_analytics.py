@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 import pytest
 from pytest import approx
 
+from api.queries import turns
+
 SUMMARY = "/api/v1/analytics/summary"
 CALL_VOLUME = "/api/v1/analytics/call-volume"
 WORKFLOW_STATS = "/api/v1/analytics/workflow-stats"
@@ -244,6 +246,32 @@ def test_provider_latency_percentiles_over_the_turn_values(get):
                                    ("tts", "cartesia", 60))
     ]  # fmt: skip
     assert ok(get(PROVIDER_LATENCY, period="1h")) == []  # c-5 and c-9 have no turns
+
+
+def test_provider_latency_merges_a_partial_hours_values_into_the_histograms_buckets(get):
+    # 08:00 and 10:00 are partial hours: c-4's turn (10:40) comes from the facts, its stt 100
+    # in the bucket of c-1's two (09:00, a whole hour): [100, 100] x 3. The same calls with
+    # turns as the default period, so the same answer.
+    window = {"started_after": "2026-03-02T08:30:00Z", "started_before": "2026-03-02T10:50:00Z"}
+    assert ok(get(PROVIDER_LATENCY, **window)) == ok(get(PROVIDER_LATENCY))
+
+
+def test_partial_hours_values_fall_in_the_buckets_the_build_gives_them(query):
+    # Every turn value of the fixture, bucketed as the API buckets a partial hour's values,
+    # against the build's hourly histogram summed over its hours.
+    api_buckets = query(
+        f"with partial_turns as (select * from marts.fct_call_turn_latencies)"
+        f" select * from ({turns._PARTIAL_BUCKETS}) as buckets order by 1, 2, 3"
+    )
+    assert api_buckets == query(
+        "select provider_type, provider_name, histogram_bucket, min(min_latency_ms),"
+        " max(max_latency_ms), sum(turns) from marts.rpt_provider_latency_histogram_hourly"
+        " group by 1, 2, 3 order by 1, 2, 3"
+    )
+    # One bucket per distinct value: stt 100 (x 3), 120, 140, 180, 200; llm 300, 400, 500,
+    # 600, 800; tts cartesia 60, 80, 90, 100 (x 2), elevenlabs 130, 150.
+    assert len(api_buckets) == 16
+    assert ("stt", "deepgram", 462, 100, 100, 3) in api_buckets  # 1.01^462 <= 100 < 1.01^463
 
 
 E_1 = {

@@ -1,0 +1,5 @@
+-- One row: how the latency histograms' buckets are cut (the histogram_bucket macro), so that a
+-- reader can place a value in the bucket the histograms would give it.
+select
+    cast({{ var('latency_histogram_ratio') }} as {{ type_double() }}) as bucket_ratio,
+    -1000000 as zero_bucket
