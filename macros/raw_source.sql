@@ -12,13 +12,12 @@
     {%- set declared = graph.sources[
         'source.callstats.' ~ source_name ~ '.' ~ table_name
     ].columns.values() -%}
-    {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) -%}
+    {#- Asked of the database, not of dbt's cache of relations: that cache lists a source's
+        schema on first use, and a model compiled by another thread meanwhile found no table. -#}
     {%- set present = {} -%}
-    {%- if existing is not none -%}
-        {%- for column in adapter.get_columns_in_relation(existing) -%}
-            {%- do present.update({column.name | lower: column.name}) -%}
-        {%- endfor -%}
-    {%- endif -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do present.update({column.name | lower: column.name}) -%}
+    {%- endfor -%}
     (
         select
         {%- for column in declared %}
@@ -28,10 +27,10 @@
             ) as {{ column.name }}
             {{- "," if not loop.last }}
         {%- endfor %}
-        {%- if existing is none %}
-        where false
+        {%- if present %}
+        from {{ relation }}
         {%- else %}
-        from {{ existing }}
+        where false
         {%- endif %}
     ) as {{ table_name }}_rows
 {%- endmacro %}
