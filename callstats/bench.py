@@ -1,11 +1,11 @@
 """`make bench`: what a build costs at a given size, written to docs/benchmarks.md.
 
 The raw data of BENCH_CALLS calls (default 1,000,000) over 90 days is generated once into
-BENCH_DIR (default warehouse/bench) and reused. Each run copies it into a fresh warehouse and
-runs the commands a user runs on the target BENCH_TARGET (default duckdb; spark, or postgres
-with the PG* environment), each in its own process, measuring wall time, the peak RSS of the
-process and its descendants (Spark's JVM among them) and the peak size of DuckDB's temporary
-files:
+BENCH_DIR (default warehouse/bench) and reused, with the figures of its generation. Each run
+copies it into a fresh warehouse and runs the commands a user runs on the target BENCH_TARGET
+(default duckdb; spark, or postgres with the PG* environment), each in its own process,
+measuring wall time, the peak RSS of the process and its descendants (Spark's JVM among them)
+and the peak size of DuckDB's temporary files:
 
 1. on spark and postgres, landing the raw rows there (an EL tool's work, for scale);
 2. the full build (`callstats build`: models, every test, publish);
@@ -32,7 +32,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
@@ -165,11 +165,18 @@ def _directory_bytes(path: Path) -> int:
 
 
 def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
-    """The generated raw warehouse of `calls` calls, and the cost of generating it when this
-    run had to (None when it was there already)."""
+    """The generated raw warehouse of `calls` calls, and the cost of generating it: measured
+    now when this run had to generate it, else as recorded then (beside the data, its step
+    named with the time it was measured), or None when nothing was recorded."""
     raw = directory / f"raw-{calls}.duckdb"
+    recorded = raw.with_suffix(".generate.json")
     if raw.exists():
-        return raw, None
+        if not recorded.exists():
+            return raw, None
+        figures = json.loads(recorded.read_text())
+        measured_at = figures.pop("measured_at")
+        slowest = tuple(map(tuple, figures.pop("slowest")))
+        return raw, Step(**{**figures, "name": f"generate ({measured_at})", "slowest": slowest})
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".raw-{calls}.duckdb"
     partial.unlink(missing_ok=True)
@@ -178,6 +185,8 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
         ["generate", "--calls", str(calls), "--days", str(DAYS), "--end", END.isoformat()],
         partial,
     )
+    measured_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, the raw data reused since"
+    recorded.write_text(json.dumps({**asdict(step), "measured_at": measured_at}))
     partial.rename(raw)
     return raw, step
 

@@ -1,6 +1,7 @@
 """`make bench` keeps working: at a few thousand calls it runs every step, the API's among
 them, and writes its section of the benchmarks document, keeping the other sizes' sections."""
 
+import dataclasses
 import http.server
 import json
 import threading
@@ -69,11 +70,13 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     )
     assert "figures-two" in text and "figures-one" not in text
     assert text.count("### API") == 1
-    # the raw data is generated once and reused
-    assert bench.raw_data(2700, tmp_path / "bench") == (
-        tmp_path / "bench" / "raw-2700.duckdb",
-        None,
+    # the raw data is generated once and reused, its generation's figures with it
+    raw, reused = bench.raw_data(2700, tmp_path / "bench")
+    assert raw == tmp_path / "bench" / "raw-2700.duckdb"
+    assert reused.name.startswith("generate (") and reused.name.endswith(
+        " UTC, the raw data reused since)"
     )
+    assert dataclasses.replace(reused, name="generate") == steps[0]
 
 
 def test_a_poll_that_completes_nothing_within_its_time_is_zero_requests_per_second(monkeypatch):
