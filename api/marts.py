@@ -29,6 +29,12 @@ class MartsUnreachable(MartsUnavailable):
     description = "The marts cannot be read now: try again later."
 
 
+class MartsOutdated(MartsUnavailable):
+    """The published marts lack a table this API reads: they were built by an older release."""
+
+    description = "The published marts lack a table this API reads: run callstats build."
+
+
 class MartsReplaced(MartsUnavailable):
     """A snapshot's tables were replaced by others while it read them (PostgreSQL)."""
 
@@ -75,11 +81,17 @@ class Marts:
     def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
         """A `rows` function whose statements all read one publication: the file that was
         published when it was opened, even if another is swapped in meanwhile (so, unlike
-        PostgreSQL's, it never raises MartsReplaced)."""
+        PostgreSQL's, it never raises MartsReplaced). A table the file lacks raises
+        MartsOutdated."""
         with self._current().cursor() as cursor:
-            yield lambda sql, parameters=(): cursor.execute(
-                _parsed(sql), list(parameters)
-            ).fetchall()
+
+            def read(sql: str, parameters: Sequence = ()) -> list[tuple]:
+                try:
+                    return cursor.execute(_parsed(sql), list(parameters)).fetchall()
+                except duckdb.CatalogException as error:
+                    raise MartsOutdated(f"{self._path}: {error}") from error
+
+            yield read
 
     def built_at(self) -> datetime | None:
         """When the published marts were built (UTC), read once per publication."""

@@ -18,8 +18,8 @@ from api.queries.selection import Selection
 
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
-# A partial hour's turn values in the histogram's log-spaced buckets (the histogram_bucket macro:
-# marts.dim_latency_histogram), one select per stage.
+# A partial hour's turn values in the buckets the build's histograms give them (the
+# histogram_bucket macro, with the ratio of marts.dim_latency_histogram), one select per stage.
 _PARTIAL_BUCKETS = " union all ".join(
     f"""
     select

@@ -1,6 +1,8 @@
 """What every endpoint shares: health, tokens, JSON errors for unknown paths and methods."""
 
+import duckdb
 from falcon import testing
+from warehouses import copy_warehouse
 
 from api.app import create_app
 from api.config import Config
@@ -70,6 +72,29 @@ def test_without_published_marts_health_and_endpoints_answer_503(tmp_path):
         "title": "Service Unavailable",
         "description": "No marts are published yet: run callstats build.",
     }
+
+
+def test_marts_an_older_release_built_answer_503_where_they_lack_a_table(
+    fixture_warehouse, tmp_path
+):
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(published_path(warehouse))) as connection:
+        connection.execute("drop table marts.dim_latency_histogram")
+    config = Config(marts_path=published_path(warehouse), keys_path=tmp_path / "keys.sqlite3")
+    _, token = SqliteKeyStore(config.keys_path).create(Scope("all"))
+    client = testing.TestClient(create_app(config))
+    headers = {"Authorization": f"Bearer {token}"}
+    # 09:00-10:00 is a partial hour: its turn values are placed in the histogram's buckets
+    window = "started_after=2026-03-02T09:15:00Z&started_before=2026-03-02T12:00:00Z"
+    result = client.simulate_get(
+        "/api/v1/analytics/provider-latency", query_string=window, headers=headers
+    )
+    assert result.status_code == 503
+    assert result.json == {
+        "title": "Service Unavailable",
+        "description": "The published marts lack a table this API reads: run callstats build.",
+    }
+    assert client.simulate_get("/api/v1/analytics/summary", headers=headers).status_code == 200
 
 
 def test_timestamps_are_rfc_3339_or_bare_dates(get):
