@@ -47,7 +47,9 @@ class Arguments(Mapping):
     def __getitem__(self, name: str):
         if name not in self._values:
             parameter = self._parameters[name]
-            raw = self._path[name] if parameter.location == "path" else self._req.get_param(name)
+            raw = self._path[name] if parameter.location == "path" else self._req.params.get(name)
+            if isinstance(raw, list):
+                raise parameter.invalid("It is given more than once: give it once.")
             self._values[name] = parameter.parse(raw)
         return self._values[name]
 

@@ -97,6 +97,20 @@ def test_marts_an_older_release_built_answer_503_where_they_lack_a_table(
     assert client.simulate_get("/api/v1/analytics/summary", headers=headers).status_code == 200
 
 
+def test_a_parameter_given_twice_is_a_400_naming_it(client, tokens):
+    result = client.simulate_get(
+        "/api/v1/analytics/provider-latency",
+        query_string="started_after=2026-03-02T09:00:00Z&started_after=2026-03-02T10:00:00Z",
+        headers={"Authorization": f"Bearer {tokens['all']}"},
+    )
+    assert result.status_code == 400
+    assert result.json == {
+        "title": "Invalid parameter",
+        "description": 'The "started_after" parameter is invalid. It is given more than once:'
+        " give it once.",
+    }
+
+
 def test_timestamps_are_rfc_3339_or_bare_dates(get):
     for value in ("2026-W10", "20260302", "2026-03-02T10", "yesterday"):
         result = get("/analytics/overview", start_date=value)
