@@ -176,7 +176,8 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
         figures = json.loads(recorded.read_text())
         measured_at = figures.pop("measured_at")
         slowest = tuple(map(tuple, figures.pop("slowest")))
-        return raw, Step(**{**figures, "name": f"generate ({measured_at})", "slowest": slowest})
+        name = f"generate ({measured_at}, the raw data reused since)"
+        return raw, Step(**{**figures, "name": name, "slowest": slowest})
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".raw-{calls}.duckdb"
     partial.unlink(missing_ok=True)
@@ -185,7 +186,7 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
         ["generate", "--calls", str(calls), "--days", str(DAYS), "--end", END.isoformat()],
         partial,
     )
-    measured_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, the raw data reused since"
+    measured_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     recorded.write_text(json.dumps({**asdict(step), "measured_at": measured_at}))
     partial.rename(raw)
     return raw, step

@@ -2,4 +2,4 @@
 -- reader can place a value in the bucket the histograms would give it.
 select
     cast({{ var('latency_histogram_ratio') }} as {{ type_double() }}) as bucket_ratio,
-    -1000000 as zero_bucket
+    {{ histogram_zero_bucket() }} as zero_bucket
