@@ -14,9 +14,14 @@ from api.resources.health import Health
 from callstats.keys import KeysUnavailable
 
 
-def create_app(config: Config | None = None) -> falcon.App:
+def create_app(config: Config | None = None, *, warm: bool = False) -> falcon.App:
+    """The API over the marts `config` names (the environment's by default); with `warm`,
+    every endpoint is answered once first, as a server's worker does before its first request
+    (`endpoints.warm`)."""
     config = config or Config.from_environment()
     marts = marts_for(config)
+    if warm:
+        endpoints.warm(marts)
     app = falcon.App(middleware=[BearerAuth(config.key_store()), Caching(marts)])
     json = falcon.media.JSONHandler(dumps=orjson.dumps, loads=orjson.loads)
     app.req_options.media_handlers[falcon.MEDIA_JSON] = json

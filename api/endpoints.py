@@ -9,12 +9,12 @@ window replaces, is not even read then), and reading an undeclared one is an err
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import falcon
 
 from api import errors
-from api.marts import Marts
+from api.marts import Marts, MartsUnavailable
 from api.params import (
     Choice,
     IdList,
@@ -36,18 +36,22 @@ from callstats.keys import Scope
 
 
 class Arguments(Mapping):
-    """A request's values of an endpoint's parameters, each parsed (or a 400) when first read."""
+    """A request's values of an endpoint's parameters, each parsed (or a 400) when first read
+    from its `query` (name → value, or the list of values of a name given more than once) or
+    its `path` values."""
 
-    def __init__(self, parameters: tuple[Parameter, ...], req: falcon.Request, path: dict):
+    def __init__(
+        self, parameters: tuple[Parameter, ...], query: Mapping[str, str | list[str]], path: dict
+    ):
         self._parameters = {parameter.name: parameter for parameter in parameters}
-        self._req = req
+        self._query = query
         self._path = path
         self._values = {}
 
     def __getitem__(self, name: str):
         if name not in self._values:
             parameter = self._parameters[name]
-            raw = self._path[name] if parameter.location == "path" else self._req.params.get(name)
+            raw = self._path[name] if parameter.location == "path" else self._query.get(name)
             if isinstance(raw, list):
                 raise parameter.invalid("It is given more than once: give it once.")
             self._values[name] = parameter.parse(raw)
@@ -95,7 +99,7 @@ class Resource:
         self.lists_rows = endpoint.lists_rows
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, **path: str) -> None:
-        arguments = Arguments(self._endpoint.parameters, req, path)
+        arguments = Arguments(self._endpoint.parameters, req.params, path)
         resp.media = self._endpoint.answer(self._marts, req.context.scope, arguments)
 
 
@@ -161,9 +165,12 @@ def _agent_comparison(marts: Marts, scope: Scope, arguments: Arguments) -> list[
         hidden = [agent_id for agent_id in requested if agent_id not in visible]
         if hidden:
             raise errors.not_visible("agent_ids", hidden[0])
-    agent_ids = tuple(requested if requested is not None else visible)
+    # Narrowed to the agents asked for only: the scope's calls are those of its visible agents.
+    narrowed = None if requested is None else tuple(requested)
     return calls.agent_comparison(
-        marts, Selection(scope, _window_a(arguments), agent_ids=agent_ids)
+        marts,
+        Selection(scope, _window_a(arguments), agent_ids=narrowed),
+        tuple(visible if requested is None else requested),
     )
 
 
@@ -592,3 +599,41 @@ def add_routes(app: falcon.App, marts: Marts) -> None:
     """Route every endpoint to its resource."""
     for endpoint in ENDPOINTS:
         app.add_route(endpoint.path, Resource(endpoint, marts))
+
+
+def last_30_days(end: datetime) -> dict[str, str]:
+    """The query parameters of the 30 days to `end` (UTC), a dashboard's usual window, under
+    every family's names: each endpoint reads its own and ignores the others (api.md)."""
+    start = f"{end - timedelta(days=30):%Y-%m-%dT%H:%M:%S}Z"
+    stop = f"{end:%Y-%m-%dT%H:%M:%S}Z"
+    return {
+        "start_date": start,
+        "end_date": stop,
+        "startDate": start,
+        "endDate": stop,
+        "started_after": start,
+        "started_before": stop,
+        "period": "30d",
+    }
+
+
+def warm(marts: Marts) -> list[str]:
+    """Answer every endpoint once, for an all-scope token over the 30 days to now (its agent
+    the first agent), and return the paths answered: DuckDB reads a table's metadata and blocks
+    when a statement first needs them, so the first request of each endpoint in a new worker
+    took 5 to 40 ms longer at 1 M calls (docs/decisions.md, Warm workers). None when no marts are
+    published or they cannot be read; an endpoint that answers 4xx (no agents) is skipped."""
+    scope, query = Scope("all"), last_30_days(project.now())
+    answered = []
+    try:
+        agents = visible_agents(marts, scope, None)
+        path = {"agent_id": agents[0] if agents else ""}
+        for endpoint in ENDPOINTS:
+            try:
+                endpoint.answer(marts, scope, Arguments(endpoint.parameters, query, path))
+            except falcon.HTTPError:
+                continue
+            answered.append(endpoint.path)
+    except MartsUnavailable:
+        return []
+    return answered

@@ -5,7 +5,8 @@ import gc
 
 from api.app import create_app
 
-app = create_app()
+# Each worker answers every endpoint once before its first request (endpoints.warm).
+app = create_app(warm=True)
 # Whatever exists now lives as long as the worker: out of the collector's full passes, which
 # otherwise walk it all (20-40 ms) in whichever request happens to trigger one. Back in them
 # when the worker exits, so that it frees those objects: duckdb's bindings report the ones

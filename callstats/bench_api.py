@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 import duckdb
 import falcon
 
-from api.endpoints import ENDPOINTS
+from api.endpoints import ENDPOINTS, last_30_days
 from api.openapi_document import document
 from callstats import cli, publish
 from callstats.keys import Scope, SqliteKeyStore, keys_path
@@ -86,28 +86,12 @@ bare_app = falcon.App()
 bare_app.add_route("/bare", _Bare())
 
 
-def window(end: datetime) -> dict[str, str]:
-    """The query parameters of a 30-day window ending at `end`, under every family's names
-    (each endpoint reads its own and ignores the others, api.md)."""
-    start = f"{end - timedelta(days=30):%Y-%m-%dT%H:%M:%S}Z"
-    stop = f"{end:%Y-%m-%dT%H:%M:%S}Z"
-    return {
-        "start_date": start,
-        "end_date": stop,
-        "startDate": start,
-        "endDate": stop,
-        "started_after": start,
-        "started_before": stop,
-        "period": "30d",
-    }
-
-
 def measure(warehouse: Path, end: datetime) -> tuple[list[Timing], list[Throughput]]:
     """Serve the published marts of `warehouse` and measure every documented request and the
     polling throughput, for a 30-day window ending at `end` (also the server's now)."""
     org_id, agent_id = _busiest(warehouse)
     tokens = _tokens(warehouse, org_id)
-    queries = [urlencode(window(end - timedelta(seconds=run))) for run in range(RUNS + 1)]
+    queries = [urlencode(last_30_days(end - timedelta(seconds=run))) for run in range(RUNS + 1)]
     environment = {
         "CALLSTATS_WAREHOUSE": str(warehouse),
         "CALLSTATS_TARGET": "duckdb",
@@ -252,7 +236,8 @@ def section(timings: list[Timing], polled: list[Throughput], end: datetime) -> s
     return f"""
 ### API
 
-`callstats serve` (gunicorn, {WORKERS} workers) on the published marts; window
+`callstats serve` (gunicorn, {WORKERS} workers, each of which answers every endpoint once for
+an all-scope token over the same window as it starts) on the published marts; window
 {start:%Y-%m-%d %H:%M:%S} to {end:%Y-%m-%d %H:%M:%S} UTC; `org` is the token of the org with the
 most calls, `all` an all-scope token; `{{agent_id}}` is that org's agent with the most calls. One
 client: the first request, then p50 and p99 of {RUNS} more, each with its window one second

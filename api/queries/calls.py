@@ -342,9 +342,9 @@ def outcomes(marts: Marts, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["count"], row["outcome"]))
 
 
-def agent_comparison(marts: Marts, selection: Selection) -> list[dict]:
-    """One entry per agent of the selection's `agent_ids`, in that order; an agent without
-    calls in the window gets zeros (metrics.md, Agent comparison)."""
+def agent_comparison(marts: Marts, selection: Selection, agent_ids: Sequence[str]) -> list[dict]:
+    """One entry per agent of `agent_ids` (agents of the selection), in that order; an agent
+    without calls in the window gets zeros (metrics.md, Agent comparison)."""
     components = (
         "total_calls",
         "duration_sum_s",
@@ -359,10 +359,10 @@ def agent_comparison(marts: Marts, selection: Selection) -> list[dict]:
         "error_calls",
     )
     measured = {sums["agent_id"]: sums for sums in by_agent(marts, selection, components)}
-    agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", selection.agent_ids)
+    agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", agent_ids)
     empty = dict.fromkeys(components, 0)
     rows = []
-    for agent_id in selection.agent_ids:
+    for agent_id in agent_ids:
         sums = measured.get(agent_id, empty)
         rows.append(
             {

@@ -2,10 +2,12 @@
 
 import duckdb
 from falcon import testing
-from warehouses import copy_warehouse
+from warehouses import FIXTURE_NOW, copy_warehouse
 
 from api.app import create_app
 from api.config import Config
+from api.endpoints import ENDPOINTS, warm
+from api.marts import Marts
 from callstats.keys import Scope, SqliteKeyStore, keys_path
 from callstats.publish import published_path
 
@@ -59,10 +61,21 @@ def test_unknown_paths_and_other_methods_answer_json(client, tokens):
     assert posted.json["description"] == "POST is not allowed on /health; use GET."
 
 
+def test_a_worker_answers_every_endpoint_once_before_its_first_request(
+    fixture_warehouse, monkeypatch
+):
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    answered = warm(Marts(published_path(fixture_warehouse)))
+    assert answered == [endpoint.path for endpoint in ENDPOINTS]
+    assert len(answered) == 25
+
+
 def test_without_published_marts_health_and_endpoints_answer_503(tmp_path):
     config = Config(marts_path=tmp_path / "none.duckdb", keys_path=tmp_path / "keys.sqlite3")
     _, token = SqliteKeyStore(config.keys_path).create(Scope("all"))
-    client = testing.TestClient(create_app(config))
+    assert warm(Marts(config.marts_path)) == []
+    # A worker starts all the same, as gunicorn's do (api.wsgi).
+    client = testing.TestClient(create_app(config, warm=True))
     assert client.simulate_get("/health").status_code == 503
     result = client.simulate_get(
         "/analytics/overview", headers={"Authorization": f"Bearer {token}"}
