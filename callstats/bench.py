@@ -48,6 +48,10 @@ END = datetime(2026, 11, 1)
 # The end of the API's 30-day window (and its now): not on the hour.
 API_END = END + timedelta(hours=7, minutes=17, seconds=23)
 GIB = 1 << 30
+# The work directory at its fullest, in times the raw data: at 10 M calls (7.96 GiB of raw data)
+# the warehouse, which holds a copy of the raw rows, reached 2.1 times it and the published
+# marts and the copy an incremental build works on 1.25 times each (docs/decisions.md).
+WORK_PER_RAW_BYTE = 5
 # How many of a build's nodes its section lists, slowest first: where the time goes.
 SLOWEST_NODES = 5
 BUILT = re.compile(
@@ -201,6 +205,7 @@ def run(
     raw, generated = raw_data(calls, directory)
     work = directory / "work" / "callstats.duckdb"
     shutil.rmtree(work.parent, ignore_errors=True)
+    check_free_space(directory, raw.stat().st_size)
     work.parent.mkdir(parents=True)
     shutil.copyfile(raw, work)
     steps = [generated] if generated else []
@@ -228,6 +233,19 @@ def run(
     raw_bytes = raw.stat().st_size
     shutil.rmtree(work.parent, ignore_errors=True)
     return steps, raw_bytes, marts_bytes, api
+
+
+def check_free_space(directory: Path, raw_bytes: int) -> None:
+    """Exit with one line naming what is needed when the disk of `directory` has less free
+    space than WORK_PER_RAW_BYTE times `raw_bytes`: the disk may be shared, and a bench that
+    fills it fails other work too."""
+    needed, free = WORK_PER_RAW_BYTE * raw_bytes, shutil.disk_usage(directory).free
+    if free < needed:
+        sys.exit(
+            f"make bench: the run needs about {needed / GIB:.1f} GiB free on {directory}"
+            f" ({WORK_PER_RAW_BYTE} times the raw data), and {free / GIB:.1f} GiB are:"
+            " free some space or lower BENCH_CALLS."
+        )
 
 
 def land(name: str, path: Path, target: str, after: datetime | None = None) -> Step:

@@ -4,6 +4,7 @@ them, and writes its section of the benchmarks document, keeping the other sizes
 import dataclasses
 import http.server
 import json
+import shutil
 import threading
 import time
 
@@ -96,3 +97,15 @@ def test_a_poll_that_completes_nothing_within_its_time_is_zero_requests_per_seco
         assert bench_api._poll(server.server_address[1], "/", None) == 0.0
     finally:
         server.shutdown()
+
+
+def test_a_disk_without_room_for_the_run_stops_it_before_it_writes(tmp_path):
+    """The work directory reaches WORK_PER_RAW_BYTE (5) times the raw data: raw data of a
+    third of the free space cannot fit, a fiftieth of it can."""
+    free = shutil.disk_usage(tmp_path).free
+    with pytest.raises(SystemExit) as stopped:
+        bench.check_free_space(tmp_path, free // 3)
+    assert str(stopped.value).startswith("make bench: the run needs about ")
+    assert str(stopped.value).endswith(" free some space or lower BENCH_CALLS.")
+    bench.check_free_space(tmp_path, free // 50)
+    assert list(tmp_path.iterdir()) == []
