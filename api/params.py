@@ -8,6 +8,7 @@ breaks) is the same as an absent parameter.
 """
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
@@ -180,6 +181,9 @@ class Integer(Parameter):
             return self.default
         if not _INTEGER.search(raw):
             raise self.invalid(f"{raw!r} is not an integer.")
+        # Python reads at most this many digits into an int (a bound on the time it takes).
+        if len(raw.lstrip("-")) > sys.get_int_max_str_digits():
+            raise self.invalid(f"It has more than {sys.get_int_max_str_digits()} digits.")
         number = int(raw)
         if number < self.minimum or (self.maximum is not None and number > self.maximum):
             limits = f"at least {self.minimum}"

@@ -52,6 +52,8 @@ GIB = 1 << 30
 # the warehouse, which holds a copy of the raw rows, reached 2.1 times it and the published
 # marts and the copy an incremental build works on 1.25 times each (docs/decisions.md).
 WORK_PER_RAW_BYTE = 5
+# The raw data's size per call, as DuckDB stores it (7.96 GiB at 10 M calls).
+RAW_BYTES_PER_CALL = 860
 # How many of a build's nodes its section lists, slowest first: where the time goes.
 SLOWEST_NODES = 5
 BUILT = re.compile(
@@ -202,10 +204,10 @@ def run(
     """Every step at `calls` calls on `target`, the sizes in bytes of the raw data and of the
     published marts file, and the API's figures (none and "" on postgres, which publishes no
     DuckDB file)."""
-    raw, generated = raw_data(calls, directory)
     work = directory / "work" / "callstats.duckdb"
     shutil.rmtree(work.parent, ignore_errors=True)
-    check_free_space(directory, raw.stat().st_size)
+    check_free_space(directory, calls)
+    raw, generated = raw_data(calls, directory)
     work.parent.mkdir(parents=True)
     shutil.copyfile(raw, work)
     steps = [generated] if generated else []
@@ -235,16 +237,21 @@ def run(
     return steps, raw_bytes, marts_bytes, api
 
 
-def check_free_space(directory: Path, raw_bytes: int) -> None:
-    """Exit with one line naming what is needed when the disk of `directory` has less free
-    space than WORK_PER_RAW_BYTE times `raw_bytes`: the disk may be shared, and a bench that
-    fills it fails other work too."""
-    needed, free = WORK_PER_RAW_BYTE * raw_bytes, shutil.disk_usage(directory).free
+def check_free_space(directory: Path, calls: int) -> None:
+    """Exit with one line naming what is needed when the disk of `directory` (made if missing)
+    has less free space than a run at `calls` calls takes: WORK_PER_RAW_BYTE times the raw
+    data, and the raw data itself when it is not generated yet (its size then estimated at
+    RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other work too."""
+    directory.mkdir(parents=True, exist_ok=True)
+    raw = directory / f"raw-{calls}.duckdb"
+    raw_bytes = raw.stat().st_size if raw.exists() else calls * RAW_BYTES_PER_CALL
+    needed = WORK_PER_RAW_BYTE * raw_bytes + (0 if raw.exists() else raw_bytes)
+    free = shutil.disk_usage(directory).free
     if free < needed:
         sys.exit(
-            f"make bench: the run needs about {needed / GIB:.1f} GiB free on {directory}"
-            f" ({WORK_PER_RAW_BYTE} times the raw data), and {free / GIB:.1f} GiB are:"
-            " free some space or lower BENCH_CALLS."
+            f"make bench: {calls:,} calls need about {needed / GIB:.1f} GiB free on"
+            f" {directory} ({WORK_PER_RAW_BYTE} times the raw data, and the raw data until it is"
+            f" generated), and {free / GIB:.1f} GiB are: free some space or lower BENCH_CALLS."
         )
 
 
@@ -371,7 +378,10 @@ def _order(section_text: str) -> tuple[int, int]:
 
 
 def main() -> None:
-    calls = int(os.environ.get("BENCH_CALLS") or 1_000_000)
+    calls_text = os.environ.get("BENCH_CALLS") or "1000000"
+    if not calls_text.isdecimal() or int(calls_text) < 1:
+        sys.exit(f"make bench: BENCH_CALLS must be a whole number of calls, not {calls_text!r}")
+    calls = int(calls_text)
     directory = Path(os.environ.get("BENCH_DIR") or project.PROJECT_DIR / "warehouse" / "bench")
     document = Path(os.environ.get("BENCH_DOC") or project.PROJECT_DIR / "docs" / "benchmarks.md")
     target = os.environ.get("BENCH_TARGET") or "duckdb"

@@ -2,7 +2,6 @@
 catalog (Parquet tables beside the warehouse), and its marts compared with DuckDB's."""
 
 import os
-import re
 import socket
 import subprocess
 import time
@@ -19,7 +18,6 @@ from servers import free_port
 from warehouses import (
     BUILD_RECORDS,
     FIXTURE_NOW,
-    PROJECT_DIR,
     assert_same_rows,
     comparable_rows,
     target_folder,
@@ -159,16 +157,3 @@ def marts_columns(marts: Path) -> list[tuple[str, str, str]]:
             "select table_name, column_name, data_type from information_schema.columns"
             " where table_schema = 'marts' order by table_name, ordinal_position"
         ).fetchall()
-
-
-def sorted_marts() -> dict[str, tuple[str, bool]]:
-    """The marts models stored in an order, each with its column and whether it is descending:
-    their query ends in `order by <column>` or `order by <column> desc`."""
-    found = {}
-    for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
-        ending = re.search(
-            r"^order by (\w+)( desc)?\b.*\Z", model.read_text().strip(), re.MULTILINE
-        )
-        if ending:
-            found[model.stem] = (ending.group(1), ending.group(2) is not None)
-    return found

@@ -296,6 +296,8 @@ def test_an_agent_the_token_cannot_see_is_not_found_like_an_unknown_one(get, age
         ("limit", {"limit": "1.5"}),
         ("offset", {"offset": "-1"}),
         ("offset", {"offset": "x"}),
+        ("offset", {"offset": "9" * 5000}),
+        ("limit", {"limit": "0" * 5000 + "5"}),
     ],
 )
 def test_bad_values_are_a_400_naming_the_parameter(get, name, params):

@@ -100,12 +100,24 @@ def test_a_poll_that_completes_nothing_within_its_time_is_zero_requests_per_seco
 
 
 def test_a_disk_without_room_for_the_run_stops_it_before_it_writes(tmp_path):
-    """The work directory reaches WORK_PER_RAW_BYTE (5) times the raw data: raw data of a
-    third of the free space cannot fit, a fiftieth of it can."""
+    """A run takes WORK_PER_RAW_BYTE (5) times the raw data, and the raw data until it is
+    generated (RAW_BYTES_PER_CALL each call): calls whose raw data is a third of the free space
+    cannot fit, a fiftieth can."""
     free = shutil.disk_usage(tmp_path).free
+    directory = tmp_path / "bench"
     with pytest.raises(SystemExit) as stopped:
-        bench.check_free_space(tmp_path, free // 3)
-    assert str(stopped.value).startswith("make bench: the run needs about ")
+        bench.check_free_space(directory, free // 3 // bench.RAW_BYTES_PER_CALL)
+    assert str(stopped.value).startswith("make bench: ")
     assert str(stopped.value).endswith(" free some space or lower BENCH_CALLS.")
-    bench.check_free_space(tmp_path, free // 50)
-    assert list(tmp_path.iterdir()) == []
+    bench.check_free_space(directory, free // 50 // bench.RAW_BYTES_PER_CALL)
+    assert list(directory.iterdir()) == []
+
+
+@pytest.mark.parametrize("calls", ["abc", "1e6", "0", "-5"])
+def test_bench_calls_must_be_a_whole_number(calls, monkeypatch):
+    monkeypatch.setenv("BENCH_CALLS", calls)
+    with pytest.raises(SystemExit) as stopped:
+        bench.main()
+    assert str(stopped.value) == (
+        f"make bench: BENCH_CALLS must be a whole number of calls, not {calls!r}"
+    )

@@ -4,7 +4,14 @@ import math
 
 import duckdb
 from pytest import approx
-from warehouses import FIXTURES, copy_warehouse, run_dbt, run_results
+from warehouses import (
+    FIXTURES,
+    copy_warehouse,
+    in_stored_order,
+    run_dbt,
+    run_results,
+    stored_orders,
+)
 
 from callstats.publish import building_path, published_path
 
@@ -354,3 +361,17 @@ def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
     assert (counts["org_id__null_rows"], counts["call_id__null_rows"]) == (1, 0)
     assert (counts["cost_usd__negative_rows"], counts["duration_s__negative_rows"]) == (2, 0)
     assert counts["model_rows"] == 6
+
+
+def test_marts_are_stored_in_their_models_order(query):
+    """A model ending in `order by` is stored in that order, which the API's reads of a few
+    hours or days rely on to skip the other row groups."""
+    orders = stored_orders()
+    assert orders["rpt_provider_latency_histogram_daily"] == [
+        ("org_id", False),
+        ("started_date", False),
+    ]
+    for table, order in orders.items():
+        rows = query(f"select {', '.join(column for column, _ in order)} from marts.{table}")
+        assert len(rows) > 1, table
+        assert in_stored_order(rows, order), table

@@ -21,12 +21,19 @@ from spark import (
     copy_raw_tables,
     duckdb_select,
     marts_columns,
-    sorted_marts,
     spark_select,
     target,
     thrift_server,
 )
-from warehouses import FIXTURE_NOW, copy_warehouse, query_function, run_callstats, run_result
+from warehouses import (
+    FIXTURE_NOW,
+    copy_warehouse,
+    in_stored_order,
+    query_function,
+    run_callstats,
+    run_result,
+    stored_orders,
+)
 
 from api.app import create_app
 from api.config import Config
@@ -57,14 +64,11 @@ def test_published_marts_have_the_tables_columns_and_types_of_a_duckdb_build(
 
 
 def test_published_marts_are_stored_in_the_models_order(spark_warehouse):
-    ordered = sorted_marts()
-    assert ordered["fct_calls"] == ("started_at", False)
-    assert ordered["fct_stt_events_by_time"] == ("created_at", True)
     select = duckdb_select(published_path(spark_warehouse.warehouse))
-    for table, (column, descending) in ordered.items():
-        values = [value for (value,) in select(table, [column]) if value is not None]
-        assert values, table
-        assert values == sorted(values, reverse=descending), table
+    for table, order in stored_orders().items():
+        rows = select(table, [column for column, _ in order])
+        assert rows, table
+        assert in_stored_order(rows, order), table
 
 
 @pytest.fixture(scope="module")

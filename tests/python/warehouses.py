@@ -5,6 +5,7 @@ import decimal
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -165,3 +166,28 @@ def assert_same_json(expected, actual, where: str = "") -> None:
         )
     else:
         assert actual == expected and type(actual) is type(expected), (where, expected, actual)
+
+
+def stored_orders() -> dict[str, list[tuple[str, bool]]]:
+    """The marts models stored in an order, each with its columns and whether each is
+    descending: their query ends in `order by <column> [desc], ...`."""
+    found = {}
+    for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
+        text = model.read_text().strip()
+        ending = re.search(r"^order by ([\w ,]+?)\s*(--.*)?\Z", text, re.MULTILINE)
+        if ending:
+            found[model.stem] = [
+                (column, descending == " desc")
+                for column, descending in re.findall(r"(\w+)( desc)?", ending.group(1))
+            ]
+    return found
+
+
+def in_stored_order(rows: list[tuple], order: list[tuple[str, bool]]) -> bool:
+    """Whether `rows` (their values in the columns of `order`; rows with a null left out)
+    come in that order."""
+    rows = [tuple(row) for row in rows if None not in tuple(row)]
+    expected = list(rows)
+    for index, (_, descending) in reversed(list(enumerate(order))):
+        expected.sort(key=lambda row, index=index: row[index], reverse=descending)
+    return rows == expected
