@@ -12,6 +12,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --constraint constraints.txt uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt \
 		--compile-bytecode --editable '.[dev]'
+	# Where the package index lets uv reuse no earlier build, each install builds pyspark from
+	# its source again and uv's cache keeps every build (1 GB each): drop the ones no install
+	# refers to any more (uv waits for other installs using its cache).
+	$(BIN)/uv cache prune --quiet
 	touch $@
 
 demo: setup
