@@ -187,11 +187,16 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
     directory.mkdir(parents=True, exist_ok=True)
     partial = directory / f".raw-{calls}.duckdb"
     partial.unlink(missing_ok=True)
-    step = run_step(
-        "generate",
-        ["generate", "--calls", str(calls), "--days", str(DAYS), "--end", END.isoformat()],
-        partial,
-    )
+    try:
+        step = run_step(
+            "generate",
+            ["generate", "--calls", str(calls), "--days", str(DAYS), "--end", END.isoformat()],
+            partial,
+        )
+    except BaseException:
+        # A stopped or failed generation's file is no raw data: gigabytes on a shared disk.
+        partial.unlink(missing_ok=True)
+        raise
     measured_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     recorded.write_text(json.dumps({**asdict(step), "measured_at": measured_at}))
     partial.rename(raw)

@@ -121,3 +121,14 @@ def test_bench_calls_must_be_a_whole_number(calls, monkeypatch):
     assert str(stopped.value) == (
         f"make bench: BENCH_CALLS must be a whole number of calls, not {calls!r}"
     )
+
+
+def test_a_failed_generation_leaves_no_partial_raw_data(tmp_path, monkeypatch):
+    def failing_generate(name, args, path, target="duckdb"):
+        path.write_bytes(b"half of the raw rows")
+        raise RuntimeError("callstats generate failed")
+
+    monkeypatch.setattr(bench, "run_step", failing_generate)
+    with pytest.raises(RuntimeError, match="callstats generate failed"):
+        bench.raw_data(2700, tmp_path)
+    assert list(tmp_path.iterdir()) == []
