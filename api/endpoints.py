@@ -618,11 +618,12 @@ def last_30_days(end: datetime) -> dict[str, str]:
 
 
 def warm(marts: Marts) -> list[str]:
-    """Answer every endpoint once, for an all-scope token over the 30 days to now (its agent
-    the first agent), and return the paths answered: DuckDB reads a table's metadata and blocks
-    when a statement first needs them, so the first request of each endpoint in a new worker
-    took 5 to 40 ms longer at 1 M calls (docs/decisions.md, Warm workers). None when no marts are
-    published or they cannot be read; an endpoint that answers 4xx (no agents) is skipped."""
+    """Answer every endpoint once, for an all-scope token over the 30 days to now (`call_stats`
+    for the first agent), and return the paths answered: DuckDB reads a table's metadata and
+    blocks when a statement first needs them, so the first request of each endpoint in a new
+    worker took 5 to 40 ms longer at 1 M calls (docs/decisions.md, Warm workers). An empty list
+    when no marts are published or they cannot be read; an endpoint that answers 4xx (with no
+    agents, `call_stats`) is skipped."""
     scope, query = Scope("all"), last_30_days(project.now())
     answered = []
     try:
