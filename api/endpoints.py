@@ -165,12 +165,11 @@ def _agent_comparison(marts: Marts, scope: Scope, arguments: Arguments) -> list[
         hidden = [agent_id for agent_id in requested if agent_id not in visible]
         if hidden:
             raise errors.not_visible("agent_ids", hidden[0])
+    agent_ids = tuple(requested if requested is not None else visible)
     # Narrowed to the agents asked for only: the scope's calls are those of its visible agents.
-    narrowed = None if requested is None else tuple(requested)
+    narrowed = None if requested is None else agent_ids
     return calls.agent_comparison(
-        marts,
-        Selection(scope, _window_a(arguments), agent_ids=narrowed),
-        tuple(visible if requested is None else requested),
+        marts, Selection(scope, _window_a(arguments), agent_ids=narrowed), agent_ids
     )
 
 

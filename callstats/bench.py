@@ -170,11 +170,16 @@ def _directory_bytes(path: Path) -> int:
     return total
 
 
+def _raw_path(directory: Path, calls: int) -> Path:
+    """Where the raw data of `calls` calls is kept in `directory`."""
+    return directory / f"raw-{calls}.duckdb"
+
+
 def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
     """The generated raw warehouse of `calls` calls, and the cost of generating it: measured
     now when this run had to generate it, else as recorded then (beside the data, its step
     named with the time it was measured), or None when nothing was recorded."""
-    raw = directory / f"raw-{calls}.duckdb"
+    raw = _raw_path(directory, calls)
     recorded = raw.with_suffix(".generate.json")
     if raw.exists():
         if not recorded.exists():
@@ -248,9 +253,11 @@ def check_free_space(directory: Path, calls: int) -> None:
     data, and the raw data itself when it is not generated yet (its size then estimated at
     RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other work too."""
     directory.mkdir(parents=True, exist_ok=True)
-    raw = directory / f"raw-{calls}.duckdb"
-    raw_bytes = raw.stat().st_size if raw.exists() else calls * RAW_BYTES_PER_CALL
-    needed = WORK_PER_RAW_BYTE * raw_bytes + (0 if raw.exists() else raw_bytes)
+    raw = _raw_path(directory, calls)
+    if raw.exists():
+        needed = WORK_PER_RAW_BYTE * raw.stat().st_size
+    else:
+        needed = (WORK_PER_RAW_BYTE + 1) * calls * RAW_BYTES_PER_CALL
     free = shutil.disk_usage(directory).free
     if free < needed:
         sys.exit(

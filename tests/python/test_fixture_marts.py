@@ -367,6 +367,8 @@ def test_marts_are_stored_in_their_models_order(query):
     """A model ending in `order by` is stored in that order, which the API's reads of a few
     hours or days rely on to skip the other row groups."""
     orders = stored_orders()
+    assert orders["fct_calls"] == [("started_at", False)]
+    assert orders["fct_stt_events_by_time"] == [("created_at", True)]
     assert orders["rpt_provider_latency_histogram_daily"] == [
         ("org_id", False),
         ("started_date", False),

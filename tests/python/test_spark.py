@@ -64,8 +64,11 @@ def test_published_marts_have_the_tables_columns_and_types_of_a_duckdb_build(
 
 
 def test_published_marts_are_stored_in_the_models_order(spark_warehouse):
+    orders = stored_orders()
+    assert orders["fct_calls"] == [("started_at", False)]
+    assert orders["fct_stt_events_by_time"] == [("created_at", True)]
     select = duckdb_select(published_path(spark_warehouse.warehouse))
-    for table, order in stored_orders().items():
+    for table, order in orders.items():
         rows = select(table, [column for column, _ in order])
         assert rows, table
         assert in_stored_order(rows, order), table
