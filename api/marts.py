@@ -9,12 +9,16 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+from cachetools import LRUCache
 
 # The API's statements keep their text from one request to the next (the values are
 # parameters), and parsing one takes DuckDB a third of the time of running it on the rollups:
 # each text is parsed once per worker, the most recently used kept (docs/decisions.md: the
 # documented requests use 82; at most about 75 MB if each were a page of 1,000 call ids).
 _PARSED_STATEMENTS = 256
+# Answers of lasting statements (Marts.lasting_rows) kept per worker for the publication of the
+# moment, the most recently used: a few per scope (its agents' names, its days with calls).
+_LASTING_ANSWERS = 1024
 
 
 class MartsUnavailable(Exception):
@@ -55,7 +59,7 @@ class Marts:
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
-        self._built_at: tuple[int, datetime | None] | None = None
+        self._lasting: LRUCache = LRUCache(_LASTING_ANSWERS)
 
     def _published_inode(self) -> int:
         try:
@@ -63,7 +67,8 @@ class Marts:
         except FileNotFoundError as error:
             raise MartsUnavailable(f"no marts published at {self._path}") from error
 
-    def _current(self) -> duckdb.DuckDBPyConnection:
+    def _current(self) -> tuple[duckdb.DuckDBPyConnection, LRUCache]:
+        """The connection to the publication of the moment, and its lasting answers."""
         inode = self._published_inode()
         with self._lock:
             if inode != self._inode:
@@ -71,11 +76,25 @@ class Marts:
                     self._connection.close()
                 self._connection = duckdb.connect(str(self._path), read_only=True)
                 self._inode = inode
-            return self._connection
+                self._lasting = LRUCache(_LASTING_ANSWERS)
+            return self._connection, self._lasting
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         with self.snapshot() as read:
             return read(sql, parameters)
+
+    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        """`rows` of a statement whose answer only a new publication changes, whatever the
+        request's window (a dimension's rows, a scope's first and last day with calls): read
+        once per publication and kept, the _LASTING_ANSWERS most recently used. A list
+        parameter counts by its items. Callers must not change the rows."""
+        connection, lasting = self._current()
+        key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
+        rows = lasting.get(key)
+        if rows is None:
+            with self._read(connection) as read:
+                rows = lasting[key] = read(sql, parameters)
+        return rows
 
     @contextmanager
     def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
@@ -83,7 +102,15 @@ class Marts:
         published when it was opened, even if another is swapped in meanwhile (so, unlike
         PostgreSQL's, it never raises MartsReplaced). A table the file lacks raises
         MartsOutdated."""
-        with self._current().cursor() as cursor:
+        connection, _ = self._current()
+        with self._read(connection) as read:
+            yield read
+
+    @contextmanager
+    def _read(
+        self, connection: duckdb.DuckDBPyConnection
+    ) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
+        with connection.cursor() as cursor:
 
             def read(sql: str, parameters: Sequence = ()) -> list[tuple]:
                 try:
@@ -95,11 +122,8 @@ class Marts:
 
     def built_at(self) -> datetime | None:
         """When the published marts were built (UTC), read once per publication."""
-        inode = self._published_inode()
-        if self._built_at is None or self._built_at[0] != inode:
-            [(built_at,)] = self.rows("select marts_built_at from marts.publication")
-            self._built_at = (inode, built_at)
-        return self._built_at[1]
+        [(built_at,)] = self.lasting_rows("select marts_built_at from marts.publication")
+        return built_at
 
 
 @lru_cache(maxsize=_PARSED_STATEMENTS)

@@ -110,6 +110,12 @@ class PostgresMarts:
         with self._cursor() as cursor:
             return _read(cursor, sql, parameters)
 
+    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        """`rows`, read each time: the tables of schema `marts` are replaced model by model
+        (a build into this database) or all at once (a publication's schema swap), with no
+        mark a worker could check without a query."""
+        return self.rows(sql, parameters)
+
     @contextmanager
     def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
         """A `rows` function whose statements share one `repeatable read` transaction, so

@@ -61,7 +61,7 @@ def _with_calls(marts: Marts, selection: Selection, window: Window) -> Window | 
     """`window` narrowed to the UTC days that hold the selection's calls: the same calls, and
     no bucket boundaries to walk through for the years around them; None when it has none."""
     in_selection, parameters = selection.predicate()
-    [(first, last)] = marts.rows(
+    [(first, last)] = marts.lasting_rows(
         "select min(started_date), max(started_date) from marts.rpt_calls_daily"
         f" where {in_selection}",
         parameters,
@@ -153,7 +153,9 @@ def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) 
     """`columns` of the rows of dimension `table` whose `key` is in `ids`, by key."""
     if not ids:
         return {}
-    rows = marts.rows(f"select {key}, {columns} from {table} where {key} = any(?)", [list(ids)])
+    rows = marts.lasting_rows(
+        f"select {key}, {columns} from {table} where {key} = any(?)", [list(ids)]
+    )
     return {row[0]: row[1:] for row in rows}
 
 
@@ -269,7 +271,7 @@ def _distribution(
     Buckets)."""
     column = "duration_bucket" if distribution == "duration_s" else "latency_bucket"
     counts = {row[column]: row[count] for row in aggregate(marts, family, selection, by=(column,))}
-    labels = marts.rows(
+    labels = marts.lasting_rows(
         "select bucket from marts.dim_distribution_buckets where distribution = ?"
         " order by bucket_position",
         [distribution],

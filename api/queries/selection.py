@@ -72,7 +72,7 @@ def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) 
     if agent_ids is not None:
         where = f"{where} and {in_list('agent_id', agent_ids)}"
         parameters = [*parameters, *agent_ids]
-    rows = marts.rows(
+    rows = marts.lasting_rows(
         f"select agent_id from marts.dim_agent_orgs where {where} "
         'group by agent_id order by agent_id collate "C"',
         parameters,
@@ -84,7 +84,7 @@ def org_visible(marts: Marts, scope: Scope, org_id: str) -> bool:
     """The org is in the scope and known, by its row or by its calls, whichever came first."""
     where, parameters = _in_scope(scope)
     return bool(
-        marts.rows(
+        marts.lasting_rows(
             f"""
             select 1
             from (
@@ -101,7 +101,7 @@ def reseller_visible(marts: Marts, scope: Scope, reseller_id: str) -> bool:
     """A reseller is visible through the visible orgs that name it."""
     where, parameters = _in_scope(scope)
     return bool(
-        marts.rows(
+        marts.lasting_rows(
             f"select 1 from marts.dim_orgs where reseller_id = ? and {where}",
             [reseller_id, *parameters],
         )

@@ -1,5 +1,6 @@
 """The published DuckDB marts as the API reads them (api/marts.py): a statement's text is
-parsed once, and each run of it reads the publication of the moment with its own values."""
+parsed once, each run of it reads the publication of the moment with its own values, and a
+lasting statement is read once per publication."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,6 +32,26 @@ def test_one_statement_reads_each_publication_with_its_values(tmp_path):
     _publish(published, range(5))
     assert marts.rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
     assert marts.rows(LONG_CALLS, [3]) == [(2, 3 + 4)]
+
+
+def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    # random() answers differently each time the statement is read
+    drawn = marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
+    assert len(drawn) == 2
+    assert (
+        marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
+        == drawn
+    )
+    assert marts.rows("select random() from marts.fct_calls where duration_s >= ?", [1]) != drawn
+    assert marts.lasting_rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
+    assert marts.lasting_rows(LONG_CALLS, [2]) == [(1, 2)]
+    _publish(published, range(5))
+    assert marts.lasting_rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
+    again = marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
+    assert len(again) == 4 and again[:2] != drawn
 
 
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
