@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import orjson
 
 from api.marts import Marts, MartsReplaced
-from api.queries.selection import Selection, in_list
+from api.queries.selection import Selection
 from api.serialize import timestamp
 
 # The largest OFFSET the marts' SQL engines take (DuckDB reads it as a BIGINT): a larger one
@@ -139,8 +139,8 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
                         read(
                             f"select call_id, {', '.join(columns)} from {table}"
                             f" where call_started_at between ? and ?"
-                            f" and {in_list('call_id', ids)} order by {order}",
-                            [*starts, *ids],
+                            f" and call_id = any(?) order by {order}",
+                            [*starts, ids],
                         ),
                         columns,
                     )
