@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -16,9 +17,11 @@ from cachetools import LRUCache
 # each text is parsed once per worker, the most recently used kept (docs/decisions.md: the
 # documented requests use 82; at most about 75 MB if each were a page of 1,000 call ids).
 _PARSED_STATEMENTS = 256
-# Answers of lasting statements (Marts.lasting_rows) kept per worker for the publication of the
-# moment, the most recently used: a few per scope (its agents' names, its days with calls).
-_LASTING_ANSWERS = 1024
+# The answers of lasting statements (Marts.lasting_rows) each worker keeps for the publication
+# of the moment, the most recently used, counted in values (parameters and rows, a list
+# parameter by its items): a scope's agents' names and days with calls take a few dozen, and
+# values chosen by requests (agent ids) cannot make the kept answers larger than a few MB.
+_LASTING_VALUES = 100_000
 
 
 class MartsUnavailable(Exception):
@@ -59,7 +62,7 @@ class Marts:
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._inode: int | None = None
-        self._lasting: LRUCache = LRUCache(_LASTING_ANSWERS)
+        self._lasting = _lasting_answers()
 
     def _published_inode(self) -> int:
         try:
@@ -76,7 +79,7 @@ class Marts:
                     self._connection.close()
                 self._connection = duckdb.connect(str(self._path), read_only=True)
                 self._inode = inode
-                self._lasting = LRUCache(_LASTING_ANSWERS)
+                self._lasting = _lasting_answers()
             return self._connection, self._lasting
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
@@ -86,14 +89,19 @@ class Marts:
     def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         """`rows` of a statement whose answer only a new publication changes, whatever the
         request's window (a dimension's rows, a scope's first and last day with calls): read
-        once per publication and kept, the _LASTING_ANSWERS most recently used. A list
-        parameter counts by its items. Callers must not change the rows."""
+        once per publication and kept (_LASTING_VALUES). Callers must not change the rows."""
         connection, lasting = self._current()
         key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
-        rows = lasting.get(key)
-        if rows is None:
-            with self._read(connection) as read:
-                rows = lasting[key] = read(sql, parameters)
+        with self._lock:
+            kept = lasting.get(key)
+        if kept is not None:
+            return kept[1]
+        with self._read(connection) as read:
+            rows = read(sql, parameters)
+        values = len(rows) + sum(len(v) if isinstance(v, list) else 1 for v in parameters)
+        if values <= lasting.maxsize:
+            with self._lock:
+                lasting[key] = (values, rows)
         return rows
 
     @contextmanager
@@ -124,6 +132,11 @@ class Marts:
         """When the published marts were built (UTC), read once per publication."""
         [(built_at,)] = self.lasting_rows("select marts_built_at from marts.publication")
         return built_at
+
+
+def _lasting_answers() -> LRUCache:
+    """Kept answers as `(values, rows)`, weighed by their values."""
+    return LRUCache(_LASTING_VALUES, getsizeof=itemgetter(0))
 
 
 @lru_cache(maxsize=_PARSED_STATEMENTS)

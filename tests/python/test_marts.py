@@ -10,6 +10,7 @@ import duckdb
 from api.marts import Marts
 
 LONG_CALLS = "select count(*), sum(duration_s) from marts.fct_calls where duration_s >= ?"
+DRAWN = "select random() from marts.fct_calls where duration_s >= ?"
 
 
 def _publish(published: Path, durations_s: range) -> None:
@@ -39,19 +40,28 @@ def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_pat
     _publish(published, range(3))
     marts = Marts(published)
     # random() answers differently each time the statement is read
-    drawn = marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
+    drawn = marts.lasting_rows(DRAWN, [1])
     assert len(drawn) == 2
-    assert (
-        marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
-        == drawn
-    )
-    assert marts.rows("select random() from marts.fct_calls where duration_s >= ?", [1]) != drawn
+    assert marts.lasting_rows(DRAWN, [1]) == drawn
+    assert marts.rows(DRAWN, [1]) != drawn
     assert marts.lasting_rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
     assert marts.lasting_rows(LONG_CALLS, [2]) == [(1, 2)]
     _publish(published, range(5))
     assert marts.lasting_rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
-    again = marts.lasting_rows("select random() from marts.fct_calls where duration_s >= ?", [1])
+    again = marts.lasting_rows(DRAWN, [1])
     assert len(again) == 4 and again[:2] != drawn
+
+
+def test_a_lasting_answer_of_more_values_than_kept_is_read_each_time(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    # with its one parameter, 99,999 rows make 100,000 values: kept; one row more is not
+    kept = marts.lasting_rows("select random() from range(?)", [99_999])
+    assert marts.lasting_rows("select random() from range(?)", [99_999]) == kept
+    large = marts.lasting_rows("select random() from range(?)", [100_000])
+    assert len(large) == 100_000
+    assert marts.lasting_rows("select random() from range(?)", [100_000]) != large
 
 
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
