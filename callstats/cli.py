@@ -50,6 +50,13 @@ def _positive_int(text: str) -> int:
     return number
 
 
+def _port(text: str) -> int:
+    number = _positive_int(text)
+    if number > 65535:
+        raise argparse.ArgumentTypeError(f"must be at most 65535: {text!r}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="callstats", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -94,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
     server = commands.add_parser("serve", help="serve the API with gunicorn")
     server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=_positive_int, default=8000)
+    server.add_argument("--port", type=_port, default=8000)
     server.add_argument("--workers", type=_positive_int, default=2)
 
     key_commands = commands.add_parser("keys", help="API tokens").add_subparsers(
@@ -113,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace) -> None:
+    end = args.end or project.now()
     with warehouse.raw_target() as target:
         generate.generate(
             target.work,
@@ -120,11 +128,14 @@ def _generate(args: argparse.Namespace) -> None:
             days=args.days,
             orgs=args.orgs,
             agents_per_org=args.agents_per_org,
-            end=args.end or project.now(),
+            end=end,
             seed=args.seed,
             target=target,
             progress=sys.stderr.isatty(),
         )
+    newest = f"{end:%Y-%m-%d %H:%M:%S}"
+    days = f"{args.days} day{'s' if args.days > 1 else ''}"
+    print(f"generated {args.calls:,} calls started over {days} up to {newest} UTC")
 
 
 def _load(args: argparse.Namespace) -> int:

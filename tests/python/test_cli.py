@@ -82,6 +82,8 @@ def test_a_failed_build_names_the_model_and_its_first_error_line(tmp_path):
         (["generate", "--calls", "0"], "argument --calls: must be at least 1: '0'"),
         (["generate", "--end", "yesterday"], "not an ISO 8601 timestamp: 'yesterday'"),
         (["teleport"], "invalid choice: 'teleport'"),
+        (["serve", "--port", "70000"], "argument --port: must be at most 65535: '70000'"),
+        (["serve", "--port", "0"], "argument --port: must be at least 1: '0'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
@@ -91,6 +93,16 @@ def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
     stderr = capsys.readouterr().err
     assert stderr.count("\n") == 1
     assert message in stderr
+
+
+def test_generate_says_what_it_wrote(tmp_path):
+    generated = run_callstats(
+        "generate", "--calls", "1200", "--days", "2", "--end", "2026-11-01T06:00:00",
+        warehouse=tmp_path / "callstats.duckdb",
+    )  # fmt: skip
+    assert generated.stdout == (
+        "generated 1,200 calls started over 2 days up to 2026-11-01 06:00:00 UTC\n"
+    )
 
 
 def test_unknown_target_is_one_line(monkeypatch, tmp_path, capsys):
