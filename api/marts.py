@@ -18,10 +18,10 @@ from cachetools import LRUCache
 # documented requests use 82; at most about 75 MB if each were a page of 1,000 call ids).
 _PARSED_STATEMENTS = 256
 # The answers of lasting statements (Marts.lasting_rows) each worker keeps for the publication
-# of the moment, the most recently used, counted in values (parameters and rows, a list
-# parameter by its items): a scope's agents' names and days with calls take a few dozen, and
-# values chosen by requests (agent ids) cannot make the kept answers larger than a few MB.
-_LASTING_VALUES = 100_000
+# of the moment, the most recently used, by size (_size of their parameters and rows): a
+# scope's agents' names and days with calls take a few hundred, and values chosen by requests
+# (agent ids in a path or a list) cannot make the kept answers larger than about 10 MB.
+_LASTING_SIZE = 10_000_000
 
 
 class MartsUnavailable(Exception):
@@ -89,7 +89,7 @@ class Marts:
     def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         """`rows` of a statement whose answer only a new publication changes, whatever the
         request's window (a dimension's rows, a scope's first and last day with calls): read
-        once per publication and kept (_LASTING_VALUES). Callers must not change the rows."""
+        once per publication and kept (_LASTING_SIZE). Callers must not change the rows."""
         connection, lasting = self._current()
         key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
         with self._lock:
@@ -98,10 +98,10 @@ class Marts:
             return kept[1]
         with self._read(connection) as read:
             rows = read(sql, parameters)
-        values = len(rows) + sum(len(v) if isinstance(v, list) else 1 for v in parameters)
-        if values <= lasting.maxsize:
+        size = _size(key[1:]) + _size(rows)
+        if size <= lasting.maxsize:
             with self._lock:
-                lasting[key] = (values, rows)
+                lasting[key] = (size, rows)
         return rows
 
     @contextmanager
@@ -135,8 +135,18 @@ class Marts:
 
 
 def _lasting_answers() -> LRUCache:
-    """Kept answers as `(values, rows)`, weighed by their values."""
-    return LRUCache(_LASTING_VALUES, getsizeof=itemgetter(0))
+    """Kept answers as `(size, rows)`, weighed by their size."""
+    return LRUCache(_LASTING_SIZE, getsizeof=itemgetter(0))
+
+
+def _size(value: object) -> int:
+    """The characters of the strings in `value`, tuples and lists walked; 1 for any other
+    value."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, tuple | list):
+        return sum(map(_size, value))
+    return 1
 
 
 @lru_cache(maxsize=_PARSED_STATEMENTS)

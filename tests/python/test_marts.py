@@ -52,16 +52,26 @@ def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_pat
     assert len(again) == 4 and again[:2] != drawn
 
 
-def test_a_lasting_answer_of_more_values_than_kept_is_read_each_time(tmp_path):
+def test_a_lasting_answer_larger_than_what_is_kept_is_read_each_time(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))
     marts = Marts(published)
-    # with its one parameter, 99,999 rows make 100,000 values: kept; one row more is not
-    kept = marts.lasting_rows("select random() from range(?)", [99_999])
-    assert marts.lasting_rows("select random() from range(?)", [99_999]) == kept
-    large = marts.lasting_rows("select random() from range(?)", [100_000])
-    assert len(large) == 100_000
-    assert marts.lasting_rows("select random() from range(?)", [100_000]) != large
+    drawn_text = "select random(), repeat('x', ?)"
+    # a double, its parameter and 9,999,998 characters: a size of 10,000,000, kept
+    kept = marts.lasting_rows(drawn_text, [9_999_998])
+    assert marts.lasting_rows(drawn_text, [9_999_998]) == kept
+    # one character more is not
+    large = marts.lasting_rows(drawn_text, [9_999_999])
+    assert len(large[0][1]) == 9_999_999
+    assert marts.lasting_rows(drawn_text, [9_999_999]) != large
+    # long strings among the parameters count by their characters: 5,000,001, kept
+    ids = ["a" * 5_000_000, "b" * 4_999_998]
+    kept = marts.lasting_rows("select random() from range(1) where ? <> ''", [ids[0]])
+    assert marts.lasting_rows("select random() from range(1) where ? <> ''", [ids[0]]) == kept
+    # a list counts by its items: 10,000,000 characters and a double, not kept
+    listed = marts.lasting_rows("select random() where len(?) = 3", [[*ids, "cc"]])
+    assert len(listed) == 1
+    assert marts.lasting_rows("select random() where len(?) = 3", [[*ids, "cc"]]) != listed
 
 
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
