@@ -98,7 +98,7 @@ class Marts:
             return kept[1]
         with self._read(connection) as read:
             rows = read(sql, parameters)
-        size = _size(key[1:]) + _size(rows)
+        size = _size(parameters) + _size(rows)
         if size <= lasting.maxsize:
             with self._lock:
                 lasting[key] = (size, rows)
