@@ -8,7 +8,7 @@ from api.params import Window
 from api.queries import measures
 from api.queries.periods import Periods, cut
 from api.queries.rollups import in_spans
-from api.queries.selection import Selection, in_list
+from api.queries.selection import Selection
 from api.serialize import timestamp
 
 EVENT_TYPES = (
@@ -70,10 +70,31 @@ def stt_events(
 
 def stt_summary(marts: Marts, selection: Selection) -> dict:
     """Counts per event type, and the mean time from each connection's first opening to the
-    first closing after it, both among the window's events only."""
+    first closing after it, both among the window's events only: one statement, whose rows
+    are `(part, event_type, count, duration_sum_s)` (docs/decisions.md)."""
     periods = cut(selection.window, daily=False)
-    counts = _event_counts(marts, selection, periods)
-    connections, duration_sum_s = _durations(marts, selection, periods)
+    event_parts, event_parameters = _event_counts(selection, periods)
+    duration_ctes, duration_parameters = _durations(selection, periods)
+    parts = [
+        "select 'whole', null, connections, duration_sum_s from connection_hours"
+        " where first_event_hour is null",
+        "select 'cut', null, count(*), sum(duration_s) from cut_durations",
+    ]
+    if event_parts:
+        parts.append(
+            "select 'events', event_type, sum(events), null"
+            f" from ({event_parts}) as parts group by event_type"
+        )
+    counts, connections, duration_sum_s = {}, 0, 0.0
+    for part, event_type, count, sum_s in marts.rows(
+        f"with {duration_ctes} {' union all '.join(parts)}",
+        [*duration_parameters, *event_parameters],
+    ):
+        if part == "events":
+            counts[event_type] = int(count)
+        else:
+            connections += int(count)
+            duration_sum_s += float(sum_s or 0)
     opened, rejected, timeouts = (
         counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
     )
@@ -91,8 +112,9 @@ def stt_summary(marts: Marts, selection: Selection) -> dict:
     }
 
 
-def _event_counts(marts: Marts, selection: Selection, periods: Periods) -> dict[str, int]:
-    """Events per type: whole hours from the hourly rollup, partial hours from the events."""
+def _event_counts(selection: Selection, periods: Periods) -> tuple[str, list]:
+    """Events per type (`event_type`, `events`), possibly several rows per type: whole hours
+    from the hourly rollup, partial hours from the events; no SQL for an empty window."""
     in_selection, selection_parameters = selection.predicate(with_agents=False)
     parts, parameters = [], []
     for table, column, count, spans in (
@@ -106,57 +128,41 @@ def _event_counts(marts: Marts, selection: Selection, periods: Periods) -> dict[
                 f" where ({in_periods}) and {in_selection} group by event_type"
             )
             parameters += [*period_parameters, *selection_parameters]
-    if not parts:
-        return {}
-    rows = marts.rows(
-        f"select event_type, sum(events) from ({' union all '.join(parts)}) as parts"
-        " group by event_type",
-        parameters,
-    )
-    return {event_type: int(events) for event_type, events in rows}
+    return " union all ".join(parts), parameters
 
 
-def _durations(marts: Marts, selection: Selection, periods: Periods) -> tuple[int, float]:
-    """The connections with a duration among the window's events, and the sum of those
-    durations: from the hourly rollup for connections of one org whose first and last
-    events lie in the window's whole hours (all their events are the window's), from each
-    connection's opening and closing times for the rest (docs/decisions.md)."""
+def _durations(selection: Selection, periods: Periods) -> tuple[str, list]:
+    """The CTEs of the connections with a duration among the window's events:
+    `connection_hours` has the connections of one org whose first and last events lie in the
+    window's whole hours (all their events are the window's) from the hourly rollup, as one
+    row (`first_event_hour` null) of `connections` and `duration_sum_s`; its other rows name
+    the hours of the rest, whose durations `cut_durations` (`duration_s`) takes from each
+    connection's opening and closing times (docs/decisions.md)."""
     whole, whole_parameters = _whole(periods)
     in_selection, selection_parameters = selection.predicate(with_agents=False)
     window = selection.window
-    overlaps, overlap_parameters = _overlaps(window, "first_event_hour", "last_event_hour")
-    rows = marts.rows(
-        f"""
-        select
-            case when {whole} then null else first_event_hour end as first_event_hour,
-            sum(connections_with_duration),
-            sum(duration_sum_s)
-        from marts.rpt_stt_connections_hourly
-        where {in_selection} and {overlaps}
-            and (connections_with_duration > 0 or not is_single_org)
-        group by 1
-        """,
-        [*whole_parameters, *selection_parameters, *overlap_parameters],
-    )
-    connections, duration_sum_s = 0, 0.0
-    cut_hours = []
-    for first_event_hour, with_duration, duration_s in rows:
-        if first_event_hour is None:
-            connections, duration_sum_s = int(with_duration), float(duration_s or 0)
-        else:
-            cut_hours.append(first_event_hour)
-    if not cut_hours:
-        return connections, duration_sum_s
+    hour_overlaps, hour_parameters = _overlaps(window, "first_event_hour", "last_event_hour")
     overlaps, overlap_parameters = _overlaps(window, "first_event_at", "last_event_at")
     opened_in_window, opened_parameters = window.predicate("openings.created_at")
     closed_in_window, closed_parameters = window.predicate("closings.created_at")
-    [(cut_connections, cut_duration_sum_s)] = marts.rows(
-        f"""
-        with
+    ctes = f"""
+        connection_hours as (
+            select
+                case when {whole} then null else first_event_hour end as first_event_hour,
+                sum(connections_with_duration) as connections,
+                sum(duration_sum_s) as duration_sum_s
+            from marts.rpt_stt_connections_hourly
+            where {in_selection} and {hour_overlaps}
+                and (connections_with_duration > 0 or not is_single_org)
+            group by 1
+        ),
         connections as (
             select connection_key, opened_ats, closed_ats
             from marts.fct_stt_connections
-            where {in_list("first_event_hour", cut_hours)}
+            where first_event_hour in (
+                    select first_event_hour from connection_hours
+                    where first_event_hour is not null
+                )
                 and {in_selection} and {overlaps} and not ({whole})
                 and (duration_s is not null or not is_single_org)
         ),
@@ -168,7 +174,7 @@ def _durations(marts: Marts, selection: Selection, periods: Periods) -> tuple[in
             where {opened_in_window}
             group by connection_key
         ),
-        durations as (
+        cut_durations as (
             select
                 extract(epoch from min(closings.created_at) - first_openings.opened_at)
                     as duration_s
@@ -179,18 +185,17 @@ def _durations(marts: Marts, selection: Selection, periods: Periods) -> tuple[in
             where {closed_in_window}
             group by first_openings.connection_key, first_openings.opened_at
         )
-        select count(*), sum(duration_s) from durations
-        """,
-        [
-            *cut_hours,
-            *selection_parameters,
-            *overlap_parameters,
-            *whole_parameters,
-            *opened_parameters,
-            *closed_parameters,
-        ],
-    )
-    return connections + cut_connections, duration_sum_s + float(cut_duration_sum_s or 0)
+        """
+    return ctes, [
+        *whole_parameters,
+        *selection_parameters,
+        *hour_parameters,
+        *selection_parameters,
+        *overlap_parameters,
+        *whole_parameters,
+        *opened_parameters,
+        *closed_parameters,
+    ]
 
 
 def _whole(periods: Periods) -> tuple[str, list]:
