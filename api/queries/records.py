@@ -1,6 +1,8 @@
 """The list endpoints of single records: errors (seed 001) and an agent's calls (seed 004)."""
 
-from collections.abc import Sequence
+from datetime import datetime
+from itertools import accumulate
+from operator import itemgetter
 
 import orjson
 
@@ -80,12 +82,12 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 
 
 # A page of calls is read in statements on one snapshot (Marts.snapshot): the page's keys,
-# from two columns; then the turns, tool calls and state changes of those calls; then the
-# calls' own columns, those of the selection started between the page's first and last start
-# (the page, and calls of equal starts outside it). The calls and their child tables are
-# stored in the order of the calls' starts, so bounding each read by those starts lets the
-# engine read only the row groups of those instants. A snapshot whose tables were replaced
-# while it read them (PostgreSQL) is read again.
+# from two columns; then the turns, tool calls and state changes of those calls, in one
+# statement; then the calls' own columns, those of the selection started between the page's
+# first and last start (the page, and calls of equal starts outside it). The calls and their
+# child tables are stored in the order of the calls' starts, so bounding each read by those
+# starts lets the engine read only the row groups of those instants. A snapshot whose tables
+# were replaced while it read them (PostgreSQL) is read again.
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -100,21 +102,51 @@ _PAGE_COLUMNS = (
     " call_quality, call_insights, audio_config, stt_provider, stt_model, llm_provider,"
     " llm_model, tts_provider, tts_model"
 )
-# Each child table: its columns (after call_id) and their order within a call.
+# Each child table: its columns (after call_id) with their SQL types, and its order within a
+# call, as a sort key of a row (code point order for ids, as `collate "C"`).
 _CHILDREN = {
     "turns": (
         "marts.fct_call_turns",
-        ("turn_index", "user_text", "agent_text", "stt_latency_ms", "llm_latency_ms",
-         "tts_latency_ms"),
-        "turn_index",
+        {"turn_index": "integer", "user_text": "text", "agent_text": "text",
+         "stt_latency_ms": "double precision", "llm_latency_ms": "double precision",
+         "tts_latency_ms": "double precision"},
+        itemgetter("turn_index"),
     ),
     "tools": (
         "marts.fct_tool_calls",
-        ("tool_name", "started_at", "latency_ms", "is_success", "error_message"),
-        'started_at nulls last, tool_call_id collate "C"',
+        {"tool_name": "text", "started_at": "timestamp", "latency_ms": "double precision",
+         "is_success": "boolean", "error_message": "text", "tool_call_id": "text"},
+        lambda tool: (tool["started_at"] is None, tool["started_at"] or datetime.min,
+                      tool["tool_call_id"]),
     ),
-    "states": ("marts.fct_call_state_changes", ("status", "changed_at"), "changed_at"),
+    "states": (
+        "marts.fct_call_state_changes",
+        {"status": "text", "changed_at": "timestamp"},
+        itemgetter("changed_at"),
+    ),
 }  # fmt: skip
+# The children of a page's calls as one statement: `(child, call_id, *values)` with a column
+# per child and column, a typed null in the other children's rows (PostgreSQL types a union's
+# column from its first two parts).
+_CHILDREN_SQL = " union all ".join(
+    f"select '{name}', call_id, "
+    + ", ".join(
+        column if child == name else f"cast(null as {sql_type})"
+        for child, (_, child_columns, _) in _CHILDREN.items()
+        for column, sql_type in child_columns.items()
+    )
+    + f" from {table} where call_started_at between ? and ? and call_id = any(?)"
+    for name, (table, _, _) in _CHILDREN.items()
+)
+# Each child's columns and where their values lie in a row of _CHILDREN_SQL (after call_id).
+_CHILD_VALUES = {
+    name: (tuple(columns), slice(first, first + len(columns)))
+    for (name, (_, columns, _)), first in zip(
+        _CHILDREN.items(),
+        accumulate((len(columns) for _, columns, _ in _CHILDREN.values()), initial=0),
+        strict=False,
+    )
+}
 # At most this many snapshots are read for a page, each replaced while it was read.
 _READS = 3
 
@@ -134,18 +166,7 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
                     return []
                 ids = [call_id for call_id, _ in keys]
                 starts = [keys[-1][1], keys[0][1]]
-                children = {
-                    name: _grouped(
-                        read(
-                            f"select call_id, {', '.join(columns)} from {table}"
-                            f" where call_started_at between ? and ?"
-                            f" and call_id = any(?) order by {order}",
-                            [*starts, ids],
-                        ),
-                        columns,
-                    )
-                    for name, (table, columns, order) in _CHILDREN.items()
-                }
+                children = _grouped(read(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN)))
                 calls = read(
                     f"select {_PAGE_COLUMNS} from marts.fct_calls"
                     f" where started_at between ? and ? and {in_selection}",
@@ -161,11 +182,16 @@ def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> 
     raise MartsReplaced(f"the marts were replaced during each of {_READS} reads of a page")
 
 
-def _grouped(rows: list[tuple], columns: Sequence[str]) -> dict[str, list[dict]]:
-    """Rows of (call_id, *columns) as each call's list of objects keyed by column, in order."""
-    grouped: dict[str, list[dict]] = {}
-    for call_id, *values in rows:
-        grouped.setdefault(call_id, []).append(dict(zip(columns, values, strict=True)))
+def _grouped(rows: list[tuple]) -> dict[str, dict[str, list[dict]]]:
+    """Rows of _CHILDREN_SQL as each child's list of objects (keyed by column) per call, in
+    the child's order."""
+    grouped: dict[str, dict[str, list[dict]]] = {name: {} for name in _CHILDREN}
+    for child, call_id, *values in rows:
+        columns, part = _CHILD_VALUES[child]
+        grouped[child].setdefault(call_id, []).append(dict(zip(columns, values[part], strict=True)))
+    for name, (_, _, order) in _CHILDREN.items():
+        for children in grouped[name].values():
+            children.sort(key=order)
     return grouped
 
 

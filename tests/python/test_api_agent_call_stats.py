@@ -1,6 +1,10 @@
 """GET /api/agents/{agent_id}/call_stats: one agent's call records (seed 004), exactly."""
 
+from datetime import datetime, timedelta
+
 import pytest
+
+from api.queries import records
 
 A1 = "/api/agents/a-1/call_stats"
 
@@ -312,3 +316,37 @@ def test_a_token_is_required_and_only_get_is_allowed(client, tokens, get):
     posted = client.simulate_post(A1, headers={"Authorization": f"Bearer {tokens['all']}"})
     assert posted.status_code == 405
     assert posted.json["description"] == f"POST is not allowed on {A1}; use GET."
+
+
+def _child_row(child: str, call_id: str, **values) -> tuple:
+    """A row of the page's children statement: `child`'s values, nulls elsewhere."""
+    row = [child, call_id]
+    for name, (columns, _) in records._CHILD_VALUES.items():
+        row += [values[column] if name == child else None for column in columns]
+    return tuple(row)
+
+
+def test_a_pages_children_are_each_calls_lists_in_their_order():
+    turn = dict.fromkeys(records._CHILD_VALUES["turns"][0])
+    tool = dict.fromkeys(records._CHILD_VALUES["tools"][0])
+    at = datetime(2026, 3, 2, 9, 0)
+    rows = [
+        _child_row("tools", "c-1", **{**tool, "tool_call_id": "t-a", "started_at": None}),
+        _child_row("turns", "c-1", **{**turn, "turn_index": 2}),
+        _child_row("tools", "c-1", **{**tool, "tool_call_id": "t-b", "started_at": at}),
+        _child_row("states", "c-2", status="completed", changed_at=at + timedelta(minutes=1)),
+        _child_row("tools", "c-1", **{**tool, "tool_call_id": "T-c", "started_at": at}),
+        _child_row("turns", "c-1", **{**turn, "turn_index": 0}),
+        _child_row("states", "c-2", status="in_progress", changed_at=at),
+    ]
+    grouped = records._grouped(rows)
+    # tools by start, nulls last, then by id in code point order ("T" before "t")
+    assert [tool["tool_call_id"] for tool in grouped["tools"]["c-1"]] == ["T-c", "t-b", "t-a"]
+    assert [turn["turn_index"] for turn in grouped["turns"]["c-1"]] == [0, 2]
+    assert grouped["states"] == {
+        "c-2": [
+            {"status": "in_progress", "changed_at": at},
+            {"status": "completed", "changed_at": at + timedelta(minutes=1)},
+        ]
+    }
+    assert "c-2" not in grouped["tools"] and "c-1" not in grouped["states"]
