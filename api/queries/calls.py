@@ -110,14 +110,14 @@ def series(
 def by_local_hour(
     marts: Marts, selection: Selection, components: Sequence[str]
 ) -> list[tuple[datetime, dict]]:
-    """The CALLS `components` summed per local hour of the selection's zone that has calls,
-    each keyed by that hour's local start (for day, hour-of-day and weekday breakdowns)."""
+    """Sums of the CALLS `components` that each lie in one local hour of the selection's
+    zone, with that hour's local start (for day, hour-of-day and weekday breakdowns, which
+    add them up): none for an hour without calls, one or more for the others."""
     window = closed(marts, selection)
     window = window and _with_calls(marts, selection, window)
     if window is None:
         return []
     zone = selection.zone
-    sums: dict[datetime, dict] = {}
     rows = aggregate(
         marts,
         CALLS,
@@ -126,10 +126,10 @@ def by_local_hour(
         boundaries=split_hour_starts(window, zone),
         components=components,
     )
-    for row in rows:
-        start = local(row["period_start"], zone).replace(minute=0, second=0, microsecond=0)
-        _add(sums.setdefault(start, dict.fromkeys(components, 0)), row)
-    return list(sums.items())
+    return [
+        (local(row["period_start"], zone).replace(minute=0, second=0, microsecond=0), row)
+        for row in rows
+    ]
 
 
 def daily(

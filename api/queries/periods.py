@@ -17,6 +17,7 @@ import falcon
 
 from api.params import Window
 
+MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 STEPS = {"hour": HOUR, "day": DAY, "week": timedelta(weeks=1)}
@@ -51,13 +52,14 @@ class Periods:
     partial: tuple[Span, ...]
 
 
-def _floor(moment: datetime, step: timedelta) -> datetime:
+def floor(moment: datetime, step: timedelta) -> datetime:
+    """The start of the `step` (a divisor of a day) that holds a naive UTC `moment`."""
     return moment - (moment - _EPOCH) % step
 
 
 def _ceil(moment: datetime, step: timedelta) -> datetime:
-    floor = _floor(moment, step)
-    return floor if floor == moment else floor + step
+    start = floor(moment, step)
+    return start if start == moment else start + step
 
 
 def cut(window: Window, *, daily: bool, boundaries: Sequence[datetime] = ()) -> Periods:
@@ -73,7 +75,7 @@ def cut(window: Window, *, daily: bool, boundaries: Sequence[datetime] = ()) -> 
     inside = [
         moment
         for moment in boundaries
-        if _after(moment, start) and _before(moment, end) and _floor(moment, whole) != moment
+        if _after(moment, start) and _before(moment, end) and floor(moment, whole) != moment
     ]
     pieces = [_cut(Span(low, high), daily) for low, high in pairwise([start, *inside, end])]
     days, hours, partial = (
@@ -94,7 +96,7 @@ def _cut(span: Span, daily: bool) -> tuple[list[Span], list[Span], list[Span]]:
     """One piece of a window as (days, hours, partial hours)."""
     start, end = span.start, span.end
     first_hour = start and _ceil(start, HOUR)
-    last_hour = end and _floor(end, HOUR)
+    last_hour = end and floor(end, HOUR)
     if first_hour and last_hour and first_hour >= last_hour:
         return [], [], [span]
     partial = []
@@ -103,7 +105,7 @@ def _cut(span: Span, daily: bool) -> tuple[list[Span], list[Span], list[Span]]:
     if end is not None and last_hour < end:
         partial.append(Span(last_hour, end))
     first_day = first_hour and _ceil(first_hour, DAY)
-    last_day = last_hour and _floor(last_hour, DAY)
+    last_day = last_hour and floor(last_hour, DAY)
     if not daily or (first_day and last_day and first_day >= last_day):
         return [], [Span(first_hour, last_hour)], partial
     hours = []
@@ -209,9 +211,9 @@ def split_hour_starts(window: Window, zone: tzinfo) -> list[datetime]:
     for offset in range((local_date(window.upper, zone) - first_date).days + 1):
         day = first_date + timedelta(days=offset)
         start = _day_start(day, zone)
-        if _floor(start, HOUR) == start and _day_start(day + DAY, zone) - start == DAY:
+        if floor(start, HOUR) == start and _day_start(day + DAY, zone) - start == DAY:
             continue
-        starts += [moment for moment in _hour_starts(day, zone) if _floor(moment, HOUR) != moment]
+        starts += [moment for moment in _hour_starts(day, zone) if floor(moment, HOUR) != moment]
     return starts
 
 

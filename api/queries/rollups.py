@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from api.marts import Marts
-from api.queries.periods import Periods, Span, cut
+from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
 from api.queries.selection import Selection
 
 
@@ -265,9 +265,10 @@ def aggregate(
     name; without `by` or `grain`, one dict (zeros over an empty selection).
 
     With `grain` ("hour" or "day"), also one per `period_start`: the start of a rollup row's
-    UTC hour or day (hours only for "hour"), or of a partial hour's call's minute (second,
-    when a boundary is not on a whole minute). No period straddles one of `boundaries`, so
-    each lies in one bucket of a series whose buckets start there.
+    UTC hour or day (hours only for "hour"), or of a partial hour's call's hour (its minute
+    when a boundary is not on a whole hour, its second when one is not on a whole minute). No
+    period straddles one of `boundaries`, so each lies in one bucket of a series whose
+    buckets start there.
     """
     periods = cut(
         selection.window,
@@ -285,7 +286,14 @@ def aggregate(
         parameters += read_parameters
     ctes = []
     if periods.partial:
-        unit = "minute" if all(not (b.second or b.microsecond) for b in boundaries) else "second"
+        unit = next(
+            (
+                unit
+                for unit, step in (("hour", HOUR), ("minute", MINUTE))
+                if all(floor(boundary, step) == boundary for boundary in boundaries)
+            ),
+            "second",
+        )
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
         expressions = [f"{family.components[name]} as {name}" for name in names]
         facts = f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"
