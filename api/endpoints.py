@@ -107,12 +107,13 @@ class Resource:
 _A = "Analytics (seed 000)"
 _START_DATE = Timestamp(
     name="start_date",
-    description="Calls (events) from this instant on: `start_date <= started_at`.",
+    description="Calls from this instant on: `start_date <= started_at` (STT events:"
+    " `created_at`).",
 )
 _END_DATE = Timestamp(
     name="end_date",
-    description="Calls (events) up to this instant: `started_at <= end_date`; a bare date D"
-    " means `< D + 1 day`.",
+    description="Calls up to this instant: `started_at <= end_date` (STT events: `created_at`);"
+    " a bare date D means `< D + 1 day`.",
 )
 _AGENT_ID = Text(
     name="agent_id",

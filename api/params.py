@@ -82,17 +82,18 @@ class Timestamp(Parameter):
     def parse(self, raw: str | None) -> datetime | date | None:
         if raw is None:
             return None
-        if not _TIMESTAMP.search(raw):
+        # the whole value, as the document's pattern reads it (in Python, `$` also matches
+        # before a final line break)
+        if not _TIMESTAMP.fullmatch(raw):
             raise self.invalid(
                 f"{raw!r} is not an RFC 3339 timestamp or a date (YYYY-MM-DD) of the years"
                 " 1000 to 9998."
             )
-        text = raw.removesuffix("\n")  # the pattern's `$` also matches before a final one
-        if _blank(text):
+        if _blank(raw):
             return None
-        if len(text) == len("2026-02-01"):
-            return date.fromisoformat(text)
-        text = _SPACED_OFFSET.sub(r"\1+\2", re.sub("[Zz]$", "+00:00", text))
+        if len(raw) == len("2026-02-01"):
+            return date.fromisoformat(raw)
+        text = _SPACED_OFFSET.sub(r"\1+\2", re.sub("[Zz]$", "+00:00", raw))
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is not None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
@@ -179,7 +180,7 @@ class Integer(Parameter):
     def parse(self, raw: str | None) -> int:
         if _blank(raw):
             return self.default
-        if not _INTEGER.search(raw):
+        if not _INTEGER.fullmatch(raw):
             raise self.invalid(f"{raw!r} is not an integer.")
         # Python reads at most this many digits into an int (a bound on the time it takes).
         if len(raw.lstrip("-")) > sys.get_int_max_str_digits():

@@ -199,11 +199,13 @@ SCHEMAS = {
         utterance_end_fallbacks=_COUNT,
         avg_connection_duration_s=_described(
             _NULLABLE_NUMBER,
-            "Mean seconds from a connection's first open to the first close after it; null"
-            " when no connection has both.",
+            "Mean, over the connections with an opening and a later closing among the window's"
+            " events, of seconds from the first opening to the first closing after it; null"
+            " when there is none.",
         ),
         rejection_rate=_described(_FRACTION, "rejected / (opened + rejected); 0 without."),
-        timeout_rate=_described(_FRACTION, "timeouts / opened; 0 without."),
+        # more timeouts than openings in a window make it more than 1
+        timeout_rate=_described({"type": "number", "minimum": 0}, "timeouts / opened; 0 without."),
     ),
     # Family B (seed 001).
     "Summary": _object(

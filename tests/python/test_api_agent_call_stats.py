@@ -298,6 +298,7 @@ def test_an_agent_the_token_cannot_see_is_not_found_like_an_unknown_one(get, age
         ("limit", {"limit": "1001"}),
         ("limit", {"limit": "ten"}),
         ("limit", {"limit": "1.5"}),
+        ("limit", {"limit": "5\n"}),
         ("offset", {"offset": "-1"}),
         ("offset", {"offset": "x"}),
         ("offset", {"offset": "9" * 5000}),

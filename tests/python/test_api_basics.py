@@ -125,7 +125,7 @@ def test_a_parameter_given_twice_is_a_400_naming_it(client, tokens):
 
 
 def test_timestamps_are_rfc_3339_or_bare_dates(get):
-    for value in ("2026-W10", "20260302", "2026-03-02T10", "yesterday"):
+    for value in ("2026-W10", "20260302", "2026-03-02T10", "yesterday", "2026-03-02\n"):
         result = get("/analytics/overview", start_date=value)
         assert result.status_code == 400, value
         assert '"start_date"' in result.json["description"]
