@@ -224,8 +224,8 @@ def gunicorn_command(host: str, port: int, workers: int, app: str = "api.wsgi:ap
         str(workers),
         "--no-control-socket",
         # gunicorn's own bound on a request line (4 kB by default, 8 kB at most) would answer
-        # a long list of ids with an HTML 414 before the API sees it: 0 lifts it to gunicorn's
-        # ceiling of 1 MB, and the API answers each parameter's bad value in JSON.
+        # a long list of ids with an HTML 414 before the API sees it: 0 lifts it (no limit),
+        # and the API answers each parameter's bad value in JSON.
         "--limit-request-line",
         "0",
         "--chdir",
