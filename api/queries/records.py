@@ -140,11 +140,11 @@ _CHILDREN_SQL = " union all ".join(
 )
 # Each child's columns and where their values lie in a row of _CHILDREN_SQL (after call_id).
 _CHILD_VALUES = {
-    name: (tuple(columns), slice(first, first + len(columns)))
-    for (name, (_, columns, _)), first in zip(
+    name: (tuple(columns), slice(end - len(columns), end))
+    for (name, (_, columns, _)), end in zip(
         _CHILDREN.items(),
-        accumulate((len(columns) for _, columns, _ in _CHILDREN.values()), initial=0),
-        strict=False,
+        accumulate(len(columns) for _, columns, _ in _CHILDREN.values()),
+        strict=True,
     )
 }
 # At most this many snapshots are read for a page, each replaced while it was read.
