@@ -27,16 +27,20 @@
     {{ return(loaded_in_hours(run_query(query).columns[0].values() | list)) }}
 {% endmacro %}
 
-{% macro changed_blank_ids(raw_table, changed_hours) %}
-    {#- Run at execution: whether a row of raw.<raw_table> (and the platform rows shaped like
-        it) loaded in `changed_hours` has no id (the first key column). -#}
+{% macro changed_blank_id_times(raw_table, changed_hours, time_column) %}
+    {#- Run at execution: of the rows of raw.<raw_table> (and the platform rows shaped like it)
+        loaded in `changed_hours` without an id (the first key column), whether they have a
+        `time_column`: the distinct values of `time_column is not null` (none for no such
+        row or no changed hour). -#}
     {%- if not changed_hours %}
-        {{ return(false) }}
+        {{ return([]) }}
     {%- endif %}
     {%- set query %}
-        select count(*)
-        from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed
-        where changed.id is null
+        select distinct {{ time_column }} is not null as timed
+        from {{ staged_rows(raw_table) }}
+        where
+            {{ clean_text(raw_key_columns()[raw_table][0]) }} is null
+            and {{ loaded_in_hours(changed_hours) }}
     {%- endset %}
-    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+    {{ return(run_query(query).columns[0].values() | list) }}
 {% endmacro %}

@@ -1,6 +1,6 @@
 {% macro classify_rows(
-    raw_table, relation, columns, required_columns, invalid_when={}, json_columns=[],
-    tie_rank='0'
+    raw_table, relation, columns, required_columns, time_column, invalid_when={},
+    json_columns=[], tie_rank='0'
 ) %}
     {#-
         Renders the CTEs that classify every row of `relation` (normalised raw rows) exactly
@@ -19,15 +19,19 @@
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
         from this model's (a row stamped with an old loaded_at counts as much as a new one).
-        It reads them in the hours that hold them (loaded_with_changed_ids), and the rows
-        without an id, one id together, only when a changed hour holds one. The id column of
-        `relation` is the raw column of that name, cleaned (clean_text).
+        It reads them in the hours that hold them (loaded_with_changed_ids). Rows without an
+        id are all rejected, so a row without an id changes the classification only of the
+        rows it may repeat: with the rows without an id loaded in a changed hour, the run
+        re-classifies every row without an id whose `time_column` (a column of the row's own
+        time, which a repeat shares) equals one of theirs. The id column of `relation` is the
+        raw column of that name, cleaned (clean_text).
         Each row records the run that classified it (`staged_at`); the rows the run appends
-        replace every older row of those ids, deleted after it (delete_replaced_rows).
+        replace the older rows of those ids and times, deleted after it
+        (delete_replaced_rows).
     -#}
 {%- set key_columns = raw_key_columns()[raw_table] %}
 {%- set id_column = key_columns[0] %}
-{{- config(post_hook="{{ delete_replaced_rows('" ~ id_column ~ "') }}") }}
+{{- config(post_hook="{{ delete_replaced_rows('" ~ id_column ~ "', '" ~ time_column ~ "') }}") }}
 {%- set checks %}
         case
             {%- for column in required_columns %}
@@ -50,10 +54,21 @@ restaged as (
     where
         {{ loaded_with_changed_ids(raw_table, changed_hours) }}
         and {{ id_column }} in (select restaged_ids.{{ id_column }} from restaged_ids)
-    {%- if changed_blank_ids(raw_table, changed_hours) %}
+    {%- set blank_id_times = changed_blank_id_times(raw_table, changed_hours, time_column) %}
+    {%- if true in blank_id_times %}
     union all
     select * from {{ relation }}
-    where {{ id_column }} is null
+    where
+        {{ id_column }} is null
+        and {{ time_column }} in (
+            select {{ time_column }} from {{ relation }}
+            where {{ id_column }} is null and {{ loaded_in_hours(changed_hours) }}
+        )
+    {%- endif %}
+    {%- if false in blank_id_times %}
+    union all
+    select * from {{ relation }}
+    where {{ id_column }} is null and {{ time_column }} is null
     {%- endif %}
 ),
     {%- set relation = 'restaged' %}

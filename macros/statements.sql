@@ -34,13 +34,14 @@
 {% macro delete_rows(relation, key_column, keys, condition='true') -%}
     {#-
         Delete from `relation` the rows whose `key_column` equals a row of `keys` (a query of
-        that one column; nulls equal) and that meet `condition` (on `relation`'s columns).
+        that one column; nulls equal) and that meet `condition` (on `relation`'s columns,
+        named `target.<column>` where `keys` has a column of that name).
     -#}
     {{ return(adapter.dispatch('delete_rows', 'callstats')(relation, key_column, keys, condition)) }}
 {%- endmacro %}
 
 {% macro default__delete_rows(relation, key_column, keys, condition) -%}
-    delete from {{ relation }}
+    delete from {{ relation }} as target
     where ({{ condition }}) and {{ matches_keys(key_column, keys) }}
 {%- endmacro %}
 

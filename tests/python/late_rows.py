@@ -42,12 +42,18 @@ LATE_ROWS = {
             started_at - interval 5 day as started_at
          ) from raw.calls
          where call_id = (select min(call_id) from raw.calls where status = 'completed'))
+        union all by name
+        -- exact repeats of the rows without an id
+        (select * exclude (loaded_at) from raw.calls where nullif(trim(call_id), '') is null)
     """,
     "call_turns": """
         (select * exclude (loaded_at) from raw.call_turns order by call_id, turn_index limit 30)
         union all by name
         (select * exclude (loaded_at) replace (99 as turn_index)
          from raw.call_turns where turn_index = 0 order by call_id limit 20)
+        union all by name
+        -- exact repeats of the rows without an id
+        (select * exclude (loaded_at) from raw.call_turns where nullif(trim(call_id), '') is null)
     """,
     "call_errors": """
         -- an error re-sent naming another call

@@ -25,6 +25,7 @@ normalised as {{ not_materialized() }} (
         'raw_table', 'loaded_at',
     ],
     required_columns=['agent_id', 'org_id', 'loaded_at'],
+    time_column='updated_at',
 ) }}
 
 select * from classified

@@ -27,6 +27,7 @@ normalised as {{ not_materialized() }} (
         'details', 'raw_table', 'loaded_at',
     ],
     required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],
+    time_column='occurred_at',
     json_columns=['details'],
 ) }}
 

@@ -29,6 +29,7 @@ normalised as {{ not_materialized() }} (
         'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'raw_table', 'loaded_at',
     ],
     required_columns=['call_id', 'turn_index', 'loaded_at'],
+    time_column='started_at',
 ) }}
 
 select * from classified

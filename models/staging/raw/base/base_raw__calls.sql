@@ -77,6 +77,7 @@ normalised as {{ not_materialized() }} (
         'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'raw_table', 'loaded_at',
     ] + latency_summary_columns(),
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
+    time_column='updated_at',
     json_columns=['metadata'],
     invalid_when={'ended_before_started': 'ended_at < started_at'},
     tie_rank='lifecycle_rank',

@@ -22,6 +22,7 @@ normalised as {{ not_materialized() }} (
         'org_id', 'org_name', 'reseller_id', 'created_at', 'raw_table', 'loaded_at',
     ],
     required_columns=['org_id', 'loaded_at'],
+    time_column='created_at',
 ) }}
 
 select * from classified

@@ -28,6 +28,7 @@ normalised as {{ not_materialized() }} (
         'model', 'detail', 'created_at', 'raw_table', 'loaded_at',
     ],
     required_columns=['event_id', 'created_at', 'loaded_at'],
+    time_column='created_at',
     json_columns=['detail'],
 ) }}
 

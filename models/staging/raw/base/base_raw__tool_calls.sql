@@ -26,6 +26,7 @@ normalised as {{ not_materialized() }} (
         'error_message', 'raw_table', 'loaded_at',
     ],
     required_columns=['tool_call_id', 'call_id', 'loaded_at'],
+    time_column='started_at',
 ) }}
 
 select * from classified

@@ -24,6 +24,7 @@ normalised as {{ not_materialized() }} (
         'loaded_at',
     ],
     required_columns=['workflow_id', 'org_id', 'loaded_at'],
+    time_column='created_at',
 ) }}
 
 select * from classified
