@@ -16,12 +16,17 @@ calls as {{ not_materialized() }} (
 ),
 
 calls_by_sid as (
-    {#- A call_sid shared by several calls is read as the smallest call_id's. -#}
+    {#- A call_sid shared by several calls is read as the smallest call_id's; an incremental
+        run groups only the calls of its events' call_sids. -#}
     select
         call_sid,
         min({{ collate_c('call_id') }}) as call_id
     from calls
-    where call_sid is not null
+    where
+        call_sid is not null
+    {%- if is_incremental() %}
+        and call_sid in (select stt_events.call_sid from stt_events)
+    {%- endif %}
     group by 1
 ),
 
