@@ -1,7 +1,13 @@
-{% test expression_is_true(model, expression) %}
+{% test expression_is_true(model, expression, rebuilt_by=none) %}
+{#- The rows for which `expression` is not true; with `rebuilt_by`, of the keys the run
+    rebuilt (in_change_set), as unique_combination_of_columns. -#}
 
 select *
 from {{ model }}
-where not ({{ expression }})
+where
+    not ({{ expression }})
+    {%- if rebuilt_by %}
+    and {{ in_change_set(rebuilt_by) }}
+    {%- endif %}
 
 {% endtest %}

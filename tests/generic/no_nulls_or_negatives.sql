@@ -1,7 +1,8 @@
-{% test no_nulls_or_negatives(model, not_null=[], not_negative=[]) %}
+{% test no_nulls_or_negatives(model, not_null=[], not_negative=[], rebuilt_by=none) %}
 {#- One scan of the model for the columns that must hold a value (not_null) and those whose
     values must not be below zero (not_negative; nulls pass): a row, with the count of rows that
-    break each rule, when any does. -#}
+    break each rule, when any does. With `rebuilt_by`, only the rows of the keys the run
+    rebuilt (in_change_set), as unique_combination_of_columns. -#}
 
 with rule_breaks as (
     select
@@ -13,6 +14,9 @@ with rule_breaks as (
         {%- endfor %}
         count(*) as model_rows
     from {{ model }}
+    {%- if rebuilt_by %}
+    where {{ in_change_set(rebuilt_by) }}
+    {%- endif %}
 )
 
 select *

@@ -65,3 +65,34 @@ def test_only_the_change_set_is_checked_after_a_complete_build(fixture_warehouse
 
     result = _test_unique_calls(warehouse)
     assert (result["status"], result["failures"]) == ("fail", 1)
+
+
+def test_a_facts_values_are_checked_on_the_change_set_after_a_complete_build(
+    fixture_warehouse, tmp_path
+):
+    """A negative duration and a call counted as both completed and live, in a call the run
+    did not rebuild, pass; once the call is in the change set, each fails on its one row."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(published_path(warehouse))) as connection:
+        [(call_id,)] = connection.execute(
+            "select min(call_id) from marts.fct_calls where is_completed"
+        ).fetchall()
+        connection.execute(
+            "update marts.fct_calls set duration_s = -1, is_live = true where call_id = ?",
+            [call_id],
+        )
+    tests = ["fct_calls,test_name:no_nulls_or_negatives", "fct_calls,test_name:expression_is_true"]
+
+    def failures() -> dict[str, int]:
+        run_dbt("test", "--select", *tests, warehouse=warehouse, check=False)
+        return {
+            result["unique_id"].split(".")[2].split("_fct_calls_")[0]: result["failures"]
+            for result in run_results()
+            if result["failures"]
+        }
+
+    _change_set(warehouse, "delete from {change_set} where call_id = ?", call_id)
+    assert failures() == {}
+
+    _change_set(warehouse, "insert into {change_set} (call_id) values (?)", call_id)
+    assert failures() == {"no_nulls_or_negatives": 1, "expression_is_true": 1}

@@ -1,12 +1,15 @@
--- fct_calls holds exactly the calls that have at least one accepted version.
+-- fct_calls holds exactly the calls that have at least one accepted version, of the calls the
+-- run rebuilt (in_change_set): the others were checked by the run that built them.
 with
 
 accepted_calls as (
     select distinct call_id from {{ ref('stg_raw__calls') }}
+    where {{ in_change_set('call_id') }}
 ),
 
 reported_calls as (
     select call_id from {{ ref('fct_calls') }}
+    where {{ in_change_set('call_id') }}
 )
 
 select
