@@ -5,7 +5,9 @@
         row came from: `raw_table` for raw rows, the platform's landing table for the others
         (sources.md). Platform models are `stg_<platform>__<raw_table>` of the platforms the
         var `callstats_platforms` names. They meet the raw rows before any rule, so
-        repeats, versions and rejections are judged on all of them alike.
+        repeats, versions and rejections are judged on all of them alike. A platform model's
+        columns are those its properties declare (every column it builds is declared:
+        test_project_docs), so rendering asks the database nothing.
     -#}
     {%- set platform_models = [] -%}
     {%- for platform in var('callstats_platforms') -%}
@@ -27,9 +29,7 @@
         {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values() %}
         {%- set integer_limits = {'integer': 2147483647, 'bigint': 9e18} %}
         {%- for name in platform_models %}
-            {%- set relation = ref(name) %}
-            {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name')
-                | map('lower') | list %}
+            {%- set present = graph.nodes['model.callstats.' ~ name].columns.keys() | list %}
         union all
         select
             {%- for column in declared %}
@@ -45,7 +45,7 @@
             {%- endif %}
             {%- endfor %}
             raw_table
-        from {{ relation }}
+        from {{ ref(name) }}
         {%- endfor %}
         {%- endif %}
     ) as {{ raw_table }}_staged_rows
