@@ -1,7 +1,10 @@
 {% macro changed_id_rows(raw_table, changed_hours) -%}
-    {#- The id (the first key column, cleaned as staging cleans it) of each row of
-        raw.<raw_table> (and the platform rows shaped like it) loaded in `changed_hours`. -#}
-    select {{ clean_text(raw_key_columns()[raw_table][0]) }} as id
+    {#- Each row of raw.<raw_table> (and the platform rows shaped like it) loaded in
+        `changed_hours`, with its id (the first key column, cleaned as staging cleans it) as
+        `id`. -#}
+    select
+        {{ clean_text(raw_key_columns()[raw_table][0]) }} as id,
+        *
     from {{ staged_rows(raw_table) }}
     where {{ loaded_in_hours(changed_hours) }}
 {%- endmacro %}
@@ -36,11 +39,9 @@
         {{ return([]) }}
     {%- endif %}
     {%- set query %}
-        select distinct {{ time_column }} is not null as timed
-        from {{ staged_rows(raw_table) }}
-        where
-            {{ clean_text(raw_key_columns()[raw_table][0]) }} is null
-            and {{ loaded_in_hours(changed_hours) }}
+        select distinct changed.{{ time_column }} is not null as timed
+        from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed
+        where changed.id is null
     {%- endset %}
     {{ return(run_query(query).columns[0].values() | list) }}
 {% endmacro %}
