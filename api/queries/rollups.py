@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import add
 
 from api.marts import Marts
 from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
@@ -269,6 +270,10 @@ def aggregate(
     when a boundary is not on a whole hour, its second when one is not on a whole minute). No
     period straddles one of `boundaries`, so each lies in one bucket of a series whose
     buckets start there.
+
+    The whole periods' sums are a lasting statement (`Marts.lasting_rows`): a window that
+    slides by less than an hour, as a polling dashboard's does, reads again only its partial
+    hours (docs/decisions.md, Whole periods kept).
     """
     periods = cut(
         selection.window,
@@ -277,6 +282,21 @@ def aggregate(
     )
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
+    sums = [
+        f"coalesce(sum({name}), 0) as {name}"
+        if name in family.floats
+        else f"coalesce(cast(sum({name}) as bigint), 0) as {name}"
+        for name in names
+    ]
+    grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
+    totals: dict[tuple, list] = {}
+
+    def merge(rows: list[tuple]) -> None:
+        for row in rows:
+            key, values = row[: len(dimensions)], row[len(dimensions) :]
+            kept = totals.get(key)
+            totals[key] = list(values) if kept is None else list(map(add, kept, values))
+
     parts, parameters = [], []
     for table, column, where, read_parameters in rollup_reads(
         periods, family.daily, family.hourly, selection, with_agents=family.has_agents
@@ -284,7 +304,14 @@ def aggregate(
         moment = [f"cast({column} as timestamp) as period_start"] if grain else []
         parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
         parameters += read_parameters
-    ctes = []
+    if parts:
+        merge(
+            marts.lasting_rows(
+                f"select {', '.join([*dimensions, *sums])}"
+                f" from ({' union all '.join(parts)}) as parts{grouping}",
+                parameters,
+            )
+        )
     if periods.partial:
         unit = next(
             (
@@ -300,21 +327,16 @@ def aggregate(
         ctes, partial_parameters = partial_facts(
             periods.partial, selection, "partial_turns" in family.facts, reads=facts
         )
-        parts.append(facts)
-        parameters = [*partial_parameters, *parameters]
-    if not parts:
+        merge(
+            marts.rows(
+                f"{with_clause(ctes)}select {', '.join([*dimensions, *sums])}"
+                f" from ({facts}) as facts{grouping}",
+                partial_parameters,
+            )
+        )
+    if not totals:
         return [] if dimensions else [dict.fromkeys(names, 0)]
-    sums = [
-        f"coalesce(sum({name}), 0) as {name}"
-        if name in family.floats
-        else f"coalesce(cast(sum({name}) as bigint), 0) as {name}"
-        for name in names
+    return [
+        dict(zip([*dimensions, *names], [*key, *values], strict=True))
+        for key, values in totals.items()
     ]
-    grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
-    rows = marts.rows(
-        f"{with_clause(ctes)}"
-        f"select {', '.join([*dimensions, *sums])}"
-        f" from ({' union all '.join(parts)}) as parts{grouping}",
-        parameters,
-    )
-    return [dict(zip([*dimensions, *names], row, strict=True)) for row in rows]

@@ -2,6 +2,8 @@
 log-spaced histograms (docs/decisions.md, Percentiles)."""
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 
 from api.marts import Marts
 from api.queries import measures
@@ -69,16 +71,44 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
     """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
     the turn values of the selection, keyed by the field's name.
 
-    The values are intervals `(min, max, count)`, one per histogram bucket: the rollups'
-    buckets of the whole periods merged with the partial hours' values in the same buckets,
-    observed from min to max. The value at a rank is estimated by spreading its interval's
-    count evenly from min to max. The intervals are disjoint and sorted, so each estimate is
-    in the same bucket as the true value of that rank: within the bucket ratio of it (1 %),
-    and exact where a bucket holds at most two distinct values. The engine finds the two ranks
-    around each fraction's position; the interpolation between them is done here."""
+    The value at a rank is estimated by spreading its interval's count (`_intervals`) evenly
+    from min to max. The intervals are disjoint and sorted, so each estimate is in the same
+    bucket as the true value of that rank: within the bucket ratio of it (1 %), and exact
+    where a bucket holds at most two distinct values."""
+    percentiles = {}
+    for key, intervals in _intervals(marts, selection).items():
+        intervals.sort()
+        first_ranks = list(accumulate((turns for _, _, turns in intervals), initial=0))
+        for field, fraction in FRACTIONS.items():
+            position = fraction * (first_ranks[-1] - 1)
+            below = math.floor(position)
+            low = _value_at(intervals, first_ranks, below)
+            percentiles[(*key, field)] = (
+                low
+                if position == below
+                else low + (position - below) * (_value_at(intervals, first_ranks, below + 1) - low)
+            )
+    return percentiles
+
+
+def _intervals(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
+    """The turn values of the selection per (provider type, provider name) as intervals
+    `(min, max, count)`, one per histogram bucket: the rollups' buckets of the whole periods
+    (a lasting statement, as in `aggregate`) merged with the partial hours' values in the
+    same buckets."""
     periods = cut(selection.window, daily=True)
-    ctes, parameters = partial_facts(periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS)
-    parts = []
+    buckets: dict[tuple, tuple] = {}
+
+    def merge(rows: list[tuple]) -> None:
+        for provider_type, name, bucket, low, high, turns in rows:
+            kept = buckets.get((provider_type, name, bucket))
+            buckets[(provider_type, name, bucket)] = (
+                (low, high, turns)
+                if kept is None
+                else (min(kept[0], low), max(kept[1], high), kept[2] + turns)
+            )
+
+    parts, parameters = [], []
     for table, _, where, read_parameters in rollup_reads(
         periods,
         "marts.rpt_provider_latency_histogram_daily",
@@ -88,79 +118,34 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
     ):
         parts.append(f"select {_BUCKET_COLUMNS} from {table} where {where}")
         parameters += read_parameters
+    if parts:
+        merge(marts.lasting_rows(_merged_buckets(parts), parameters))
     if periods.partial:
-        parts.append(f"select {_BUCKET_COLUMNS} from ({_PARTIAL_BUCKETS}) as partial_buckets")
-    if not parts:
-        return {}
-    fractions = " union all ".join(
-        f"select '{field}' as field, cast(? as double precision) as fraction" for field in FRACTIONS
-    )
-    intervals = f"""
-        intervals as (
-            select provider_type, provider_name, min(min_latency_ms) as min_latency_ms,
-                max(max_latency_ms) as max_latency_ms, cast(sum(turns) as bigint) as turns
-            from ({" union all ".join(parts)}) as buckets
-            group by provider_type, provider_name, histogram_bucket
+        ctes, partial_parameters = partial_facts(
+            periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS
         )
+        merge(marts.rows(with_clause(ctes) + _PARTIAL_BUCKETS, partial_parameters))
+    intervals: dict[tuple, list[tuple]] = {}
+    for (provider_type, name, _), interval in buckets.items():
+        intervals.setdefault((provider_type, name), []).append(interval)
+    return intervals
+
+
+def _merged_buckets(parts: list[str]) -> str:
+    """The intervals of `parts` (selects of _BUCKET_COLUMNS) per provider and bucket."""
+    return f"""
+        select provider_type, provider_name, histogram_bucket, min(min_latency_ms),
+            max(max_latency_ms), cast(sum(turns) as bigint)
+        from ({" union all ".join(parts)}) as buckets
+        group by provider_type, provider_name, histogram_bucket
         """
-    rows = marts.rows(
-        f"""
-        {with_clause([*ctes, intervals])}
-        , ranked as (
-            select
-                provider_type, provider_name, min_latency_ms, max_latency_ms, turns,
-                sum(turns) over (
-                    partition by provider_type, provider_name
-                    order by min_latency_ms, max_latency_ms, turns
-                    rows between unbounded preceding and current row
-                ) - turns as first_rank
-            from intervals
-        ),
-        positions as (
-            select
-                totals.provider_type, totals.provider_name, fractions.field,
-                fractions.fraction * (totals.turns - 1) as position
-            from (
-                select provider_type, provider_name, max(first_rank + turns) as turns
-                from ranked
-                group by provider_type, provider_name
-            ) as totals
-            cross join ({fractions}) as fractions
-        ),
-        neighbours as (
-            select positions.*, floor(positions.position) + steps.step as rank, steps.step
-            from positions
-            cross join (select 0 as step union all select 1) as steps
-        )
-        select
-            neighbours.provider_type, neighbours.provider_name, neighbours.field,
-            neighbours.position, neighbours.step,
-            case
-                when ranked.turns = 1 then cast(ranked.min_latency_ms as double precision)
-                else ranked.min_latency_ms
-                    + cast(ranked.max_latency_ms - ranked.min_latency_ms as double precision)
-                    * (neighbours.rank - ranked.first_rank) / (ranked.turns - 1)
-            end
-        from neighbours
-        join ranked
-            on ranked.provider_type = neighbours.provider_type
-            and ranked.provider_name = neighbours.provider_name
-            and neighbours.rank >= ranked.first_rank
-            and neighbours.rank < ranked.first_rank + ranked.turns
-        """,
-        [*parameters, *FRACTIONS.values()],
-    )
-    values: dict[tuple, dict[int, float]] = {}
-    positions: dict[tuple, float] = {}
-    for provider_type, name, field, position, step, value in rows:
-        key = (provider_type, name, field)
-        values.setdefault(key, {})[step] = value
-        positions[key] = float(position)
-    percentiles = {}
-    for key, position in positions.items():
-        low = values[key][0]
-        below = math.floor(position)
-        percentiles[key] = (
-            low if position == below else low + (position - below) * (values[key][1] - low)
-        )
-    return percentiles
+
+
+def _value_at(values: list[tuple], first_ranks: list[int], rank: int) -> float:
+    """The estimate at `rank` of sorted intervals `(min, max, count)` whose first ranks are
+    `first_ranks`."""
+    index = bisect_right(first_ranks, rank) - 1
+    low, high, turns = values[index]
+    if turns == 1:
+        return float(low)
+    return low + float(high - low) * (rank - first_ranks[index]) / (turns - 1)

@@ -21,7 +21,12 @@ from datetime import datetime, timedelta
 import pytest
 from pytest import approx
 
+from api.marts import Marts
+from api.params import Window
 from api.queries import turns
+from api.queries.selection import Selection
+from callstats.keys import Scope
+from callstats.publish import published_path
 
 SUMMARY = "/api/v1/analytics/summary"
 CALL_VOLUME = "/api/v1/analytics/call-volume"
@@ -254,6 +259,39 @@ def test_provider_latency_merges_a_partial_hours_values_into_the_histograms_buck
     # turns as the default period, so the same answer.
     window = {"started_after": "2026-03-02T08:30:00Z", "started_before": "2026-03-02T10:50:00Z"}
     assert ok(get(PROVIDER_LATENCY, **window)) == ok(get(PROVIDER_LATENCY))
+
+
+def test_a_windows_whole_periods_are_lasting_statements_and_its_partial_hours_are_not(
+    fixture_warehouse, get
+):
+    statements: list[tuple[str, str]] = []
+
+    class Reads(Marts):
+        """The marts, noting each statement as lasting (kept per publication) or not."""
+
+        def rows(self, sql, parameters=()):
+            statements.append(("rows", sql))
+            return super().rows(sql, parameters)
+
+        def lasting_rows(self, sql, parameters=()):
+            statements.append(("lasting", sql))
+            return super().lasting_rows(sql, parameters)
+
+    marts = Reads(published_path(fixture_warehouse))
+    # 08:30 to 10:50 and one second earlier: whole hour 09:00 (c-1, c-2) and partial hours
+    # 08:xx and 10:xx (c-4's turn at 10:40), the same calls with turns as the default period
+    expected = ok(get(PROVIDER_LATENCY))
+    for end in (datetime(2026, 3, 2, 10, 50, 0), datetime(2026, 3, 2, 10, 49, 59)):
+        statements.clear()
+        window = Window(end - timedelta(hours=2, minutes=20), end, upper_inclusive=False)
+        assert turns.provider_latency(marts, Selection(Scope("all"), window)) == expected
+        read = {
+            kind: [sql for kept, sql in statements if kept == kind] for kind in ("rows", "lasting")
+        }
+        # the means and the histograms: each from the rollups (lasting) and from the facts
+        assert len(read["lasting"]) == len(read["rows"]) == 2
+        assert all("marts.rpt_" in sql and "marts.fct_" not in sql for sql in read["lasting"])
+        assert all("marts.fct_" in sql and "marts.rpt_" not in sql for sql in read["rows"])
 
 
 def test_partial_hours_values_fall_in_the_buckets_the_build_gives_them(query):
