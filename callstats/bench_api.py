@@ -4,11 +4,11 @@ On a built warehouse, `callstats serve` (gunicorn, 2 workers) answers every docu
 (api.md; the paths of /openapi.json) for a 30-day window whose edges are not on the hour, with
 the token of the org with the most calls and with an all-scope token: the first (cold)
 request, then RUNS more for p50 and p99, one client at a time, each run's window one second
-earlier than the last, so that every run is computed (a polled path keeps the answer of a URL
-it has given). Then a loopback load generator (ApacheBench, bounded in time and count) polls
-each of the six endpoints seed 001 gives dashboard refresh rates for, one URL each as a
-dashboard does, and a bare Falcon endpoint under the same gunicorn, in the same run: polling
-throughput in requests per second.
+earlier than the last, as a dashboard's window moves with now, so that no run is a kept answer
+(a polled path keeps the answer of a URL it has given). Then a loopback load generator
+(ApacheBench, bounded in time and count) polls each of the six endpoints seed 001 gives
+dashboard refresh rates for, one URL each as a dashboard does, and a bare Falcon endpoint
+under the same gunicorn, in the same run: polling throughput in requests per second.
 
 Figures, not tests: nothing here asserts a time.
 """
@@ -241,7 +241,9 @@ an all-scope token over the same window as it starts) on the published marts; wi
 {start:%Y-%m-%d %H:%M:%S} to {end:%Y-%m-%d %H:%M:%S} UTC; `org` is the token of the org with the
 most calls, `all` an all-scope token; `{{agent_id}}` is that org's agent with the most calls. One
 client: the first request, then p50 and p99 of {RUNS} more, each with its window one second
-earlier, so every one is computed (none is a kept answer).
+earlier, so none is a kept answer: each reads its partial hours from the facts and its
+whole periods from the sums its worker kept (docs/decisions.md, Whole periods kept), which the
+all-scope token's warm-up had read and the org token's first request reads.
 
 | request | token | status | first ms | p50 ms | p99 ms |
 |---|---|---|---|---|---|
