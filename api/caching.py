@@ -1,9 +1,9 @@
 """Caching for polling dashboards (api.md, Caching).
 
-Every 200 carries a strong ETag: a hash of the published build (when its marts were built) and
-the answer, so it changes with each published build and differs between requests with
-different answers. A request whose If-None-Match holds it (or `*`) gets a 304 with no body.
-A resource with a `max_age_s` attribute (the seed-001 paths, its refresh table) adds
+Every 200 carries a strong ETag: a hash of the build its answer read (when its marts were
+built) and the answer, so it changes with each published build and differs between requests
+with different answers. A request whose If-None-Match holds it (or `*`) gets a 304 with no
+body. A resource with a `max_age_s` attribute (the seed-001 paths, its refresh table) adds
 `Cache-Control: private, max-age=<max_age_s>`.
 
 The answers of those paths are also kept by each worker for `max_age_s`, per build, token
@@ -48,9 +48,9 @@ class Caching:
         self._answers: dict[object, TTLCache] = {}
 
     def process_resource(self, req, resp, resource, params) -> None:
-        """Answer from the kept answer of this URL, if any, without calling the responder;
-        otherwise note the key its answer is kept under."""
-        key = req.context.answer_key = self._key(req, resource)
+        """Answer from the kept answer of this URL on the build published now, if any, without
+        calling the responder."""
+        key = self._key(req, resource)
         answer = None if key is None else self._answers_of(resource).get(key)
         if answer is not None:
             resp.data, resp.content_type = answer.body, falcon.MEDIA_JSON
@@ -70,8 +70,8 @@ class Caching:
             return
         rounded = media is not None and not getattr(resource, "lists_rows", False)
         answer = orjson.dumps(_rounded(media)) if rounded else body
-        etag = hashlib.sha256(self._build().encode() + b"\n" + answer).hexdigest()[:32]
-        key = req.context.get("answer_key")
+        etag = hashlib.sha256(self._build(req).encode() + b"\n" + answer).hexdigest()[:32]
+        key = self._key(req, resource)
         if key is not None:
             self._answers_of(resource)[key] = _Answer(body, etag)
         self._tag(req, resp, resource, etag)
@@ -93,7 +93,7 @@ class Caching:
         None for requests whose answers are not kept."""
         if req.method != "GET" or getattr(resource, "max_age_s", None) is None:
             return None
-        return (self._build(), req.context.scope, req.path, req.query_string)
+        return (self._build(req), req.context.scope, req.path, req.query_string)
 
     def _answers_of(self, resource) -> TTLCache:
         answers = self._answers.get(resource)
@@ -102,8 +102,12 @@ class Caching:
             self._answers[resource] = answers
         return answers
 
-    def _build(self) -> str:
-        """The published build: when its marts were built, or "none" before the first."""
+    def _build(self, req) -> str:
+        """The build of the request's answer: when the marts it read were built (an endpoint's
+        `req.context.built_at`), else when those published now were, or "none" before the
+        first."""
+        if "built_at" in req.context:
+            return str(req.context.built_at)
         try:
             return str(self._marts.built_at())
         except MartsUnavailable:

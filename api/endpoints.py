@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 import falcon
 
 from api import errors
-from api.marts import Marts, MartsUnavailable
+from api.marts import Marts, MartsReplaced, MartsUnavailable, Publication
 from api.params import (
     Choice,
     IdList,
@@ -64,7 +64,7 @@ class Arguments(Mapping):
         return len(self._parameters)
 
 
-Answer = Callable[[Marts, Scope, Arguments], object]
+Answer = Callable[[Publication, Scope, Arguments], object]
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,15 @@ class Endpoint:
         return any(parameter.is_id for parameter in self.parameters)
 
 
+# At most this many publications are read for one answer, each replaced while it was read.
+_READS = 3
+
+
 class Resource:
-    """The Falcon resource of one endpoint."""
+    """The Falcon resource of one endpoint. Its answer reads one publication of the marts
+    (`Marts.publication`), whose build it leaves in `req.context.built_at` for the answer's
+    ETag (api.caching); a publication replaced while it was read (PostgreSQL) is read again,
+    and after _READS such reads the answer is a 503 (MartsReplaced)."""
 
     def __init__(self, endpoint: Endpoint, marts: Marts):
         self._endpoint = endpoint
@@ -100,7 +107,16 @@ class Resource:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, **path: str) -> None:
         arguments = Arguments(self._endpoint.parameters, req.params, path)
-        resp.media = self._endpoint.answer(self._marts, req.context.scope, arguments)
+        for _ in range(_READS):
+            try:
+                with self._marts.publication() as marts:
+                    answer = self._endpoint.answer(marts, req.context.scope, arguments)
+                    built_at = marts.built_at()
+            except MartsReplaced:
+                continue
+            resp.media, req.context.built_at = answer, built_at
+            return
+        raise MartsReplaced(f"the marts were replaced during each of {_READS} reads")
 
 
 # Family A (seed 000): a call is in when start_date <= started_at <= end_date.
@@ -142,11 +158,11 @@ def _window_a(arguments: Arguments, zone: tzinfo = UTC) -> Window:
     )
 
 
-def _agent_calls(compute: Callable[[Marts, Selection], object]) -> Answer:
+def _agent_calls(compute: Callable[[Publication, Selection], object]) -> Answer:
     """An answer over the calls of the window, agent_id and the scope, in the zone of `tz`
     where the endpoint takes it."""
 
-    def answer(marts: Marts, scope: Scope, arguments: Arguments) -> object:
+    def answer(marts: Publication, scope: Scope, arguments: Arguments) -> object:
         zone = arguments.get("tz", UTC)
         window_a = _window_a(arguments, zone)
         agent_id, agent_ids = arguments["agent_id"], None
@@ -159,7 +175,7 @@ def _agent_calls(compute: Callable[[Marts, Selection], object]) -> Answer:
     return answer
 
 
-def _agent_comparison(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+def _agent_comparison(marts: Publication, scope: Scope, arguments: Arguments) -> list[dict]:
     requested = arguments["agent_ids"]
     visible = visible_agents(marts, scope, requested)
     if requested is not None:
@@ -174,7 +190,7 @@ def _agent_comparison(marts: Marts, scope: Scope, arguments: Arguments) -> list[
     )
 
 
-def _stt_events(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+def _stt_events(marts: Publication, scope: Scope, arguments: Arguments) -> list[dict]:
     return events.stt_events(
         marts,
         Selection(scope, _window_a(arguments)),
@@ -184,7 +200,7 @@ def _stt_events(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
     )
 
 
-def _stt_summary(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _stt_summary(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     return events.stt_summary(marts, Selection(scope, _window_a(arguments)))
 
 
@@ -332,26 +348,26 @@ def _window_b(arguments: Arguments, zone: tzinfo = UTC) -> Window:
     return window(lower, upper, names, upper_inclusive=False, zone=zone)
 
 
-def _summary(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _summary(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     return calls.summary(marts, Selection(scope, _window_b(arguments)), project.now())
 
 
-def _call_volume(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _call_volume(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     interval, zone = arguments["interval"], arguments["tz"]
     selection = Selection(scope, _window_b(arguments, zone), zone)
     return {"interval": interval, "data": calls.call_volume_series(marts, selection, interval)}
 
 
-def _workflow_stats(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+def _workflow_stats(marts: Publication, scope: Scope, arguments: Arguments) -> list[dict]:
     selection = Selection(scope, _window_b(arguments))
     return calls.workflow_stats(marts, selection, arguments["limit"])
 
 
-def _provider_latency(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+def _provider_latency(marts: Publication, scope: Scope, arguments: Arguments) -> list[dict]:
     return turns.provider_latency(marts, Selection(scope, _window_b(arguments)))
 
 
-def _errors(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _errors(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     selection = Selection(scope, _window_b(arguments))
     return records.errors(
         marts,
@@ -363,7 +379,7 @@ def _errors(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
     )
 
 
-def _active_calls(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _active_calls(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     selection = Selection(scope, Window(None, None, upper_inclusive=False))
     return {"count": calls.active_calls(marts, selection, project.now())}
 
@@ -487,7 +503,7 @@ def _family_b() -> list[Endpoint]:
     ]
 
 
-def _metrics(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _metrics(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     """Calls in the window and the token's scope, narrowed to `organizationId` and to the
     orgs of `resellerId` when they are given (an intersection: they never widen it)."""
     zone = arguments["tz"]
@@ -505,13 +521,13 @@ def _metrics(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
     return calls.metrics(marts, selection)
 
 
-def _calls_analytics(marts: Marts, scope: Scope, arguments: Arguments) -> dict:
+def _calls_analytics(marts: Publication, scope: Scope, arguments: Arguments) -> dict:
     now = project.now()
     window_d = relative_window(arguments["period"], now)
     return calls.calls_analytics(marts, Selection(scope, window_d, arguments["tz"]), now)
 
 
-def _agent_call_stats(marts: Marts, scope: Scope, arguments: Arguments) -> list[dict]:
+def _agent_call_stats(marts: Publication, scope: Scope, arguments: Arguments) -> list[dict]:
     """The call records of one agent, newest first, limited to the calls the token may see."""
     window_e = _window_a(arguments)
     limit, offset, agent_id = arguments["limit"], arguments["offset"], arguments["agent_id"]
@@ -627,14 +643,16 @@ def warm(marts: Marts) -> list[str]:
     scope, query = Scope("all"), last_30_days(project.now())
     answered = []
     try:
-        agents = visible_agents(marts, scope, None)
-        path = {"agent_id": agents[0] if agents else ""}
-        for endpoint in ENDPOINTS:
-            try:
-                endpoint.answer(marts, scope, Arguments(endpoint.parameters, query, path))
-            except falcon.HTTPError:
-                continue
-            answered.append(endpoint.path)
+        with marts.publication() as publication:
+            agents = visible_agents(publication, scope, None)
+            path = {"agent_id": agents[0] if agents else ""}
+            for endpoint in ENDPOINTS:
+                arguments = Arguments(endpoint.parameters, query, path)
+                try:
+                    endpoint.answer(publication, scope, arguments)
+                except falcon.HTTPError:
+                    continue
+                answered.append(endpoint.path)
     except MartsUnavailable:
         return []
     return answered

@@ -1,8 +1,9 @@
-"""Read-only access to the published marts, following each new publication."""
+"""Read-only access to the published marts: each answer reads one publication, the next
+answer the newest."""
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
@@ -17,8 +18,8 @@ from cachetools import LRUCache
 # each text is parsed once per worker, the most recently used kept (docs/decisions.md: the
 # documented requests use 82; at most about 75 MB if each were a page of 1,000 call ids).
 _PARSED_STATEMENTS = 256
-# The answers of lasting statements (Marts.lasting_rows) each worker keeps for the publication
-# of the moment, the most recently used, by size (_size of their parameters and rows): a
+# The answers of lasting statements (Publication.lasting_rows) each worker keeps for the
+# publication of the moment, the most recently used, by size (_size of their parameters and rows): a
 # scope's agents' names and days with calls take a few hundred, and values chosen by requests
 # (agent ids in a path or a list) cannot make the kept answers larger than about 10 MB.
 _LASTING_SIZE = 10_000_000
@@ -43,18 +44,62 @@ class MartsOutdated(MartsUnavailable):
 
 
 class MartsReplaced(MartsUnavailable):
-    """A snapshot's tables were replaced by others while it read them (PostgreSQL)."""
+    """A publication's tables were replaced by others while it was read (PostgreSQL)."""
 
     description = "A new build replaced the marts while this answer was read: try again."
 
 
-class Marts:
-    """Runs parameterised SQL on the published marts file.
+class Publication:
+    """Runs parameterised SQL on one published marts file (`Marts.publication`). A table the
+    file lacks raises MartsOutdated."""
 
-    `callstats build` replaces that file atomically; the next query notices its new inode,
-    opens the new file and closes the old one (an unlinked file keeps its disk space while it
-    is open). gunicorn's sync workers run one request at a time, so no query is using the old
-    connection then.
+    def __init__(
+        self,
+        path: Path,
+        cursor: duckdb.DuckDBPyConnection,
+        lasting: LRUCache,
+        lock: threading.Lock,
+    ):
+        self._path = path
+        self._cursor = cursor
+        self._lasting = lasting
+        self._lock = lock
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        try:
+            return self._cursor.execute(_parsed(sql), list(parameters)).fetchall()
+        except duckdb.CatalogException as error:
+            raise MartsOutdated(f"{self._path}: {error}") from error
+
+    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        """`rows` of a statement whose answer only a new publication changes, whatever the
+        request's window (a dimension's rows, a scope's first and last day with calls): read
+        once per publication and kept (_LASTING_SIZE). Callers must not change the rows."""
+        key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
+        with self._lock:
+            kept = self._lasting.get(key)
+        if kept is not None:
+            return kept[1]
+        rows = self.rows(sql, parameters)
+        size = _size(parameters) + _size(rows)
+        if size <= self._lasting.maxsize:
+            with self._lock:
+                self._lasting[key] = (size, rows)
+        return rows
+
+    def built_at(self) -> datetime | None:
+        """When this publication's marts were built (UTC), read once per publication."""
+        [(built_at,)] = self.lasting_rows("select marts_built_at from marts.publication")
+        return built_at
+
+
+class Marts:
+    """The published marts file, followed from one publication to the next.
+
+    `callstats build` replaces that file atomically; the next `publication()` notices its new
+    inode, opens the new file and closes the old one (an unlinked file keeps its disk space
+    while it is open). gunicorn's sync workers answer one request at a time, so no answer is
+    reading the old file then.
     """
 
     def __init__(self, path: Path):
@@ -82,56 +127,18 @@ class Marts:
                 self._lasting = _lasting_answers()
             return self._connection, self._lasting
 
-    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        with self.snapshot() as read:
-            return read(sql, parameters)
-
-    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        """`rows` of a statement whose answer only a new publication changes, whatever the
-        request's window (a dimension's rows, a scope's first and last day with calls): read
-        once per publication and kept (_LASTING_SIZE). Callers must not change the rows."""
+    @contextmanager
+    def publication(self) -> Iterator[Publication]:
+        """The file published now, read by every statement of one answer even if another is
+        swapped in meanwhile (so, unlike PostgreSQL's, it never raises MartsReplaced)."""
         connection, lasting = self._current()
-        key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
-        with self._lock:
-            kept = lasting.get(key)
-        if kept is not None:
-            return kept[1]
-        with self._read(connection) as read:
-            rows = read(sql, parameters)
-        size = _size(parameters) + _size(rows)
-        if size <= lasting.maxsize:
-            with self._lock:
-                lasting[key] = (size, rows)
-        return rows
-
-    @contextmanager
-    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
-        """A `rows` function whose statements all read one publication: the file that was
-        published when it was opened, even if another is swapped in meanwhile (so, unlike
-        PostgreSQL's, it never raises MartsReplaced). A table the file lacks raises
-        MartsOutdated."""
-        connection, _ = self._current()
-        with self._read(connection) as read:
-            yield read
-
-    @contextmanager
-    def _read(
-        self, connection: duckdb.DuckDBPyConnection
-    ) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
         with connection.cursor() as cursor:
-
-            def read(sql: str, parameters: Sequence = ()) -> list[tuple]:
-                try:
-                    return cursor.execute(_parsed(sql), list(parameters)).fetchall()
-                except duckdb.CatalogException as error:
-                    raise MartsOutdated(f"{self._path}: {error}") from error
-
-            yield read
+            yield Publication(self._path, cursor, lasting, self._lock)
 
     def built_at(self) -> datetime | None:
-        """When the published marts were built (UTC), read once per publication."""
-        [(built_at,)] = self.lasting_rows("select marts_built_at from marts.publication")
-        return built_at
+        """When the marts published now were built (UTC)."""
+        with self.publication() as publication:
+            return publication.built_at()
 
 
 def _lasting_answers() -> LRUCache:

@@ -1,8 +1,8 @@
 """Read-only access to the marts where dbt builds them on PostgreSQL (CALLSTATS_TARGET=postgres).
 
-The same interface as `api.marts.Marts`: `rows(sql, parameters)` runs the API's portable SQL
-(`?` placeholders) and answers values as DuckDB would give them, so the queries and the
-serialisation are shared. The translation lives here, in one place:
+The same interface as `api.marts.Marts`: a publication's `rows(sql, parameters)` runs the
+API's portable SQL (`?` placeholders) and answers values as DuckDB would give them, so the
+queries and the serialisation are shared. The translation lives here, in one place:
 
 - `?` becomes psycopg's `%s` (and a literal `%` becomes `%%`);
 - json and jsonb columns load as their text, as DuckDB returns json;
@@ -15,7 +15,7 @@ serialisation are shared. The translation lives here, in one place:
 """
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -58,6 +58,7 @@ _MARTS_TABLES = (
     "select coalesce(array_agg(oid order by oid), '{}') from pg_class"
     " where relnamespace = to_regnamespace('marts')"
 )
+_BUILT_AT = "select marts_built_at from marts.publication"
 
 
 def _read(cursor: psycopg.Cursor, sql: str, parameters: Sequence = ()) -> list[tuple]:
@@ -70,9 +71,30 @@ def translate(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+class PostgresPublication:
+    """Runs the API's SQL in one transaction of `PostgresMarts.publication`."""
+
+    def __init__(self, cursor: psycopg.Cursor):
+        self._cursor = cursor
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        return _read(self._cursor, sql, parameters)
+
+    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        """`rows`, read each time: the tables of schema `marts` are replaced model by model
+        (a build into this database) or all at once (a publication's schema swap), with no
+        mark a worker could check without a query."""
+        return self.rows(sql, parameters)
+
+    def built_at(self) -> datetime | None:
+        """When the marts this transaction reads were built."""
+        [(built_at,)] = self.rows(_BUILT_AT)
+        return built_at
+
+
 class PostgresMarts:
-    """Runs parameterised SQL on schema `marts` of a PostgreSQL database, through a pool of
-    read-only connections opened on the first query."""
+    """The marts in schema `marts` of a PostgreSQL database, read through a pool of read-only
+    connections opened on the first read."""
 
     def __init__(self, connection: Mapping[str, str], max_size: int = 4):
         self._pool = ConnectionPool(
@@ -106,30 +128,31 @@ class PostgresMarts:
         except psycopg.errors.UndefinedTable as error:
             raise MartsUnavailable(f"no marts built in PostgreSQL: {error}") from error
 
-    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        with self._cursor() as cursor:
-            return _read(cursor, sql, parameters)
-
-    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        """`rows`, read each time: the tables of schema `marts` are replaced model by model
-        (a build into this database) or all at once (a publication's schema swap), with no
-        mark a worker could check without a query."""
-        return self.rows(sql, parameters)
-
     @contextmanager
-    def snapshot(self) -> Iterator[Callable[[str, Sequence], list[tuple]]]:
-        """A `rows` function whose statements share one `repeatable read` transaction, so
-        they read the same rows of the same tables; raises MartsReplaced after them when the
-        tables of schema `marts` were replaced meanwhile (a publication's schema swap, or dbt
-        swapping in a model), which later statements would have read instead: a publication's
-        tables may hold rows committed before the snapshot."""
+    def publication(self) -> Iterator[PostgresPublication]:
+        """The marts of one `repeatable read` transaction, read by every statement of one
+        answer; raises MartsReplaced after them when the tables of schema `marts` were
+        replaced meanwhile (a publication's schema swap, or dbt swapping in a model), which
+        later statements would have read instead: a publication's tables may hold rows
+        committed before the transaction began. Such reads can fail in any way (a page's call
+        missing from the rows read for its keys), so a failure of the answer's own is a
+        MartsReplaced too when the tables were replaced."""
         with self._cursor() as cursor:
             tables = _read(cursor, _MARTS_TABLES)
-            yield lambda sql, parameters=(): _read(cursor, sql, parameters)
+            failure = None
+            try:
+                yield PostgresPublication(cursor)
+            except psycopg.Error:
+                raise  # the transaction is aborted: nothing more can be read in it
+            except Exception as error:
+                failure = error
             if _read(cursor, _MARTS_TABLES) != tables:
-                raise MartsReplaced("the tables of schema marts were replaced")
+                raise MartsReplaced("the tables of schema marts were replaced") from failure
+            if failure is not None:
+                raise failure
 
     def built_at(self) -> datetime | None:
         """When dbt last built the marts without a failure (macro record_marts_built_at)."""
-        [(built_at,)] = self.rows("select marts_built_at from marts.publication")
+        with self._cursor() as cursor:
+            [(built_at,)] = _read(cursor, _BUILT_AT)
         return built_at

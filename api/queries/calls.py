@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, time
 
-from api.marts import Marts
+from api.marts import Publication
 from api.params import Window
 from api.queries import measures
 from api.queries.periods import (
@@ -31,13 +31,13 @@ from api.queries.selection import Selection
 from api.serialize import day, timestamp
 
 
-def totals(marts: Marts, selection: Selection, components: Sequence[str]) -> dict:
+def totals(marts: Publication, selection: Selection, components: Sequence[str]) -> dict:
     """The CALLS `components` summed over the selection."""
     [sums] = aggregate(marts, CALLS, selection, components=components)
     return sums
 
 
-def closed(marts: Marts, selection: Selection) -> Window | None:
+def closed(marts: Publication, selection: Selection) -> Window | None:
     """The selection's window with a missing bound replaced by the first or last start of its
     calls (metrics.md, Time series); None when a bound is missing and it has no calls."""
     window = selection.window
@@ -57,7 +57,7 @@ def closed(marts: Marts, selection: Selection) -> Window | None:
     return Window(first, window.upper, window.upper_inclusive)
 
 
-def _with_calls(marts: Marts, selection: Selection, window: Window) -> Window | None:
+def _with_calls(marts: Publication, selection: Selection, window: Window) -> Window | None:
     """`window` narrowed to the UTC days that hold the selection's calls: the same calls, and
     no bucket boundaries to walk through for the years around them; None when it has none."""
     in_selection, parameters = selection.predicate()
@@ -79,7 +79,7 @@ def _with_calls(marts: Marts, selection: Selection, window: Window) -> Window | 
 
 
 def series(
-    marts: Marts,
+    marts: Publication,
     selection: Selection,
     interval: str,
     parameter: str,
@@ -108,7 +108,7 @@ def series(
 
 
 def by_local_hour(
-    marts: Marts, selection: Selection, components: Sequence[str]
+    marts: Publication, selection: Selection, components: Sequence[str]
 ) -> list[tuple[datetime, dict]]:
     """Sums of the CALLS `components` that each lie in one local hour of the selection's
     zone, with that hour's local start (for day, hour-of-day and weekday breakdowns, which
@@ -133,7 +133,7 @@ def by_local_hour(
 
 
 def daily(
-    marts: Marts,
+    marts: Publication,
     selection: Selection,
     parameter: str,
     components: Sequence[str],
@@ -149,7 +149,7 @@ def daily(
     return _sum([sums for _, sums in days], components), trend
 
 
-def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) -> dict:
+def names(marts: Publication, table: str, key: str, columns: str, ids: Sequence[str]) -> dict:
     """`columns` of the rows of dimension `table` whose `key` is in `ids`, by key."""
     if not ids:
         return {}
@@ -159,7 +159,7 @@ def names(marts: Marts, table: str, key: str, columns: str, ids: Sequence[str]) 
     return {row[0]: row[1:] for row in rows}
 
 
-def by_agent(marts: Marts, selection: Selection, components: Sequence[str]) -> list[dict]:
+def by_agent(marts: Publication, selection: Selection, components: Sequence[str]) -> list[dict]:
     """The CALLS `components` summed per agent with calls, by agent_id."""
     rows = aggregate(marts, CALLS, selection, by=("agent_id",), components=components)
     return sorted(rows, key=_agent_id)
@@ -172,7 +172,7 @@ def _agent_id(row: dict) -> str:
 # Family A (seed 000)
 
 
-def overview(marts: Marts, selection: Selection) -> dict:
+def overview(marts: Publication, selection: Selection) -> dict:
     sums = totals(
         marts,
         selection,
@@ -187,7 +187,7 @@ def overview(marts: Marts, selection: Selection) -> dict:
     }
 
 
-def call_volume(marts: Marts, selection: Selection) -> list[dict]:
+def call_volume(marts: Publication, selection: Selection) -> list[dict]:
     _, trend = daily(
         marts,
         selection,
@@ -207,7 +207,7 @@ def _latencies(sums: dict) -> dict:
     return {stage: measures.avg_latency_ms(sums, stage) for stage in (*STAGES, "total")}
 
 
-def latency(marts: Marts, selection: Selection) -> dict:
+def latency(marts: Publication, selection: Selection) -> dict:
     sums, trend = daily(
         marts,
         selection,
@@ -222,7 +222,7 @@ def latency(marts: Marts, selection: Selection) -> dict:
     }
 
 
-def cost_overview(marts: Marts, selection: Selection) -> dict:
+def cost_overview(marts: Publication, selection: Selection) -> dict:
     sums = totals(
         marts,
         selection,
@@ -235,7 +235,7 @@ def cost_overview(marts: Marts, selection: Selection) -> dict:
     }
 
 
-def cost_trend(marts: Marts, selection: Selection) -> list[dict]:
+def cost_trend(marts: Publication, selection: Selection) -> list[dict]:
     _, trend = daily(
         marts,
         selection,
@@ -246,7 +246,7 @@ def cost_trend(marts: Marts, selection: Selection) -> list[dict]:
     return trend
 
 
-def cost_by_agent(marts: Marts, selection: Selection) -> list[dict]:
+def cost_by_agent(marts: Publication, selection: Selection) -> list[dict]:
     agents = by_agent(marts, selection, ("cost_sum_usd",))
     agent_names = names(marts, "marts.dim_agents", "agent_id", "agent_name", _ids(agents))
     rows = [
@@ -265,7 +265,7 @@ def _ids(rows: list[dict], key: str = "agent_id") -> list[str]:
 
 
 def _distribution(
-    marts: Marts, selection: Selection, family: Family, distribution: str, count: str
+    marts: Publication, selection: Selection, family: Family, distribution: str, count: str
 ) -> dict:
     """Every bucket of `distribution` in its listed order, with its count (metrics.md,
     Buckets)."""
@@ -279,16 +279,16 @@ def _distribution(
     return {"buckets": [{"bucket": label, "count": counts.get(label, 0)} for (label,) in labels]}
 
 
-def duration_distribution(marts: Marts, selection: Selection) -> dict:
+def duration_distribution(marts: Publication, selection: Selection) -> dict:
     return _distribution(marts, selection, DURATIONS, "duration_s", "calls")
 
 
-def latency_distribution(marts: Marts, selection: Selection) -> dict:
+def latency_distribution(marts: Publication, selection: Selection) -> dict:
     """Counts turns, not calls: every turn of a call in the window, by its total latency."""
     return _distribution(marts, selection, TURN_LATENCIES, "total_latency_ms", "turns")
 
 
-def conversation_turns(marts: Marts, selection: Selection) -> dict:
+def conversation_turns(marts: Publication, selection: Selection) -> dict:
     sums, trend = daily(
         marts,
         selection,
@@ -299,7 +299,7 @@ def conversation_turns(marts: Marts, selection: Selection) -> dict:
     return {"avg_turns": measures.avg_turns(sums), "daily_trend": trend}
 
 
-def barge_in(marts: Marts, selection: Selection) -> dict:
+def barge_in(marts: Publication, selection: Selection) -> dict:
     sums, trend = daily(
         marts,
         selection,
@@ -310,7 +310,7 @@ def barge_in(marts: Marts, selection: Selection) -> dict:
     return {"barge_in_rate": measures.barge_in_rate(sums), "daily_trend": trend}
 
 
-def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
+def provider_errors(marts: Publication, selection: Selection) -> list[dict]:
     """Each call counts once per provider name, whichever stages it used it for."""
     rows = [
         {
@@ -324,7 +324,7 @@ def provider_errors(marts: Marts, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["error_count"], row["provider_name"]))
 
 
-def peak_hours(marts: Marts, selection: Selection) -> list[dict]:
+def peak_hours(marts: Publication, selection: Selection) -> list[dict]:
     """Calls per local ISO weekday (0 = Monday) and hour, non-zero cells only."""
     cells: dict[tuple[int, int], int] = {}
     for start, sums in by_local_hour(marts, selection, ("total_calls",)):
@@ -336,7 +336,7 @@ def peak_hours(marts: Marts, selection: Selection) -> list[dict]:
     ]
 
 
-def outcomes(marts: Marts, selection: Selection) -> list[dict]:
+def outcomes(marts: Publication, selection: Selection) -> list[dict]:
     rows = [
         {"outcome": sums["outcome_or_status"], "count": sums["calls"]}
         for sums in aggregate(marts, OUTCOMES, selection, by=("outcome_or_status",))
@@ -344,7 +344,9 @@ def outcomes(marts: Marts, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (-row["count"], row["outcome"]))
 
 
-def agent_comparison(marts: Marts, selection: Selection, agent_ids: Sequence[str]) -> list[dict]:
+def agent_comparison(
+    marts: Publication, selection: Selection, agent_ids: Sequence[str]
+) -> list[dict]:
     """One entry per agent of `agent_ids` (agents of the selection), in that order; an agent
     without calls in the window gets zeros (metrics.md, Agent comparison)."""
     components = (
@@ -386,7 +388,7 @@ def agent_comparison(marts: Marts, selection: Selection, agent_ids: Sequence[str
 # Family B (seed 001)
 
 
-def summary(marts: Marts, selection: Selection, now: datetime) -> dict:
+def summary(marts: Publication, selection: Selection, now: datetime) -> dict:
     sums = totals(
         marts,
         selection,
@@ -412,18 +414,18 @@ def summary(marts: Marts, selection: Selection, now: datetime) -> dict:
     }
 
 
-def active_calls(marts: Marts, selection: Selection, now: datetime) -> int:
+def active_calls(marts: Publication, selection: Selection, now: datetime) -> int:
     """Calls of the selection (its window ignored) active at `now`: live, and started within
     live_call_timeout_hours of it (metrics.md; fct_calls.active_until >= now)."""
     return _active(marts, selection, now, window=False)
 
 
-def ongoing_calls(marts: Marts, selection: Selection, now: datetime) -> int:
+def ongoing_calls(marts: Publication, selection: Selection, now: datetime) -> int:
     """Calls of the selection, in its window, active at `now`."""
     return _active(marts, selection, now, window=True)
 
 
-def _active(marts: Marts, selection: Selection, now: datetime, window: bool) -> int:
+def _active(marts: Publication, selection: Selection, now: datetime, window: bool) -> int:
     in_selection, parameters = selection.predicate()
     clauses = [in_selection]
     if window:
@@ -441,7 +443,7 @@ def _active(marts: Marts, selection: Selection, now: datetime, window: bool) -> 
     return count
 
 
-def call_volume_series(marts: Marts, selection: Selection, interval: str) -> list[dict]:
+def call_volume_series(marts: Publication, selection: Selection, interval: str) -> list[dict]:
     return [
         {
             "timestamp": timestamp(start),
@@ -459,7 +461,7 @@ def call_volume_series(marts: Marts, selection: Selection, interval: str) -> lis
     ]
 
 
-def workflow_stats(marts: Marts, selection: Selection, limit: int) -> list[dict]:
+def workflow_stats(marts: Publication, selection: Selection, limit: int) -> list[dict]:
     workflows = [
         sums
         for sums in aggregate(
@@ -537,7 +539,7 @@ _METRICS = (
 )
 
 
-def metrics(marts: Marts, selection: Selection) -> dict:
+def metrics(marts: Publication, selection: Selection) -> dict:
     agents = by_agent(marts, selection, _METRICS)
     sums = _sum(agents, _METRICS)
     days, hours = _by_day_and_hour(marts, selection)
@@ -598,7 +600,7 @@ def _sum(rows: list[dict], components: Sequence[str]) -> dict:
     return total
 
 
-def _by_day_and_hour(marts: Marts, selection: Selection) -> tuple[list[tuple], list[dict]]:
+def _by_day_and_hour(marts: Publication, selection: Selection) -> tuple[list[tuple], list[dict]]:
     """The calls, resolved calls and duration of the selection per local date of the window
     (every day listed; too many is a 400 naming startDate) and per local hour of the day (24),
     from one read by local hour (`by_local_hour`): each local hour lies in one local day."""
@@ -616,7 +618,7 @@ def _by_day_and_hour(marts: Marts, selection: Selection) -> tuple[list[tuple], l
     return list(days.items()), hours
 
 
-def _agent_performance(marts: Marts, agents: list[dict]) -> list[dict]:
+def _agent_performance(marts: Publication, agents: list[dict]) -> list[dict]:
     described = names(
         marts, "marts.dim_agents", "agent_id", "agent_name, agent_status", _ids(agents)
     )
@@ -644,7 +646,9 @@ def _agent_performance(marts: Marts, agents: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda row: -row["totalCalls"])
 
 
-def _escalation_reasons(marts: Marts, selection: Selection, escalated_calls: int) -> list[dict]:
+def _escalation_reasons(
+    marts: Publication, selection: Selection, escalated_calls: int
+) -> list[dict]:
     rows = [
         {
             "reason": sums["escalation_reason"],
@@ -664,7 +668,7 @@ def _escalation_reasons(marts: Marts, selection: Selection, escalated_calls: int
 TOP_ASSISTANTS = 10
 
 
-def calls_analytics(marts: Marts, selection: Selection, now: datetime) -> dict:
+def calls_analytics(marts: Publication, selection: Selection, now: datetime) -> dict:
     counts = ("total_calls", "completed_calls", "failed_calls")
     agents = by_agent(marts, selection, (*counts, "duration_sum_s", "calls_with_duration"))
     sums = _sum(agents, (*counts, "duration_sum_s", "calls_with_duration"))

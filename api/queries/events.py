@@ -3,7 +3,7 @@
 
 import orjson
 
-from api.marts import Marts
+from api.marts import Publication
 from api.params import Window
 from api.queries import measures
 from api.queries.periods import Periods, cut
@@ -36,7 +36,7 @@ def _events(
 
 
 def stt_events(
-    marts: Marts,
+    marts: Publication,
     selection: Selection,
     limit: int,
     call_sid: str | None = None,
@@ -68,7 +68,7 @@ def stt_events(
     ]
 
 
-def stt_summary(marts: Marts, selection: Selection) -> dict:
+def stt_summary(marts: Publication, selection: Selection) -> dict:
     """Counts per event type, and the mean time from each connection's first opening to the
     first closing after it, both among the window's events only: one statement, whose rows
     are `(part, event_type, count, duration_sum_s)` (docs/decisions.md)."""

@@ -6,7 +6,7 @@ from operator import itemgetter
 
 import orjson
 
-from api.marts import Marts, MartsReplaced
+from api.marts import Publication
 from api.queries.selection import Selection
 from api.serialize import timestamp
 
@@ -16,7 +16,7 @@ MAX_OFFSET = 2**63 - 1
 
 
 def errors(
-    marts: Marts,
+    marts: Publication,
     selection: Selection,
     limit: int,
     offset: int,
@@ -81,13 +81,12 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
     }
 
 
-# A page of calls is read in statements on one snapshot (Marts.snapshot): the page's keys,
-# from two columns; then the turns, tool calls and state changes of those calls, in one
-# statement; then the calls' own columns, those of the selection started between the page's
-# first and last start (the page, and calls of equal starts outside it). The calls and their
-# child tables are stored in the order of the calls' starts, so bounding each read by those
-# starts lets the engine read only the row groups of those instants. A snapshot whose tables
-# were replaced while it read them (PostgreSQL) is read again.
+# A page of calls is read in three statements: the page's keys, from two columns; then the
+# turns, tool calls and state changes of those calls, in one statement; then the calls' own
+# columns, those of the selection started between the page's first and last start (the page,
+# and calls of equal starts outside it). The calls and their child tables are stored in the
+# order of the calls' starts, so bounding each read by those starts lets the engine read only
+# the row groups of those instants.
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -147,39 +146,32 @@ _CHILD_VALUES = {
         strict=True,
     )
 }
-# At most this many snapshots are read for a page, each replaced while it was read.
-_READS = 3
 
 
-def agent_calls(marts: Marts, selection: Selection, limit: int, offset: int) -> list[dict]:
+def agent_calls(marts: Publication, selection: Selection, limit: int, offset: int) -> list[dict]:
     """A page of the call records of the selection's one agent in its window, newest first
     (seed 004), each with its turns, tool calls and state changes."""
     in_selection, selection_parameters = selection.predicate()
     in_window, window_parameters = selection.window.predicate("started_at")
-    keys_sql = _KEYS.format(selection=in_selection, window=in_window)
-    keys_parameters = [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)]
-    for _ in range(_READS):
-        try:
-            with marts.snapshot() as read:
-                keys = read(keys_sql, keys_parameters)
-                if not keys:
-                    return []
-                ids = [call_id for call_id, _ in keys]
-                starts = [keys[-1][1], keys[0][1]]
-                children = _grouped(read(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN)))
-                calls = read(
-                    f"select {_PAGE_COLUMNS} from marts.fct_calls"
-                    f" where started_at between ? and ? and {in_selection}",
-                    [*starts, *selection_parameters],
-                )
-        except MartsReplaced:
-            continue
-        by_id = {row[0]: row for row in calls}
-        return [
-            _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
-            for call_id in ids
-        ]
-    raise MartsReplaced(f"the marts were replaced during each of {_READS} reads of a page")
+    keys = marts.rows(
+        _KEYS.format(selection=in_selection, window=in_window),
+        [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)],
+    )
+    if not keys:
+        return []
+    ids = [call_id for call_id, _ in keys]
+    starts = [keys[-1][1], keys[0][1]]
+    children = _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN)))
+    calls = marts.rows(
+        f"select {_PAGE_COLUMNS} from marts.fct_calls"
+        f" where started_at between ? and ? and {in_selection}",
+        [*starts, *selection_parameters],
+    )
+    by_id = {row[0]: row for row in calls}
+    return [
+        _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
+        for call_id in ids
+    ]
 
 
 def _grouped(rows: list[tuple]) -> dict[str, dict[str, list[dict]]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import add
 
-from api.marts import Marts
+from api.marts import Publication
 from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
 from api.queries.selection import Selection
 
@@ -253,7 +253,7 @@ def with_clause(ctes: Sequence[str]) -> str:
 
 
 def aggregate(
-    marts: Marts,
+    marts: Publication,
     family: Family,
     selection: Selection,
     by: Sequence[str] = (),
@@ -271,7 +271,7 @@ def aggregate(
     period straddles one of `boundaries`, so each lies in one bucket of a series whose
     buckets start there.
 
-    The whole periods' sums are a lasting statement (`Marts.lasting_rows`): a window that
+    The whole periods' sums are a lasting statement (`Publication.lasting_rows`): a window that
     slides by less than an hour, as a polling dashboard's does, reads again only its partial
     hours (docs/decisions.md, Whole periods kept).
     """

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from api.marts import Marts
+from api.marts import Publication
 from api.params import Window
 from callstats.keys import Scope
 
@@ -65,7 +65,7 @@ def _in_scope(scope: Scope) -> tuple[str, list]:
     return Selection(scope, Window(None, None, False)).predicate()
 
 
-def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) -> list[str]:
+def visible_agents(marts: Publication, scope: Scope, agent_ids: Sequence[str] | None) -> list[str]:
     """The agents the token may see (api.md, visibility) among `agent_ids`, or all of them;
     by agent_id."""
     where, parameters = _in_scope(scope)
@@ -80,7 +80,7 @@ def visible_agents(marts: Marts, scope: Scope, agent_ids: Sequence[str] | None) 
     return [agent_id for (agent_id,) in rows]
 
 
-def org_visible(marts: Marts, scope: Scope, org_id: str) -> bool:
+def org_visible(marts: Publication, scope: Scope, org_id: str) -> bool:
     """The org is in the scope and known, by its row or by its calls, whichever came first."""
     where, parameters = _in_scope(scope)
     return bool(
@@ -97,7 +97,7 @@ def org_visible(marts: Marts, scope: Scope, org_id: str) -> bool:
     )
 
 
-def reseller_visible(marts: Marts, scope: Scope, reseller_id: str) -> bool:
+def reseller_visible(marts: Publication, scope: Scope, reseller_id: str) -> bool:
     """A reseller is visible through the visible orgs that name it."""
     where, parameters = _in_scope(scope)
     return bool(

@@ -5,7 +5,7 @@ import math
 from bisect import bisect_right
 from itertools import accumulate
 
-from api.marts import Marts
+from api.marts import Publication
 from api.queries import measures
 from api.queries.periods import cut
 from api.queries.rollups import (
@@ -44,7 +44,7 @@ _BUCKET_COLUMNS = (
 )
 
 
-def provider_latency(marts: Marts, selection: Selection) -> list[dict]:
+def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     """One row per provider type and name with at least one turn value (metrics.md, Provider
     latency): stt, llm, tts, then name."""
     percentiles = _percentiles(marts, selection)
@@ -67,7 +67,7 @@ def provider_latency(marts: Marts, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (STAGES.index(row["provider_type"]), row["provider_name"]))
 
 
-def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
+def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]:
     """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
     the turn values of the selection, keyed by the field's name.
 
@@ -91,7 +91,7 @@ def _percentiles(marts: Marts, selection: Selection) -> dict[tuple, float]:
     return percentiles
 
 
-def _intervals(marts: Marts, selection: Selection) -> dict[tuple, list[tuple]]:
+def _intervals(marts: Publication, selection: Selection) -> dict[tuple, list[tuple]]:
     """The turn values of the selection per (provider type, provider name) as intervals
     `(min, max, count)`, one per histogram bucket: the rollups' buckets of the whole periods
     (a lasting statement, as in `aggregate`) merged with the partial hours' values in the

@@ -4,6 +4,7 @@ Cache-Control on its six paths."""
 
 import re
 import shutil
+from pathlib import Path
 
 import duckdb
 import falcon
@@ -14,7 +15,7 @@ from api.auth import BearerAuth
 from api.caching import Caching
 from api.config import Config
 from api.endpoints import ENDPOINTS
-from api.marts import Marts
+from api.marts import Marts, Publication
 from api.openapi_document import document
 from callstats.keys import SqliteKeyStore, keys_path
 from callstats.publish import published_path
@@ -96,6 +97,54 @@ def test_a_new_published_build_changes_every_etag(fixture_warehouse, tokens, tmp
     before, after = answers
     assert before.json == after.json
     assert before.headers["ETag"] != after.headers["ETag"]
+
+
+def test_an_answer_and_its_etag_read_one_build_when_another_is_published_meanwhile(
+    fixture_warehouse, tokens, tmp_path, monkeypatch
+):
+    # 08:30 to 23:59:59 on 2 March, the fixture's six calls: whole hours from the rollups, then
+    # partial hours from the facts; the rebuilt marts hold no calls
+    monkeypatch.setenv("CALLSTATS_NOW", "2026-03-03T00:00:00")
+    window = {"started_after": "2026-03-02T08:30:00Z", "started_before": "2026-03-02T23:59:59Z"}
+    built, published, rebuilt = (
+        tmp_path / f"{name}.duckdb" for name in ("built", "published", "rebuilt")
+    )
+    for copy in (built, published, rebuilt):
+        shutil.copyfile(published_path(fixture_warehouse), copy)
+    with duckdb.connect(str(rebuilt)) as connection:
+        connection.execute(
+            "update marts.publication set marts_built_at = marts_built_at + interval 1 hour"
+        )
+        for (table,) in connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+            " and (table_name like 'fct_%' or table_name like 'rpt_%')"
+        ).fetchall():
+            connection.execute(f"delete from marts.{table}")
+
+    def client(marts_path: Path) -> testing.TestClient:
+        config = Config(marts_path=marts_path, keys_path=keys_path(fixture_warehouse))
+        return testing.TestClient(create_app(config))
+
+    def summary(client: testing.TestClient) -> tuple[dict, str]:
+        headers = {"Authorization": f"Bearer {tokens['all']}"}
+        answer = client.simulate_get(SUMMARY, params=window, headers=headers)
+        return answer.json, answer.headers["ETag"]
+
+    before, after = summary(client(built)), summary(client(rebuilt))
+    assert (before[0]["total_calls"], after[0]["total_calls"]) == (6, 0)
+    serving = client(published)
+    statement, publish = Publication.rows, [lambda: rebuilt.replace(published)]
+
+    def rows(publication, sql, parameters=()):
+        read = statement(publication, sql, parameters)
+        if publish and "marts.publication" not in sql:
+            publish.pop()()  # what `callstats build` does, after the answer's first statement
+        return read
+
+    monkeypatch.setattr(Publication, "rows", rows)
+    assert summary(serving) == before
+    assert not publish
+    assert summary(serving) == after
 
 
 def test_the_document_declares_etags_304s_and_the_polling_intervals():

@@ -266,25 +266,31 @@ def test_a_windows_whole_periods_are_lasting_statements_and_its_partial_hours_ar
 ):
     statements: list[tuple[str, str]] = []
 
-    class Reads(Marts):
-        """The marts, noting each statement as lasting (kept per publication) or not."""
+    class Reads:
+        """A publication of the marts, noting each statement as lasting (kept per publication)
+        or not."""
+
+        def __init__(self, publication):
+            self._publication = publication
 
         def rows(self, sql, parameters=()):
             statements.append(("rows", sql))
-            return super().rows(sql, parameters)
+            return self._publication.rows(sql, parameters)
 
         def lasting_rows(self, sql, parameters=()):
             statements.append(("lasting", sql))
-            return super().lasting_rows(sql, parameters)
+            return self._publication.lasting_rows(sql, parameters)
 
-    marts = Reads(published_path(fixture_warehouse))
+    marts = Marts(published_path(fixture_warehouse))
     # 08:30 to 10:50 and one second earlier: whole hour 09:00 (c-1, c-2) and partial hours
     # 08:xx and 10:xx (c-4's turn at 10:40), the same calls with turns as the default period
     expected = ok(get(PROVIDER_LATENCY))
     for end in (datetime(2026, 3, 2, 10, 50, 0), datetime(2026, 3, 2, 10, 49, 59)):
         statements.clear()
         window = Window(end - timedelta(hours=2, minutes=20), end, upper_inclusive=False)
-        assert turns.provider_latency(marts, Selection(Scope("all"), window)) == expected
+        with marts.publication() as publication:
+            answer = turns.provider_latency(Reads(publication), Selection(Scope("all"), window))
+        assert answer == expected
         read = {
             kind: [sql for kept, sql in statements if kept == kind] for kind in ("rows", "lasting")
         }

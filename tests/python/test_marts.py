@@ -1,6 +1,7 @@
 """The published DuckDB marts as the API reads them (api/marts.py): a statement's text is
-parsed once, each run of it reads the publication of the moment with its own values, and a
-lasting statement is read once per publication."""
+parsed once, each run of it reads its publication with its own values, every statement of a
+publication reads one file even when another is published meanwhile, and a lasting statement
+is read once per publication."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,14 +26,30 @@ def _publish(published: Path, durations_s: range) -> None:
     building.replace(published)
 
 
-def test_one_statement_reads_each_publication_with_its_values(tmp_path):
+def _rows(marts: Marts, sql: str, parameters: list) -> list[tuple]:
+    with marts.publication() as publication:
+        return publication.rows(sql, parameters)
+
+
+def _lasting_rows(marts: Marts, sql: str, parameters: list) -> list[tuple]:
+    with marts.publication() as publication:
+        return publication.lasting_rows(sql, parameters)
+
+
+def test_each_publication_reads_the_file_published_when_it_opened(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))
     marts = Marts(published)
-    assert marts.rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
-    _publish(published, range(5))
-    assert marts.rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
-    assert marts.rows(LONG_CALLS, [3]) == [(2, 3 + 4)]
+    assert _rows(marts, LONG_CALLS, [1]) == [(2, 1 + 2)]
+    with marts.publication() as publication:
+        assert publication.rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
+        _publish(published, range(5))
+        # the statements of one publication read one file, the new one swapped in or not
+        assert publication.rows(LONG_CALLS, [0]) == [(3, 0 + 1 + 2)]
+        assert publication.lasting_rows(LONG_CALLS, [2]) == [(1, 2)]
+    assert _rows(marts, LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
+    assert _rows(marts, LONG_CALLS, [3]) == [(2, 3 + 4)]
+    assert _lasting_rows(marts, LONG_CALLS, [2]) == [(3, 2 + 3 + 4)]
 
 
 def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_path):
@@ -40,15 +57,15 @@ def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_pat
     _publish(published, range(3))
     marts = Marts(published)
     # random() answers differently each time the statement is read
-    drawn = marts.lasting_rows(DRAWN, [1])
+    drawn = _lasting_rows(marts, DRAWN, [1])
     assert len(drawn) == 2
-    assert marts.lasting_rows(DRAWN, [1]) == drawn
-    assert marts.rows(DRAWN, [1]) != drawn
-    assert marts.lasting_rows(LONG_CALLS, [1]) == [(2, 1 + 2)]
-    assert marts.lasting_rows(LONG_CALLS, [2]) == [(1, 2)]
+    assert _lasting_rows(marts, DRAWN, [1]) == drawn
+    assert _rows(marts, DRAWN, [1]) != drawn
+    assert _lasting_rows(marts, LONG_CALLS, [1]) == [(2, 1 + 2)]
+    assert _lasting_rows(marts, LONG_CALLS, [2]) == [(1, 2)]
     _publish(published, range(5))
-    assert marts.lasting_rows(LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
-    again = marts.lasting_rows(DRAWN, [1])
+    assert _lasting_rows(marts, LONG_CALLS, [1]) == [(4, 1 + 2 + 3 + 4)]
+    again = _lasting_rows(marts, DRAWN, [1])
     assert len(again) == 4 and again[:2] != drawn
 
 
@@ -58,20 +75,20 @@ def test_a_lasting_answer_larger_than_what_is_kept_is_read_each_time(tmp_path):
     marts = Marts(published)
     drawn_text = "select random(), repeat('x', ?)"
     # a double, its parameter and 9,999,998 characters: a size of 10,000,000, kept
-    kept = marts.lasting_rows(drawn_text, [9_999_998])
-    assert marts.lasting_rows(drawn_text, [9_999_998]) == kept
+    kept = _lasting_rows(marts, drawn_text, [9_999_998])
+    assert _lasting_rows(marts, drawn_text, [9_999_998]) == kept
     # one character more is not
-    large = marts.lasting_rows(drawn_text, [9_999_999])
+    large = _lasting_rows(marts, drawn_text, [9_999_999])
     assert len(large[0][1]) == 9_999_999
-    assert marts.lasting_rows(drawn_text, [9_999_999]) != large
+    assert _lasting_rows(marts, drawn_text, [9_999_999]) != large
     # long strings among the parameters count by their characters: 5,000,001, kept
     ids = ["a" * 5_000_000, "b" * 4_999_998]
-    kept = marts.lasting_rows("select random() from range(1) where ? <> ''", [ids[0]])
-    assert marts.lasting_rows("select random() from range(1) where ? <> ''", [ids[0]]) == kept
+    kept = _lasting_rows(marts, "select random() from range(1) where ? <> ''", [ids[0]])
+    assert _lasting_rows(marts, "select random() from range(1) where ? <> ''", [ids[0]]) == kept
     # a list counts by its items: 10,000,000 characters and a double, not kept
-    listed = marts.lasting_rows("select random() where len(?) = 3", [[*ids, "cc"]])
+    listed = _lasting_rows(marts, "select random() where len(?) = 3", [[*ids, "cc"]])
     assert len(listed) == 1
-    assert marts.lasting_rows("select random() where len(?) = 3", [[*ids, "cc"]]) != listed
+    assert _lasting_rows(marts, "select random() where len(?) = 3", [[*ids, "cc"]]) != listed
 
 
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
@@ -80,7 +97,9 @@ def test_threads_run_one_statement_with_their_own_values(tmp_path):
     marts = Marts(published)
     thresholds = [threshold for _ in range(25) for threshold in range(0, 1000, 125)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        answers = list(pool.map(lambda threshold: marts.rows(LONG_CALLS, [threshold]), thresholds))
+        answers = list(
+            pool.map(lambda threshold: _rows(marts, LONG_CALLS, [threshold]), thresholds)
+        )
     # calls of threshold..999 seconds: 1000 - threshold of them, summing to the series' sum
     assert answers == [
         [(1000 - threshold, (threshold + 999) * (1000 - threshold) // 2)]

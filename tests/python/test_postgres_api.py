@@ -67,7 +67,7 @@ def test_marts_that_cannot_be_read_say_why(postgres_warehouse, database, port, d
     connection = {**postgres_connection(postgres_warehouse), "dbname": database}
     marts = PostgresMarts({**connection, "port": port} if port else connection)
     with pytest.raises(MartsUnavailable) as raised:
-        marts.rows("select marts_built_at from marts.publication")
+        marts.built_at()
     assert raised.value.description == description
 
 

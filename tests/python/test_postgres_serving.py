@@ -15,8 +15,8 @@ from api_cases import assert_same_answers, each_request
 from postgres import READER, api_clients, assert_same_marts, libpq
 from warehouses import FIXTURE_NOW, copy_warehouse, run_callstats
 
+from api import endpoints
 from api.postgres_marts import PostgresMarts
-from api.queries import records
 from callstats.keys import READER_ROLE
 from callstats.publish import REPLACED_PREFIX, publish_postgres, published_path
 
@@ -288,7 +288,7 @@ def test_a_page_read_while_a_publication_swaps_in_is_read_again(
 def test_a_page_replaced_during_every_read_is_a_503(fixture_warehouse, serving, apps, monkeypatch):
     """With one read of a page allowed, a publication swapped in after its keys makes the
     answer a 503 that says so; the next request reads the new publication."""
-    monkeypatch.setattr(records, "_READS", 1)
+    monkeypatch.setattr(endpoints, "_READS", 1)
     duck, postgres, tokens = apps
     publication, pages = _publishing_after_the_first_keys(fixture_warehouse, serving, monkeypatch)
     headers = {"Authorization": f"Bearer {tokens['all']}"}
@@ -309,7 +309,7 @@ def test_a_page_replaced_during_every_read_is_a_503(fixture_warehouse, serving, 
 
 def test_a_page_never_mixes_two_publications(fixture_warehouse, serving, apps, monkeypatch):
     """A publication's tables are filled, and committed, before it swaps them in: here before
-    the page's snapshot starts. Swapped in after the page's keys were read, its rows are
+    the answer's transaction starts. Swapped in after the page's keys were read, its rows are
     visible to the later statements, so they alone cannot tell. The new publication adds a
     newer call of the agent: the answer is the new publication's page, read again, not the
     old page's calls with the new rows."""
@@ -369,25 +369,29 @@ def _publishing_after_the_first_keys(
 
 
 def _swapped_after_the_first_keys(monkeypatch, swap) -> list[list[tuple]]:
-    """Make every PostgresMarts snapshot record the keys of each page it reads, and call
+    """Make every PostgresMarts publication record the keys of each page it reads, and call
     `swap` right after the first page's keys were read; the recorded keys, page by page."""
-    snapshot, pages = PostgresMarts.snapshot, []
+    publication, pages = PostgresMarts.publication, []
+
+    class Swapping:
+        def __init__(self, read):
+            self._read = read
+            self.lasting_rows, self.built_at = read.lasting_rows, read.built_at
+
+        def rows(self, sql, parameters=()):
+            rows = self._read.rows(sql, parameters)
+            if "offset ?" in sql:
+                pages.append(rows)
+                if len(pages) == 1:
+                    swap()
+            return rows
 
     @contextmanager
     def swapped(marts):
-        with snapshot(marts) as read:
+        with publication(marts) as read:
+            yield Swapping(read)
 
-            def read_and_swap(sql, parameters=()):
-                rows = read(sql, parameters)
-                if "offset ?" in sql:
-                    pages.append(rows)
-                    if len(pages) == 1:
-                        swap()
-                return rows
-
-            yield read_and_swap
-
-    monkeypatch.setattr(PostgresMarts, "snapshot", swapped)
+    monkeypatch.setattr(PostgresMarts, "publication", swapped)
     return pages
 
 
