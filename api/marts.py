@@ -50,22 +50,26 @@ class MartsReplaced(MartsUnavailable):
 
 
 class Publication:
-    """Runs parameterised SQL on one published marts file (`Marts.publication`). A table the
-    file lacks raises MartsOutdated."""
+    """Runs parameterised SQL on one published marts file (`Marts.publication`), through one
+    cursor opened by its first statement (an answer whose statements are all kept lasting
+    answers opens none). A table the file lacks raises MartsOutdated."""
 
     def __init__(
         self,
         path: Path,
-        cursor: duckdb.DuckDBPyConnection,
+        connection: duckdb.DuckDBPyConnection,
         lasting: LRUCache,
         lock: threading.Lock,
     ):
         self._path = path
-        self._cursor = cursor
+        self._connection = connection
+        self._cursor: duckdb.DuckDBPyConnection | None = None
         self._lasting = lasting
         self._lock = lock
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        if self._cursor is None:
+            self._cursor = self._connection.cursor()
         try:
             return self._cursor.execute(_parsed(sql), list(parameters)).fetchall()
         except duckdb.CatalogException as error:
@@ -91,6 +95,10 @@ class Publication:
         """When this publication's marts were built (UTC), read once per publication."""
         [(built_at,)] = self.lasting_rows("select marts_built_at from marts.publication")
         return built_at
+
+    def close(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
 
 
 class Marts:
@@ -131,9 +139,11 @@ class Marts:
     def publication(self) -> Iterator[Publication]:
         """The file published now, read by every statement of one answer even if another is
         swapped in meanwhile (so, unlike PostgreSQL's, it never raises MartsReplaced)."""
-        connection, lasting = self._current()
-        with connection.cursor() as cursor:
-            yield Publication(self._path, cursor, lasting, self._lock)
+        publication = Publication(self._path, *self._current(), self._lock)
+        try:
+            yield publication
+        finally:
+            publication.close()
 
     def built_at(self) -> datetime | None:
         """When the marts published now were built (UTC)."""
