@@ -58,7 +58,6 @@ _MARTS_TABLES = (
     "select coalesce(array_agg(oid order by oid), '{}') from pg_class"
     " where relnamespace = to_regnamespace('marts')"
 )
-_BUILT_AT = "select marts_built_at from marts.publication"
 
 
 def _read(cursor: psycopg.Cursor, sql: str, parameters: Sequence = ()) -> list[tuple]:
@@ -88,7 +87,7 @@ class PostgresPublication:
 
     def built_at(self) -> datetime | None:
         """When the marts this transaction reads were built."""
-        [(built_at,)] = self.rows(_BUILT_AT)
+        [(built_at,)] = self.rows("select marts_built_at from marts.publication")
         return built_at
 
 
@@ -139,20 +138,22 @@ class PostgresMarts:
         MartsReplaced too when the tables were replaced."""
         with self._cursor() as cursor:
             tables = _read(cursor, _MARTS_TABLES)
-            failure = None
+
+            def replaced() -> bool:
+                return _read(cursor, _MARTS_TABLES) != tables
+
             try:
                 yield PostgresPublication(cursor)
             except psycopg.Error:
                 raise  # the transaction is aborted: nothing more can be read in it
             except Exception as error:
-                failure = error
-            if _read(cursor, _MARTS_TABLES) != tables:
-                raise MartsReplaced("the tables of schema marts were replaced") from failure
-            if failure is not None:
-                raise failure
+                if replaced():
+                    raise MartsReplaced("the tables of schema marts were replaced") from error
+                raise
+            if replaced():
+                raise MartsReplaced("the tables of schema marts were replaced")
 
     def built_at(self) -> datetime | None:
         """When dbt last built the marts without a failure (macro record_marts_built_at)."""
         with self._cursor() as cursor:
-            [(built_at,)] = _read(cursor, _BUILT_AT)
-        return built_at
+            return PostgresPublication(cursor).built_at()
