@@ -3,7 +3,8 @@
 Every 200 carries a strong ETag: a hash of the build its answer read (when its marts were
 built) and the answer, so it changes with each published build and differs between requests
 with different answers. A request whose If-None-Match holds it (or `*`) gets a 304 with no
-body. A resource with a `max_age_s` attribute (the seed-001 paths, its refresh table) adds
+body. A HEAD gets the same status and headers as a GET, and no body. A resource with a
+`max_age_s` attribute (the seed-001 paths, its refresh table) adds
 `Cache-Control: private, max-age=<max_age_s>`.
 
 The answers of those paths are also kept by each worker for `max_age_s`, per build, token
@@ -31,6 +32,8 @@ from api.marts import Marts, MartsUnavailable
 FLOAT_DIGITS = 12
 # Answers kept per path and worker: the distinct (scope, query) pairs polled at once.
 ANSWERS_PER_PATH = 512
+# The methods that read an answer: HEAD gets GET's headers, its ETag included, and no body.
+_READ = frozenset({"GET", "HEAD"})
 
 
 class _Answer(NamedTuple):
@@ -59,7 +62,7 @@ class Caching:
 
     def process_response(self, req, resp, resource, req_succeeded) -> None:
         # A complete response was answered by process_resource, tags and all.
-        if resp.complete or not req_succeeded or req.method != "GET" or resp.status_code != 200:
+        if resp.complete or not req_succeeded or req.method not in _READ or resp.status_code != 200:
             return
         media = resp.media
         if media is not None:
@@ -91,7 +94,7 @@ class Caching:
     def _key(self, req, resource) -> tuple | None:
         """What a polled path's answer depends on: the build, the token's scope and the URL;
         None for requests whose answers are not kept."""
-        if req.method != "GET" or getattr(resource, "max_age_s", None) is None:
+        if req.method not in _READ or getattr(resource, "max_age_s", None) is None:
             return None
         return (self._build(req), req.context.scope, req.path, req.query_string)
 

@@ -118,6 +118,9 @@ class Resource:
             return
         raise MartsReplaced(f"the marts were replaced during each of {_READS} reads")
 
+    # The same status and headers without the body (Falcon sends none for HEAD).
+    on_head = on_get
+
 
 # Family A (seed 000): a call is in when start_date <= started_at <= end_date.
 _A = "Analytics (seed 000)"

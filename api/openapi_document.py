@@ -170,7 +170,8 @@ def document() -> dict:
             "version": version("callstats"),
             "description": (
                 "Call analytics for voice-AI agents, read from the marts. Every endpoint is a"
-                " GET answering JSON; any other method answers 405 with the Error body"
+                " GET answering JSON, and HEAD gives its status and headers without the body;"
+                " any other method answers 405 with the Error body"
                 " (components.responses.MethodNotAllowed). Every endpoint except /health,"
                 " /openapi.json, /docs and /dashboard needs `Authorization: Bearer <token>`;"
                 " a token sees the calls of its org, of its reseller's orgs, or all calls. Ids"

@@ -20,3 +20,5 @@ class Health:
             resp.media = {"status": "unavailable", "marts_built_at": None}
             return
         resp.media = {"status": "ok", "marts_built_at": timestamp(built_at)}
+
+    on_head = on_get

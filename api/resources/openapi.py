@@ -256,6 +256,8 @@ class OpenApiDocument:
         resp.content_type = falcon.MEDIA_JSON
         resp.data = self._body
 
+    on_head = on_get
+
 
 class Docs:
     requires_token = False
@@ -264,6 +266,8 @@ class Docs:
         resp.content_type = falcon.MEDIA_HTML
         resp.set_header("Content-Security-Policy", _POLICY)
         resp.text = _PAGE
+
+    on_head = on_get
 
 
 def add_routes(app: falcon.App) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import falcon
 from falcon import testing
+from warehouses import FIXTURE_NOW
 
 from api.app import create_app
 from api.auth import BearerAuth
@@ -78,6 +79,27 @@ def test_seed_001_paths_carry_its_refresh_rates_and_others_none(get):
 def test_errors_carry_no_etag(get):
     assert "ETag" not in get("/analytics/overview", start_date="not a date").headers
     assert "ETag" not in get("/api/agents/nobody/call_stats").headers
+
+
+def test_head_answers_with_the_status_and_headers_of_get_and_no_body(client, tokens, monkeypatch):
+    monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
+    authorization = {"Authorization": f"Bearer {tokens['all']}"}
+    for path, params in ((SUMMARY, DAY), ("/analytics/overview", None), ("/health", None),
+                         ("/openapi.json", None), ("/docs", None)):  # fmt: skip
+        got = client.simulate_get(path, params=params, headers=authorization)
+        head = client.simulate_head(path, params=params, headers=authorization)
+        assert (head.status_code, head.content) == (200, b""), path
+        assert int(head.headers["Content-Length"]) == len(got.content) > 0, path
+        for header in ("ETag", "Content-Type", "Cache-Control"):
+            assert head.headers.get(header) == got.headers.get(header), (path, header)
+        matched = client.simulate_head(
+            path, params=params, headers={**authorization, "If-None-Match": got.headers["ETag"]}
+        )
+        assert (matched.status_code, matched.content) == (304, b""), path
+    invalid = client.simulate_head("/analytics/overview", params={"start_date": "x"},
+                                   headers=authorization)  # fmt: skip
+    assert (invalid.status_code, invalid.content) == (400, b"")
+    assert client.simulate_head(SUMMARY).status_code == 401
 
 
 def test_a_new_published_build_changes_every_etag(fixture_warehouse, tokens, tmp_path, monkeypatch):
