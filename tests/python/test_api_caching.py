@@ -84,8 +84,14 @@ def test_errors_carry_no_etag(get):
 def test_head_answers_with_the_status_and_headers_of_get_and_no_body(client, tokens, monkeypatch):
     monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
     authorization = {"Authorization": f"Bearer {tokens['all']}"}
-    for path, params in ((SUMMARY, DAY), ("/analytics/overview", None), ("/health", None),
-                         ("/openapi.json", None), ("/docs", None)):  # fmt: skip
+    requests = (
+        (SUMMARY, DAY),
+        ("/analytics/overview", None),
+        ("/health", None),
+        ("/openapi.json", None),
+        ("/docs", None),
+    )
+    for path, params in requests:
         got = client.simulate_get(path, params=params, headers=authorization)
         head = client.simulate_head(path, params=params, headers=authorization)
         assert (head.status_code, head.content) == (200, b""), path
@@ -96,8 +102,9 @@ def test_head_answers_with_the_status_and_headers_of_get_and_no_body(client, tok
             path, params=params, headers={**authorization, "If-None-Match": got.headers["ETag"]}
         )
         assert (matched.status_code, matched.content) == (304, b""), path
-    invalid = client.simulate_head("/analytics/overview", params={"start_date": "x"},
-                                   headers=authorization)  # fmt: skip
+    invalid = client.simulate_head(
+        "/analytics/overview", params={"start_date": "x"}, headers=authorization
+    )
     assert (invalid.status_code, invalid.content) == (400, b"")
     assert client.simulate_head(SUMMARY).status_code == 401
 
