@@ -12,8 +12,8 @@ from api.queries.periods import (
     DAY,
     bucket_of,
     bucket_starts,
-    local,
     local_date,
+    local_hour,
     split_hour_starts,
 )
 from api.queries.rollups import (
@@ -126,10 +126,7 @@ def by_local_hour(
         boundaries=split_hour_starts(window, zone),
         components=components,
     )
-    return [
-        (local(row["period_start"], zone).replace(minute=0, second=0, microsecond=0), row)
-        for row in rows
-    ]
+    return [(local_hour(row["period_start"], zone), row) for row in rows]
 
 
 def daily(

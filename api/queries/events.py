@@ -1,12 +1,14 @@
 """STT connection events (seed 000): the list and the connection-health summary, windowed by
 `created_at`; an event is in scope through the call it belongs to (metrics.md, STT events)."""
 
+from datetime import datetime
+
 import orjson
 
 from api.marts import Publication
 from api.params import Window
 from api.queries import measures
-from api.queries.periods import Periods, cut
+from api.queries.periods import HOUR, Periods, cut, floor
 from api.queries.rollups import in_spans
 from api.queries.selection import Selection
 from api.serialize import timestamp
@@ -70,31 +72,33 @@ def stt_events(
 
 def stt_summary(marts: Publication, selection: Selection) -> dict:
     """Counts per event type, and the mean time from each connection's first opening to the
-    first closing after it, both among the window's events only: one statement, whose rows
-    are `(part, event_type, count, duration_sum_s)` (docs/decisions.md)."""
+    first closing after it, both among the window's events only (docs/decisions.md).
+
+    The window's whole hours are a lasting statement (`_whole_hours`): it depends on the
+    scope and the whole hours only, so a window that slides by less than an hour reads again
+    only its partial hours' events and the connections its edges cut (`_cut`)."""
     periods = cut(selection.window, daily=False)
-    event_parts, event_parameters = _event_counts(selection, periods)
-    duration_ctes, duration_parameters = _durations(selection, periods)
-    parts = [
-        "select 'whole', null, connections, duration_sum_s from connection_hours"
-        " where first_event_hour is null",
-        "select 'cut', null, count(*), sum(duration_s) from cut_durations",
-    ]
-    if event_parts:
-        parts.append(
-            "select 'events', event_type, sum(events), null"
-            f" from ({event_parts}) as parts group by event_type"
-        )
-    counts, connections, duration_sum_s = {}, 0, 0.0
-    for part, event_type, count, sum_s in marts.rows(
-        f"with {duration_ctes} {' union all '.join(parts)}",
-        [*duration_parameters, *event_parameters],
+    counts: dict[str, int] = {}
+    connections, duration_sum_s, cut_hours = 0, 0.0, []
+    whole_sql, whole_parameters = _whole_hours(selection, periods)
+    for event_type, first_event_hour, count, sum_s in marts.lasting_rows(
+        whole_sql, whole_parameters
     ):
-        if part == "events":
-            counts[event_type] = int(count)
+        if event_type is not None:
+            counts[event_type] = counts.get(event_type, 0) + int(count)
+        elif first_event_hour is not None:
+            cut_hours.append(first_event_hour)
         else:
             connections += int(count)
             duration_sum_s += float(sum_s or 0)
+    if periods.partial or cut_hours:
+        cut_sql, cut_parameters = _cut(selection, periods, cut_hours)
+        for event_type, count, sum_s in marts.rows(cut_sql, cut_parameters):
+            if event_type is not None:
+                counts[event_type] = counts.get(event_type, 0) + int(count)
+            else:
+                connections += int(count)
+                duration_sum_s += float(sum_s or 0)
     opened, rejected, timeouts = (
         counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
     )
@@ -112,57 +116,78 @@ def stt_summary(marts: Publication, selection: Selection) -> dict:
     }
 
 
-def _event_counts(selection: Selection, periods: Periods) -> tuple[str, list]:
-    """Events per type (`event_type`, `events`), possibly several rows per type: whole hours
-    from the hourly rollup, partial hours from the events; no SQL for an empty window."""
+def _whole_hours(selection: Selection, periods: Periods) -> tuple[str, list]:
+    """What the window's whole hours answer, as rows `(event_type, first_event_hour,
+    count, duration_sum_s)`: events per type from the hourly rollup (`event_type` set); the
+    connections of one org whose first and last events lie in the whole hours (all their
+    events are the window's), as one row of their count and duration sum (both keys null);
+    and one row per first event hour of the other connections the window may hold, whose
+    durations `_cut` takes from their events (`first_event_hour` set). Its parameters are
+    whole hours, so the statement lasts as long as they do."""
+    whole, whole_parameters = _whole(periods)
     in_selection, selection_parameters = selection.predicate(with_agents=False)
-    parts, parameters = [], []
-    for table, column, count, spans in (
-        ("marts.rpt_stt_events_hourly", "created_hour", "sum(events)", periods.hours),
-        ("marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial),
-    ):
-        if spans:
-            in_periods, period_parameters = in_spans(spans, column)
-            parts.append(
-                f"select event_type, {count} as events from {table}"
-                f" where ({in_periods}) and {in_selection} group by event_type"
-            )
-            parameters += [*period_parameters, *selection_parameters]
+    hour_overlaps, hour_parameters = _hour_overlaps(selection.window)
+    parts = [
+        f"""
+        select
+            null as event_type,
+            case when {whole} then null else first_event_hour end as first_event_hour,
+            sum(connections_with_duration) as count,
+            sum(duration_sum_s) as duration_sum_s
+        from marts.rpt_stt_connections_hourly
+        where {in_selection} and {hour_overlaps}
+            and (connections_with_duration > 0 or not is_single_org)
+        group by 2
+        """
+    ]
+    parameters = [*whole_parameters, *selection_parameters, *hour_parameters]
+    if periods.hours:
+        in_hours, hours_parameters = in_spans(periods.hours, "created_hour")
+        parts.append(
+            "select event_type, null, sum(events), null from marts.rpt_stt_events_hourly"
+            f" where ({in_hours}) and {in_selection} group by event_type"
+        )
+        parameters += [*hours_parameters, *selection_parameters]
     return " union all ".join(parts), parameters
 
 
-def _durations(selection: Selection, periods: Periods) -> tuple[str, list]:
-    """The CTEs of the connections with a duration among the window's events:
-    `connection_hours` has the connections of one org whose first and last events lie in the
-    window's whole hours (all their events are the window's) from the hourly rollup, as one
-    row (`first_event_hour` null) of `connections` and `duration_sum_s`; its other rows name
-    the hours of the rest, whose durations `cut_durations` (`duration_s`) takes from each
-    connection's opening and closing times (docs/decisions.md)."""
+def _cut(selection: Selection, periods: Periods, cut_hours: list[datetime]) -> tuple[str, list]:
+    """What the window's partial hours and edges answer, as rows `(event_type, count,
+    duration_sum_s)`: events per type in the partial hours (`event_type` set), and the count
+    and duration sum of the connections first seen in `cut_hours` (`_whole_hours`), each
+    from its first opening in the window to the first closing after it in the window."""
+    in_selection, selection_parameters = selection.predicate(with_agents=False)
+    parts, parameters, ctes = [], [], ""
+    if periods.partial:
+        in_periods, period_parameters = in_spans(periods.partial, "created_at")
+        parts.append(
+            "select event_type, count(*), null from marts.fct_stt_events_by_time"
+            f" where ({in_periods}) and {in_selection} group by event_type"
+        )
+        parameters += [*period_parameters, *selection_parameters]
+    if cut_hours:
+        ctes, cte_parameters = _cut_durations(selection, periods, cut_hours)
+        parts.append("select null, count(*), sum(duration_s) from cut_durations")
+        parameters = [*cte_parameters, *parameters]
+    return f"{ctes} {' union all '.join(parts)}", parameters
+
+
+def _cut_durations(
+    selection: Selection, periods: Periods, cut_hours: list[datetime]
+) -> tuple[str, list]:
+    """The CTE `cut_durations` (`duration_s`) of the connections first seen in `cut_hours`
+    that are not wholly in the window's whole hours, from their events in the window."""
     whole, whole_parameters = _whole(periods)
     in_selection, selection_parameters = selection.predicate(with_agents=False)
     window = selection.window
-    hour_overlaps, hour_parameters = _overlaps(window, "first_event_hour", "last_event_hour")
     overlaps, overlap_parameters = _overlaps(window, "first_event_at", "last_event_at")
     opened_in_window, opened_parameters = window.predicate("openings.created_at")
     closed_in_window, closed_parameters = window.predicate("closings.created_at")
     ctes = f"""
-        connection_hours as (
-            select
-                case when {whole} then null else first_event_hour end as first_event_hour,
-                sum(connections_with_duration) as connections,
-                sum(duration_sum_s) as duration_sum_s
-            from marts.rpt_stt_connections_hourly
-            where {in_selection} and {hour_overlaps}
-                and (connections_with_duration > 0 or not is_single_org)
-            group by 1
-        ),
-        connections as (
+        with connections as (
             select connection_key, opened_ats, closed_ats
             from marts.fct_stt_connections
-            where first_event_hour in (
-                    select first_event_hour from connection_hours
-                    where first_event_hour is not null
-                )
+            where first_event_hour = any(?)
                 and {in_selection} and {overlaps} and not ({whole})
                 and (duration_s is not null or not is_single_org)
         ),
@@ -187,9 +212,7 @@ def _durations(selection: Selection, periods: Periods) -> tuple[str, list]:
         )
         """
     return ctes, [
-        *whole_parameters,
-        *selection_parameters,
-        *hour_parameters,
+        cut_hours,
         *selection_parameters,
         *overlap_parameters,
         *whole_parameters,
@@ -214,7 +237,7 @@ def _whole(periods: Periods) -> tuple[str, list]:
 
 
 def _overlaps(window: Window, first: str, last: str) -> tuple[str, list]:
-    """Rows whose [first, last] may hold an instant of the window (hours: their start)."""
+    """Rows whose [first, last] (instants) may hold an instant of the window."""
     clauses, parameters = [], []
     if window.lower is not None:
         clauses.append(f"{last} >= ?")
@@ -222,4 +245,19 @@ def _overlaps(window: Window, first: str, last: str) -> tuple[str, list]:
     if window.upper is not None:
         clauses.append(f"{first} {'<=' if window.upper_inclusive else '<'} ?")
         parameters.append(window.upper)
+    return " and ".join(clauses) or "true", parameters
+
+
+def _hour_overlaps(window: Window) -> tuple[str, list]:
+    """Hourly rows whose [first_event_hour, last_event_hour] may hold an instant of the
+    window, with the window's bounds as whole hours (the same rows: an hour is its start)."""
+    clauses, parameters = [], []
+    if window.lower is not None:
+        clauses.append("last_event_hour >= ?")
+        parameters.append(floor(window.lower, HOUR))
+    if window.upper is not None:
+        upper = floor(window.upper, HOUR)
+        on_hour = upper == window.upper and not window.upper_inclusive
+        clauses.append(f"first_event_hour {'<' if on_hour else '<='} ?")
+        parameters.append(upper)
     return " and ".join(clauses) or "true", parameters

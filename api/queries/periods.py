@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from itertools import pairwise
 
 import falcon
@@ -25,6 +26,8 @@ STEPS = {"hour": HOUR, "day": DAY, "week": timedelta(weeks=1)}
 # other families keep the same bound, so no window can make an answer unboundedly large.
 MAX_BUCKETS = 10_000
 _EPOCH = datetime(2000, 1, 1)
+# The local hours kept per worker (`local_hour`): those of a year of hourly rows, in one zone.
+_LOCAL_HOURS = 8760
 
 
 @dataclass(frozen=True)
@@ -220,3 +223,10 @@ def split_hour_starts(window: Window, zone: tzinfo) -> list[datetime]:
 def local(moment: datetime, zone: tzinfo) -> datetime:
     """A UTC instant as the local time of `zone`."""
     return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
+@lru_cache(maxsize=_LOCAL_HOURS)
+def local_hour(moment: datetime, zone: tzinfo) -> datetime:
+    """The local start of the local hour of `zone` that holds a UTC instant; kept, as the
+    hours of a polled window recur from one request to the next."""
+    return local(moment, zone).replace(minute=0, second=0, microsecond=0)

@@ -18,8 +18,17 @@ CA2 (c-2), s-4 09:31:05 closed CA2, s-5 10:40:31 rejected (c-4), s-6 10:40:32 op
 (c-4), s-7 10:40:45 timeout conn-4b, s-8 10:50:00 utterance_end_fallback (no call).
 """
 
+from datetime import datetime, timedelta
+
 import pytest
 from pytest import approx
+
+from api.marts import Marts
+from api.params import Window
+from api.queries import events
+from api.queries.selection import Selection
+from callstats.keys import Scope
+from callstats.publish import published_path
 
 DAY = {"start_date": "2026-03-02", "end_date": "2026-03-02"}
 # 09:30 and 10:40 on the bounds themselves: c-2, c-3, c-4 are in (both bounds inclusive).
@@ -650,6 +659,39 @@ def test_stt_summary_of_a_window_that_cuts_both_connections(get):
     assert fetch(get, "/analytics/stt-events/summary", **window) == close(
         summary(2, 1, 1, 0, 0, 0, 0, 60.0, 0.0, 0.0)
     )
+
+
+def test_stt_summary_keeps_its_whole_hours_and_reads_its_partial_hours(fixture_warehouse):
+    # 08:59 to 10:40:40, then one second earlier: whole hour 09:00 holds conn-1 (300 s) and
+    # CA2 (60 s) whole; the partial hour 10:xx holds s-5 (rejected) and s-6 (opened conn-4b,
+    # not closed in the window). Opened 3, closed 2, rejected 1 / (3 + 1), timeouts 0 / 3.
+    statements: list[tuple[str, str]] = []
+
+    class Reads:
+        """A publication of the marts, noting each statement as lasting or not."""
+
+        def __init__(self, publication):
+            self._publication = publication
+
+        def rows(self, sql, parameters=()):
+            statements.append(("rows", sql))
+            return self._publication.rows(sql, parameters)
+
+        def lasting_rows(self, sql, parameters=()):
+            statements.append(("lasting", sql))
+            return self._publication.lasting_rows(sql, parameters)
+
+    marts = Marts(published_path(fixture_warehouse))
+    for end in (datetime(2026, 3, 2, 10, 40, 40), datetime(2026, 3, 2, 10, 40, 39)):
+        statements.clear()
+        window = Window(end - timedelta(hours=1, minutes=41, seconds=40), end, False)
+        with marts.publication() as publication:
+            answer = events.stt_summary(Reads(publication), Selection(Scope("all"), window))
+        assert answer == close(summary(6, 3, 2, 1, 0, 0, 0, 180.0, 0.25, 0.0))
+        [(kept, whole_hours), (read, partial_hours)] = statements
+        assert (kept, read) == ("lasting", "rows")
+        assert "marts.rpt_" in whole_hours and "marts.fct_" not in whole_hours
+        assert "marts.fct_" in partial_hours and "marts.rpt_" not in partial_hours
 
 
 @pytest.mark.parametrize("path", ALL_PATHS)
