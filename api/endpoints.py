@@ -319,26 +319,30 @@ def _family_a() -> list[Endpoint]:
 
 # Family B (seed 001): `[now - period, now]`, or started_after <= started_at < started_before.
 _B = "API v1 analytics (seed 001)"
-_FAMILY_B = (
-    Choice(
-        name="period",
-        description="The window `[now - period, now]`; ignored when `started_after` or"
-        " `started_before` is given.",
-        choices=("1h", "24h", "7d", "30d"),
-        default="24h",
-    ),
-    Timestamp(
-        name="started_after",
-        description="Calls with `started_after <= started_at` (replaces `period`; a missing"
-        " side is open).",
-    ),
-    Timestamp(
-        name="started_before",
-        description="Calls with `started_at < started_before` (replaces `period`; a missing"
-        " side is open). A bare date D means the whole day D: `started_at` before the next"
-        " day's local midnight.",
-    ),
-)
+
+
+def _window_b_parameters(rows: str = "Calls", column: str = "started_at") -> tuple[Parameter, ...]:
+    """The window parameters of family B, over the `column` of `rows`."""
+    return (
+        Choice(
+            name="period",
+            description="The window `[now - period, now]`; ignored when `started_after` or"
+            " `started_before` is given.",
+            choices=("1h", "24h", "7d", "30d"),
+            default="24h",
+        ),
+        Timestamp(
+            name="started_after",
+            description=f"{rows} with `started_after <= {column}` (replaces `period`; a missing"
+            " side is open).",
+        ),
+        Timestamp(
+            name="started_before",
+            description=f"{rows} with `{column} < started_before` (replaces `period`; a missing"
+            " side is open). A bare date D means the whole day D: before the next day's"
+            " midnight (local in `tz` where the endpoint takes it, else UTC).",
+        ),
+    )
 
 
 def _window_b(arguments: Arguments, zone: tzinfo = UTC) -> Window:
@@ -400,7 +404,7 @@ def _family_b() -> list[Endpoint]:
             _B,
             "Totals of the window.",
             window_text,
-            _FAMILY_B,
+            _window_b_parameters(),
             ref("Summary"),
             _summary,
             max_age_s=30,
@@ -412,7 +416,7 @@ def _family_b() -> list[Endpoint]:
             "Calls per hour, day or week.",
             window_text + _series_limit("`interval`"),
             (
-                *_FAMILY_B,
+                *_window_b_parameters(),
                 Choice(
                     name="interval",
                     description="Bucket size.",
@@ -432,7 +436,7 @@ def _family_b() -> list[Endpoint]:
             "Workflows with calls, most calls first (then workflow_id).",
             window_text,
             (
-                *_FAMILY_B,
+                *_window_b_parameters(),
                 Integer(
                     name="limit",
                     description="At most this many workflows.",
@@ -451,7 +455,7 @@ def _family_b() -> list[Endpoint]:
             _B,
             "Latency per provider and stage (stt, llm, tts, then provider_name).",
             window_text,
-            _FAMILY_B,
+            _window_b_parameters(),
             array(ref("ProviderLatency")),
             _provider_latency,
             max_age_s=60,
@@ -463,7 +467,7 @@ def _family_b() -> list[Endpoint]:
             "Errors and warnings, newest first (then id).",
             "Errors are in when they occurred in the window (`occurred_at`, not the call's start).",
             (
-                *_FAMILY_B,
+                *_window_b_parameters("Errors", "occurred_at"),
                 Choice(
                     name="service",
                     description="Only this service.",

@@ -86,8 +86,8 @@ class Timestamp(Parameter):
         # before a final line break)
         if not _TIMESTAMP.fullmatch(raw):
             raise self.invalid(
-                f"{raw!r} is not an RFC 3339 timestamp or a date (YYYY-MM-DD) of the years"
-                " 1000 to 9998."
+                f"{raw!r} is not an RFC 3339 timestamp (at most 6 decimals of a second) or a"
+                " date (YYYY-MM-DD) of the years 1000 to 9998."
             )
         if _blank(raw):
             return None

@@ -63,8 +63,9 @@ SCHEMAS = {
         "type": "string",
         "description": (
             "An RFC 3339 timestamp (`2026-02-01T00:00:00Z`, an offset, or none = UTC; a space"
-            " where the offset's `+` was) or a bare date `2026-02-01`, of the years 1000 to"
-            " 9998; blank is the same as absent."
+            " where the offset's `+` was; at most 6 decimals of a second, which may be left out"
+            " with the seconds) or a bare date `2026-02-01`, of the years 1000 to 9998; blank"
+            " is the same as absent."
         ),
         "pattern": TIMESTAMP_PATTERN,
         "examples": ["2026-02-01T00:00:00Z", "2026-02-01T01:00:00+01:00", "2026-02-01"],

@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from callstats import bench_api, project, publish, warehouse
+from callstats import bench_api, generate, project, publish, warehouse
 from callstats.raw_schema import RAW_TABLES
 
 DAYS = 90
@@ -52,8 +52,6 @@ GIB = 1 << 30
 # the warehouse, which holds a copy of the raw rows, reached 2.1 times it and the published
 # marts and the copy an incremental build works on 1.25 times each (docs/decisions.md).
 WORK_PER_RAW_BYTE = 5
-# The raw data's size per call, as DuckDB stores it (7.96 GiB at 10 M calls).
-RAW_BYTES_PER_CALL = 860
 # How many of a build's nodes its section lists, slowest first: where the time goes.
 SLOWEST_NODES = 5
 BUILT = re.compile(
@@ -251,13 +249,14 @@ def check_free_space(directory: Path, calls: int) -> None:
     """Exit with one line naming what is needed when the disk of `directory` (made if missing)
     has less free space than a run at `calls` calls takes: WORK_PER_RAW_BYTE times the raw
     data, and the raw data itself when it is not generated yet (its size then estimated at
-    RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other work too."""
+    generate.RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other
+    work too."""
     directory.mkdir(parents=True, exist_ok=True)
     raw = _raw_path(directory, calls)
     if raw.exists():
         needed = WORK_PER_RAW_BYTE * raw.stat().st_size
     else:
-        needed = (WORK_PER_RAW_BYTE + 1) * calls * RAW_BYTES_PER_CALL
+        needed = (WORK_PER_RAW_BYTE + 1) * calls * generate.RAW_BYTES_PER_CALL
     free = shutil.disk_usage(directory).free
     if free < needed:
         sys.exit(

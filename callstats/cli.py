@@ -121,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _generate(args: argparse.Namespace) -> None:
     end = args.end or project.now()
+    if project.target() != "postgres":  # the rows are written on this machine's disk
+        generate.check_free_space(project.warehouse_path().parent, args.calls)
     with warehouse.raw_target() as target:
         generate.generate(
             target.work,

@@ -12,7 +12,9 @@ needs trimming or lower-casing, so the staging layer has something to do.
 """
 
 import re
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 from tqdm import tqdm
@@ -25,6 +27,9 @@ DEFAULT_DAYS = 30
 DEFAULT_ORGS = 6
 DEFAULT_AGENTS_PER_ORG = 4
 DEFAULT_SEED = 42
+# The raw data's size per call, as DuckDB stores it (7.96 GiB at 10 M calls).
+RAW_BYTES_PER_CALL = 860
+_GIB = 1 << 30
 
 CHUNK_CALLS = 250_000
 # Calls whose starts share one slice of the window (their share of the call weight): slices
@@ -1154,6 +1159,19 @@ def generate(
         connection.execute("drop table if exists gen_calls; drop table if exists gen_hours")
         for macro in re.findall(r"temp macro (\w+)", _MACROS):
             connection.execute(f"drop macro if exists temp.{macro}")
+
+
+def check_free_space(directory: Path, calls: int) -> None:
+    """Raise ValueError, saying what is needed, when the disk of `directory` (or of its nearest
+    existing parent) has less free space than `calls` calls' raw data (RAW_BYTES_PER_CALL each):
+    a run that would fill the disk stops before it writes."""
+    existing = next(path for path in (directory, *directory.parents) if path.exists())
+    needed, free = calls * RAW_BYTES_PER_CALL, shutil.disk_usage(existing).free
+    if free < needed:
+        raise ValueError(
+            f"{calls:,} calls need about {needed / _GIB:,.1f} GiB free on {existing}, and"
+            f" {free / _GIB:,.1f} GiB are: free some space or generate fewer calls"
+        )
 
 
 def _ship(

@@ -1,5 +1,6 @@
 """The command as a user meets it: the demo, and one-line errors with a non-zero exit."""
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -7,7 +8,7 @@ import pytest
 from servers import http_get, running
 from warehouses import run_callstats
 
-from callstats import cli
+from callstats import cli, generate
 from callstats.publish import published_path
 
 pytestmark = pytest.mark.slow(cpu_s=115)
@@ -103,6 +104,22 @@ def test_generate_says_what_it_wrote(tmp_path):
     assert generated.stdout == (
         "generated 1,200 calls started over 2 days up to 2026-11-01 06:00:00 UTC\n"
     )
+
+
+def test_generate_without_room_on_the_disk_is_one_line_and_writes_nothing(
+    monkeypatch, tmp_path, capsys
+):
+    """The raw data takes RAW_BYTES_PER_CALL (860) bytes a call: calls for twice the free space
+    stop before the warehouse exists."""
+    warehouse = tmp_path / "new" / "callstats.duckdb"
+    monkeypatch.setenv("CALLSTATS_WAREHOUSE", str(warehouse))
+    calls = 2 * shutil.disk_usage(tmp_path).free // generate.RAW_BYTES_PER_CALL
+    assert cli.main(["generate", "--calls", str(calls)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"callstats: {calls:,} calls need about ")
+    assert f" GiB free on {tmp_path}, and " in line
+    assert line.endswith(" GiB are: free some space or generate fewer calls")
+    assert not warehouse.parent.exists()
 
 
 def test_unknown_target_is_one_line(monkeypatch, tmp_path, capsys):
