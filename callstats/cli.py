@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 from contextlib import closing
@@ -210,7 +211,19 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 def serve(host: str, port: int, workers: int) -> None:
-    """Replace this process with gunicorn serving the API."""
+    """Replace this process with gunicorn serving the API. Raises OSError, saying why, when
+    nothing can listen on `host`:`port` (a name that does not resolve, an address in use):
+    gunicorn would retry and log each try instead."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind, protocol) as listener:
+            # as gunicorn binds: a port whose last connections are still closing is free
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(address)
+    except OSError as error:
+        raise OSError(f"cannot serve on {host}:{port}: {error.strerror or error}") from error
     os.execvp(sys.executable, gunicorn_command(host, port, workers))
 
 

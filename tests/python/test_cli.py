@@ -1,6 +1,7 @@
 """The command as a user meets it: the demo, and one-line errors with a non-zero exit."""
 
 import shutil
+import socket
 from pathlib import Path
 
 import duckdb
@@ -120,6 +121,26 @@ def test_generate_without_room_on_the_disk_is_one_line_and_writes_nothing(
     assert f" GiB free on {tmp_path}, and " in line
     assert line.endswith(" GiB are: free some space or generate fewer calls")
     assert not warehouse.parent.exists()
+
+
+def test_serve_where_nothing_can_listen_is_one_line(monkeypatch, tmp_path, capsys):
+    """A port in use and a host that does not resolve stop `callstats serve` before gunicorn
+    starts (which would retry and log each try)."""
+    monkeypatch.setenv("CALLSTATS_WAREHOUSE", str(tmp_path / "callstats.duckdb"))
+
+    def execvp(*command):
+        raise AssertionError(f"gunicorn started: {command}")
+
+    monkeypatch.setattr(cli.os, "execvp", execvp)
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 1
+    assert capsys.readouterr().err == (
+        f"callstats: cannot serve on 127.0.0.1:{port}: Address already in use\n"
+    )
+    assert cli.main(["serve", "--host", "bad host!!"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("callstats: cannot serve on bad host!!:8000: ")
 
 
 def test_unknown_target_is_one_line(monkeypatch, tmp_path, capsys):
