@@ -124,32 +124,59 @@ TURN_LATENCIES = Family(
 STAGES = ("stt", "llm", "tts")
 
 
-def _stage_rows(columns: str, first_of_provider: bool) -> str:
-    """One select per stage over partial_calls, unioned; `columns` may use {stage}."""
-    selects = []
-    for position, stage in enumerate(STAGES):
-        conditions = [f"{stage}_provider is not null"]
-        if first_of_provider:
-            conditions += [
+def by_stage(templates: Mapping[str, str]) -> str:
+    """For the stage of a row of STAGE_ROWS, the expression `templates` maps it to."""
+    cases = " ".join(f"when '{stage}' then {template}" for stage, template in templates.items())
+    return f"case stages.provider_type {cases} end"
+
+
+def each_stage(template: str) -> dict[str, str]:
+    """`template`, which uses {stage}, for each stage."""
+    return {stage: template.format(stage=stage) for stage in STAGES}
+
+
+# Each row once per stage (`stages.provider_type`): one read of the rows, where a select per
+# stage, unioned, read them once each (2 ms more a statement at 10 M calls).
+STAGE_ROWS = (
+    "cross join (values "
+    + ", ".join(f"('{stage}')" for stage in STAGES)
+    + ") as stages (provider_type)"
+)
+
+
+def _stage_rows(columns: Mapping[str, str], first_of_provider: bool) -> str:
+    """A row per call and stage with a provider, from partial_calls: `columns` maps each
+    column's name to its expression, which uses {stage}; with `first_of_provider`, only the
+    first stage (in STAGES' order) of each provider of a call."""
+    provider = by_stage(each_stage("{stage}_provider"))
+    conditions = [f"{provider} is not null"]
+    if first_of_provider:
+        earlier = {
+            stage: " and ".join(
                 f"{stage}_provider is distinct from {other}_provider" for other in STAGES[:position]
-            ]
-        selects.append(
-            f"select started_at, org_id, agent_id, '{stage}' as provider_type,"
-            f" {stage}_provider as provider_name, {columns.format(stage=stage)}"
-            f" from partial_calls where {' and '.join(conditions)}"
-        )
-    return " union all ".join(selects)
+            )
+            or "true"
+            for position, stage in enumerate(STAGES)
+        }
+        conditions.append(by_stage(earlier))
+    named = "".join(
+        f", {by_stage(each_stage(template))} as {name}" for name, template in columns.items()
+    )
+    return (
+        f"select started_at, org_id, agent_id, stages.provider_type, {provider} as provider_name"
+        f"{named} from partial_calls {STAGE_ROWS} where {' and '.join(conditions)}"
+    )
 
 
 PROVIDER_ERRORS = Family(
     hourly="marts.rpt_provider_errors_hourly",
-    facts=_stage_rows("has_{stage}_provider_error as has_provider_error", first_of_provider=True),
+    facts=_stage_rows({"has_provider_error": "has_{stage}_provider_error"}, first_of_provider=True),
     components={"calls": "1", "error_calls": _count_if("has_provider_error")},
 )
 PROVIDER_LATENCY = Family(
     hourly="marts.rpt_provider_latency_hourly",
     facts=_stage_rows(
-        "{stage}_latency_sum_ms as latency_sum_ms, {stage}_latency_turns as latency_turns",
+        {"latency_sum_ms": "{stage}_latency_sum_ms", "latency_turns": "{stage}_latency_turns"},
         first_of_provider=False,
     ),
     components={

@@ -10,8 +10,11 @@ from api.queries import measures
 from api.queries.periods import cut
 from api.queries.rollups import (
     PROVIDER_LATENCY,
+    STAGE_ROWS,
     STAGES,
     aggregate,
+    by_stage,
+    each_stage,
     partial_facts,
     rollup_reads,
     with_clause,
@@ -21,24 +24,26 @@ from api.queries.selection import Selection
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
 # A partial hour's turn values in the buckets the build's histograms give them (the
-# histogram_bucket macro, with the ratio of marts.dim_latency_histogram), one select per stage.
-_PARTIAL_BUCKETS = " union all ".join(
-    f"""
+# histogram_bucket macro, with the ratio of marts.dim_latency_histogram), per stage.
+_PARTIAL_BUCKETS = f"""
     select
-        '{stage}' as provider_type, {stage}_provider as provider_name,
+        provider_type, provider_name,
         case
-            when {stage}_latency_ms = 0 then histogram.zero_bucket
-            else cast(floor(ln({stage}_latency_ms) / ln(histogram.bucket_ratio)) as integer)
+            when latency_ms = 0 then histogram.zero_bucket
+            else cast(floor(ln(latency_ms) / ln(histogram.bucket_ratio)) as integer)
         end as histogram_bucket,
-        min({stage}_latency_ms) as min_latency_ms, max({stage}_latency_ms) as max_latency_ms,
+        min(latency_ms) as min_latency_ms, max(latency_ms) as max_latency_ms,
         count(*) as turns
-    from partial_turns
+    from (
+        select
+            stages.provider_type, {by_stage(each_stage("{stage}_provider"))} as provider_name,
+            {by_stage(each_stage("{stage}_latency_ms"))} as latency_ms
+        from partial_turns {STAGE_ROWS}
+    ) as stage_turns
     cross join marts.dim_latency_histogram as histogram
-    where {stage}_provider is not null and {stage}_latency_ms is not null
+    where provider_name is not null and latency_ms is not null
     group by 1, 2, 3
     """
-    for stage in STAGES
-)
 _BUCKET_COLUMNS = (
     "provider_type, provider_name, histogram_bucket, min_latency_ms, max_latency_ms, turns"
 )
