@@ -1,6 +1,7 @@
 """STT connection events (seed 000): the list and the connection-health summary, windowed by
 `created_at`; an event is in scope through the call it belongs to (metrics.md, STT events)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import orjson
@@ -8,7 +9,7 @@ import orjson
 from api.marts import Publication
 from api.params import Window
 from api.queries import measures
-from api.queries.periods import HOUR, Periods, cut, floor
+from api.queries.periods import HOUR, Periods, Span, cut, floor
 from api.queries.rollups import in_spans
 from api.queries.selection import Selection
 from api.serialize import timestamp
@@ -80,25 +81,21 @@ def stt_summary(marts: Publication, selection: Selection) -> dict:
     periods = cut(selection.window, daily=False)
     counts: dict[str, int] = {}
     connections, duration_sum_s, cut_hours = 0, 0.0, []
-    whole_sql, whole_parameters = _whole_hours(selection, periods)
-    for event_type, first_event_hour, count, sum_s in marts.lasting_rows(
-        whole_sql, whole_parameters
-    ):
-        if event_type is not None:
-            counts[event_type] = counts.get(event_type, 0) + int(count)
-        elif first_event_hour is not None:
-            cut_hours.append(first_event_hour)
-        else:
-            connections += int(count)
-            duration_sum_s += float(sum_s or 0)
-    if periods.partial or cut_hours:
-        cut_sql, cut_parameters = _cut(selection, periods, cut_hours)
-        for event_type, count, sum_s in marts.rows(cut_sql, cut_parameters):
+
+    def add(rows: list[tuple]) -> None:
+        nonlocal connections, duration_sum_s
+        for event_type, first_event_hour, count, sum_s in rows:
             if event_type is not None:
                 counts[event_type] = counts.get(event_type, 0) + int(count)
+            elif first_event_hour is not None:
+                cut_hours.append(first_event_hour)
             else:
                 connections += int(count)
                 duration_sum_s += float(sum_s or 0)
+
+    add(marts.lasting_rows(*_whole_hours(selection, periods)))
+    if periods.partial or cut_hours:
+        add(marts.rows(*_cut(selection, periods, cut_hours)))
     opened, rejected, timeouts = (
         counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
     )
@@ -142,34 +139,44 @@ def _whole_hours(selection: Selection, periods: Periods) -> tuple[str, list]:
     ]
     parameters = [*whole_parameters, *selection_parameters, *hour_parameters]
     if periods.hours:
-        in_hours, hours_parameters = in_spans(periods.hours, "created_hour")
-        parts.append(
-            "select event_type, null, sum(events), null from marts.rpt_stt_events_hourly"
-            f" where ({in_hours}) and {in_selection} group by event_type"
+        events, events_parameters = _events_per_type(
+            "marts.rpt_stt_events_hourly", "created_hour", "sum(events)", periods.hours, selection
         )
-        parameters += [*hours_parameters, *selection_parameters]
+        parts.append(events)
+        parameters += events_parameters
     return " union all ".join(parts), parameters
 
 
 def _cut(selection: Selection, periods: Periods, cut_hours: list[datetime]) -> tuple[str, list]:
-    """What the window's partial hours and edges answer, as rows `(event_type, count,
-    duration_sum_s)`: events per type in the partial hours (`event_type` set), and the count
-    and duration sum of the connections first seen in `cut_hours` (`_whole_hours`), each
+    """What the window's partial hours and edges answer, as rows of `_whole_hours`' columns
+    (`first_event_hour` always null): events per type in the partial hours (`event_type`
+    set), and the count and duration sum of the connections first seen in `cut_hours`, each
     from its first opening in the window to the first closing after it in the window."""
-    in_selection, selection_parameters = selection.predicate(with_agents=False)
     parts, parameters, ctes = [], [], ""
     if periods.partial:
-        in_periods, period_parameters = in_spans(periods.partial, "created_at")
-        parts.append(
-            "select event_type, count(*), null from marts.fct_stt_events_by_time"
-            f" where ({in_periods}) and {in_selection} group by event_type"
+        events, parameters = _events_per_type(
+            "marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial, selection
         )
-        parameters += [*period_parameters, *selection_parameters]
+        parts.append(events)
     if cut_hours:
         ctes, cte_parameters = _cut_durations(selection, periods, cut_hours)
-        parts.append("select null, count(*), sum(duration_s) from cut_durations")
+        parts.append("select null, null, count(*), sum(duration_s) from cut_durations")
         parameters = [*cte_parameters, *parameters]
     return f"{ctes} {' union all '.join(parts)}", parameters
+
+
+def _events_per_type(
+    table: str, column: str, count: str, spans: Sequence[Span], selection: Selection
+) -> tuple[str, list]:
+    """Rows of `_whole_hours`' columns with the events per type of `table` whose `column`
+    lies in `spans`, counted as `count`."""
+    in_periods, period_parameters = in_spans(spans, column)
+    in_selection, selection_parameters = selection.predicate(with_agents=False)
+    return (
+        f"select event_type, null, {count}, null from {table}"
+        f" where ({in_periods}) and {in_selection} group by event_type",
+        [*period_parameters, *selection_parameters],
+    )
 
 
 def _cut_durations(
@@ -251,13 +258,8 @@ def _overlaps(window: Window, first: str, last: str) -> tuple[str, list]:
 def _hour_overlaps(window: Window) -> tuple[str, list]:
     """Hourly rows whose [first_event_hour, last_event_hour] may hold an instant of the
     window, with the window's bounds as whole hours (the same rows: an hour is its start)."""
-    clauses, parameters = [], []
-    if window.lower is not None:
-        clauses.append("last_event_hour >= ?")
-        parameters.append(floor(window.lower, HOUR))
-    if window.upper is not None:
-        upper = floor(window.upper, HOUR)
-        on_hour = upper == window.upper and not window.upper_inclusive
-        clauses.append(f"first_event_hour {'<' if on_hour else '<='} ?")
-        parameters.append(upper)
-    return " and ".join(clauses) or "true", parameters
+    lower = None if window.lower is None else floor(window.lower, HOUR)
+    upper = None if window.upper is None else floor(window.upper, HOUR)
+    on_hour = upper is not None and upper == window.upper and not window.upper_inclusive
+    hours = Window(lower, upper, upper_inclusive=not on_hour)
+    return _overlaps(hours, "first_event_hour", "last_event_hour")

@@ -103,3 +103,20 @@ def assert_same_answers(
         for api in (expected, actual)
     ]
     assert_same_answer(*answers, path)
+
+
+class RecordedReads:
+    """A publication of the marts that notes each statement it runs in `statements`, as
+    `("lasting", sql)` (kept per publication) or `("rows", sql)`."""
+
+    def __init__(self, publication, statements: list[tuple[str, str]]):
+        self._publication = publication
+        self._statements = statements
+
+    def rows(self, sql, parameters=()):
+        self._statements.append(("rows", sql))
+        return self._publication.rows(sql, parameters)
+
+    def lasting_rows(self, sql, parameters=()):
+        self._statements.append(("lasting", sql))
+        return self._publication.lasting_rows(sql, parameters)

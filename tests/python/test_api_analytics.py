@@ -21,6 +21,7 @@ CA2 (c-2), s-4 09:31:05 closed CA2, s-5 10:40:31 rejected (c-4), s-6 10:40:32 op
 from datetime import datetime, timedelta
 
 import pytest
+from api_cases import RecordedReads
 from pytest import approx
 
 from api.marts import Marts
@@ -667,26 +668,14 @@ def test_stt_summary_keeps_its_whole_hours_and_reads_its_partial_hours(fixture_w
     # not closed in the window). Opened 3, closed 2, rejected 1 / (3 + 1), timeouts 0 / 3.
     statements: list[tuple[str, str]] = []
 
-    class Reads:
-        """A publication of the marts, noting each statement as lasting or not."""
-
-        def __init__(self, publication):
-            self._publication = publication
-
-        def rows(self, sql, parameters=()):
-            statements.append(("rows", sql))
-            return self._publication.rows(sql, parameters)
-
-        def lasting_rows(self, sql, parameters=()):
-            statements.append(("lasting", sql))
-            return self._publication.lasting_rows(sql, parameters)
-
     marts = Marts(published_path(fixture_warehouse))
     for end in (datetime(2026, 3, 2, 10, 40, 40), datetime(2026, 3, 2, 10, 40, 39)):
         statements.clear()
         window = Window(end - timedelta(hours=1, minutes=41, seconds=40), end, False)
         with marts.publication() as publication:
-            answer = events.stt_summary(Reads(publication), Selection(Scope("all"), window))
+            answer = events.stt_summary(
+                RecordedReads(publication, statements), Selection(Scope("all"), window)
+            )
         assert answer == close(summary(6, 3, 2, 1, 0, 0, 0, 180.0, 0.25, 0.0))
         [(kept, whole_hours), (read, partial_hours)] = statements
         assert (kept, read) == ("lasting", "rows")

@@ -19,6 +19,7 @@ error), e-4 (c-404, not an accepted call, 12:00:00, workflow error).
 from datetime import datetime, timedelta
 
 import pytest
+from api_cases import RecordedReads
 from pytest import approx
 
 from api.marts import Marts
@@ -266,21 +267,6 @@ def test_a_windows_whole_periods_are_lasting_statements_and_its_partial_hours_ar
 ):
     statements: list[tuple[str, str]] = []
 
-    class Reads:
-        """A publication of the marts, noting each statement as lasting (kept per publication)
-        or not."""
-
-        def __init__(self, publication):
-            self._publication = publication
-
-        def rows(self, sql, parameters=()):
-            statements.append(("rows", sql))
-            return self._publication.rows(sql, parameters)
-
-        def lasting_rows(self, sql, parameters=()):
-            statements.append(("lasting", sql))
-            return self._publication.lasting_rows(sql, parameters)
-
     marts = Marts(published_path(fixture_warehouse))
     # 08:30 to 10:50 and one second earlier: whole hour 09:00 (c-1, c-2) and partial hours
     # 08:xx and 10:xx (c-4's turn at 10:40), the same calls with turns as the default period
@@ -289,7 +275,9 @@ def test_a_windows_whole_periods_are_lasting_statements_and_its_partial_hours_ar
         statements.clear()
         window = Window(end - timedelta(hours=2, minutes=20), end, upper_inclusive=False)
         with marts.publication() as publication:
-            answer = turns.provider_latency(Reads(publication), Selection(Scope("all"), window))
+            answer = turns.provider_latency(
+                RecordedReads(publication, statements), Selection(Scope("all"), window)
+            )
         assert answer == expected
         read = {
             kind: [sql for kept, sql in statements if kept == kind] for kind in ("rows", "lasting")
