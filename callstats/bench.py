@@ -41,13 +41,13 @@ import duckdb
 import psutil
 
 from callstats import bench_api, generate, project, publish, warehouse
+from callstats.generate import GIB
 from callstats.raw_schema import RAW_TABLES
 
 DAYS = 90
 END = datetime(2026, 11, 1)
 # The end of the API's 30-day window (and its now): not on the hour.
 API_END = END + timedelta(hours=7, minutes=17, seconds=23)
-GIB = 1 << 30
 # The work directory at its fullest, in times the raw data: at 10 M calls (7.96 GiB of raw data)
 # the warehouse, which holds a copy of the raw rows, reached 2.1 times it and the published
 # marts and the copy an incremental build works on 1.25 times each (docs/decisions.md).

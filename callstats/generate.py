@@ -29,7 +29,7 @@ DEFAULT_AGENTS_PER_ORG = 4
 DEFAULT_SEED = 42
 # The raw data's size per call, as DuckDB stores it (7.96 GiB at 10 M calls).
 RAW_BYTES_PER_CALL = 860
-_GIB = 1 << 30
+GIB = 1 << 30
 
 CHUNK_CALLS = 250_000
 # Calls whose starts share one slice of the window (their share of the call weight): slices
@@ -1169,8 +1169,8 @@ def check_free_space(directory: Path, calls: int) -> None:
     needed, free = calls * RAW_BYTES_PER_CALL, shutil.disk_usage(existing).free
     if free < needed:
         raise ValueError(
-            f"{calls:,} calls need about {needed / _GIB:,.1f} GiB free on {existing}, and"
-            f" {free / _GIB:,.1f} GiB are: free some space or generate fewer calls"
+            f"{calls:,} calls need about {needed / GIB:,.1f} GiB free on {existing}, and"
+            f" {free / GIB:,.1f} GiB are: free some space or generate fewer calls"
         )
 
 
