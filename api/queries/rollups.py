@@ -1,8 +1,9 @@
 """Families of rollups: the mergeable sums and counts of a metric family, read from its daily
 and hourly rollups for a window's whole periods and from the call-grain facts for the rest.
 
-A family's components are named as its rollup's columns; over the facts each is an
-expression on one row, so the sum of a component is the same whichever source holds a call.
+A family's components are named as its rollup's columns; over the facts each is a count of
+rows or the sum of an expression on one row, so a component's total is the same whichever
+source holds a call.
 """
 
 import re
@@ -16,8 +17,24 @@ from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
 from api.queries.selection import Selection
 
 
-def _count_if(condition: str) -> str:
-    return f"case when {condition} then 1 else 0 end"
+@dataclass(frozen=True)
+class Count:
+    """A component that counts the facts' rows where `condition` holds (every row without
+    one)."""
+
+    condition: str | None = None
+
+    def sql(self) -> str:
+        if self.condition is None:
+            return "count(*)"
+        return f"count(case when {self.condition} then 1 end)"
+
+
+def _sum(expression: str, is_float: bool) -> str:
+    """The sum of `expression` over rows, 0 over none; a count's sum as bigint (PostgreSQL sums
+    bigints as numeric)."""
+    total = f"sum({expression})" if is_float else f"cast(sum({expression}) as bigint)"
+    return f"coalesce({total}, 0)"
 
 
 @dataclass(frozen=True)
@@ -26,12 +43,12 @@ class Family:
     (`started_date`); `facts` is a select of the same dimensions and `started_at` from
     `partial_calls`, the facts' calls in the partial hours and the selection (or from
     `partial_turns`, the turn latencies of those calls); `components`
-    maps each rollup column to its expression on one such row; `floats` are the components
-    that are not counts."""
+    maps each rollup column to what it is over those rows: a Count, or an expression on one
+    row that is summed; `floats` are the components that are not counts."""
 
     hourly: str
     facts: str
-    components: Mapping[str, str]
+    components: Mapping[str, str | Count]
     floats: frozenset[str] = frozenset()
     daily: str | None = None
     has_agents: bool = True
@@ -42,38 +59,38 @@ CALLS = Family(
     hourly="marts.rpt_calls_hourly",
     facts="select * from partial_calls",
     components={
-        "total_calls": "1",
-        "completed_calls": _count_if("is_completed"),
-        "failed_calls": _count_if("is_failed"),
-        "calls_with_duration": _count_if("duration_s is not null"),
+        "total_calls": Count(),
+        "completed_calls": Count("is_completed"),
+        "failed_calls": Count("is_failed"),
+        "calls_with_duration": Count("duration_s is not null"),
         "duration_sum_s": "duration_s",
-        "calls_with_cost": _count_if("cost_usd is not null"),
+        "calls_with_cost": Count("cost_usd is not null"),
         "cost_sum_usd": "cost_usd",
         "stt_cost_sum_usd": "stt_cost_usd",
         "llm_cost_sum_usd": "llm_cost_usd",
         "tts_cost_sum_usd": "tts_cost_usd",
         "total_tokens": "total_tokens",
-        "calls_with_turns": _count_if("turns > 0"),
+        "calls_with_turns": Count("turns > 0"),
         "turns": "turns",
-        "barge_in_calls": _count_if("has_barge_in"),
+        "barge_in_calls": Count("has_barge_in"),
         **{
             f"{stage}_latency_{part}": f"{stage}_latency_{part}"
             for stage in ("stt", "llm", "tts", "total")
             for part in ("sum_ms", "turns")
         },
-        "error_calls": _count_if("has_error"),
-        "escalated_calls": _count_if("is_escalated"),
-        "resolved_calls": _count_if("resolution = 'resolved'"),
-        "transferred_calls": _count_if("resolution = 'transferred'"),
-        "abandoned_calls": _count_if("resolution = 'abandoned'"),
-        "other_resolution_calls": _count_if("resolution = 'other'"),
-        "calls_with_sentiment": _count_if("sentiment is not null"),
-        "positive_calls": _count_if("sentiment = 'positive'"),
-        "calls_with_corrections_measured": _count_if("user_corrections is not null"),
-        "calls_without_corrections": _count_if("user_corrections = 0"),
-        "calls_with_cached_token_ratio": _count_if("cached_token_ratio is not null"),
+        "error_calls": Count("has_error"),
+        "escalated_calls": Count("is_escalated"),
+        "resolved_calls": Count("resolution = 'resolved'"),
+        "transferred_calls": Count("resolution = 'transferred'"),
+        "abandoned_calls": Count("resolution = 'abandoned'"),
+        "other_resolution_calls": Count("resolution = 'other'"),
+        "calls_with_sentiment": Count("sentiment is not null"),
+        "positive_calls": Count("sentiment = 'positive'"),
+        "calls_with_corrections_measured": Count("user_corrections is not null"),
+        "calls_without_corrections": Count("user_corrections = 0"),
+        "calls_with_cached_token_ratio": Count("cached_token_ratio is not null"),
         "cached_token_ratio_sum": "cached_token_ratio",
-        "calls_with_stt_confidence": _count_if("stt_confidence is not null"),
+        "calls_with_stt_confidence": Count("stt_confidence is not null"),
         "stt_confidence_sum": "stt_confidence",
         "tool_calls_with_outcome": "tool_calls_with_outcome",
         "tool_calls_succeeded": "tool_calls_succeeded",
@@ -94,19 +111,19 @@ CALLS = Family(
 DURATIONS = Family(
     hourly="marts.rpt_call_durations_hourly",
     facts="select * from partial_calls where duration_bucket is not null",
-    components={"calls": "1"},
+    components={"calls": Count()},
 )
 OUTCOMES = Family(
     hourly="marts.rpt_call_outcomes_hourly",
     facts="select * from partial_calls",
-    components={"calls": "1"},
+    components={"calls": Count()},
 )
 ESCALATION_REASONS = Family(
     hourly="marts.rpt_escalation_reasons_hourly",
     facts="select * from partial_calls where is_escalated and escalation_reason is not null",
     components={
-        "escalated_calls": "1",
-        "calls_with_escalation_time": _count_if("seconds_before_escalation is not null"),
+        "escalated_calls": Count(),
+        "calls_with_escalation_time": Count("seconds_before_escalation is not null"),
         "seconds_before_escalation_sum": "seconds_before_escalation",
     },
     floats=frozenset({"seconds_before_escalation_sum"}),
@@ -117,7 +134,7 @@ TURN_LATENCIES = Family(
         "select call_started_at as started_at, org_id, agent_id, latency_bucket"
         " from partial_turns where latency_bucket is not null"
     ),
-    components={"turns": "1"},
+    components={"turns": Count()},
 )
 
 # The pipeline stages, in the order that decides a call's first stage of each provider.
@@ -171,7 +188,7 @@ def _stage_rows(columns: Mapping[str, str], first_of_provider: bool) -> str:
 PROVIDER_ERRORS = Family(
     hourly="marts.rpt_provider_errors_hourly",
     facts=_stage_rows({"has_provider_error": "has_{stage}_provider_error"}, first_of_provider=True),
-    components={"calls": "1", "error_calls": _count_if("has_provider_error")},
+    components={"calls": Count(), "error_calls": Count("has_provider_error")},
 )
 PROVIDER_LATENCY = Family(
     hourly="marts.rpt_provider_latency_hourly",
@@ -180,7 +197,7 @@ PROVIDER_LATENCY = Family(
         first_of_provider=False,
     ),
     components={
-        "calls_with_latency": _count_if("latency_turns > 0"),
+        "calls_with_latency": Count("latency_turns > 0"),
         "latency_sum_ms": "latency_sum_ms",
         "latency_turns": "latency_turns",
     },
@@ -309,12 +326,7 @@ def aggregate(
     )
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
-    sums = [
-        f"coalesce(sum({name}), 0) as {name}"
-        if name in family.floats
-        else f"coalesce(cast(sum({name}) as bigint), 0) as {name}"
-        for name in names
-    ]
+    sums = [f"{_sum(name, name in family.floats)} as {name}" for name in names]
     grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
     totals: dict[tuple, list] = {}
 
@@ -349,21 +361,28 @@ def aggregate(
             "second",
         )
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
-        expressions = [f"{family.components[name]} as {name}" for name in names]
-        facts = f"select {', '.join([*moment, *by, *expressions])} from ({family.facts}) as facts"
+        totals_sql = [f"{_total(family, name)} as {name}" for name in names]
+        statement = (
+            f"select {', '.join([*moment, *by, *totals_sql])}"
+            f" from ({family.facts}) as facts{grouping}"
+        )
         ctes, partial_parameters = partial_facts(
-            periods.partial, selection, "partial_turns" in family.facts, reads=facts
+            periods.partial, selection, "partial_turns" in family.facts, reads=statement
         )
-        merge(
-            marts.rows(
-                f"{with_clause(ctes)}select {', '.join([*dimensions, *sums])}"
-                f" from ({facts}) as facts{grouping}",
-                partial_parameters,
-            )
-        )
+        merge(marts.rows(with_clause(ctes) + statement, partial_parameters))
     if not totals:
         return [] if dimensions else [dict.fromkeys(names, 0)]
     return [
         dict(zip([*dimensions, *names], [*key, *values], strict=True))
         for key, values in totals.items()
     ]
+
+
+def _total(family: Family, name: str) -> str:
+    """The component `name` of `family` over the facts' rows, written as one aggregate: the
+    partial hours' statement then has one level (a projection under the sums cost DuckDB more
+    to plan than the rows cost to read; docs/decisions.md)."""
+    component = family.components[name]
+    if isinstance(component, Count):
+        return component.sql()
+    return _sum(component, name in family.floats)
