@@ -11,10 +11,11 @@
         greatest `tie_rank` wins (raw.calls: the status's lifecycle rank) and the others are
         superseded; rows still tied are all ambiguous.
 
-        Most keys have one row: those rows are only checked. Only the rows of keys that occur
-        more than once (found by grouping the narrow row_key) go through the window functions
-        that compare rows with each other. The row_key is not kept: the audit models, which
-        show it, compute it for the few rows they read.
+        Most keys have one row: those rows are only checked. Only the rows whose row_key_hash
+        occurs more than once go through the window functions that compare rows with each
+        other; those partition by the key columns themselves, so rows of two keys that share
+        a hash are classified as if each were alone. No key is kept: the audit models, which
+        show the row_key, compute it for the few rows they read.
 
         An incremental run re-classifies, in full, the rows of every id (the first key column)
         that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
@@ -77,12 +78,12 @@ restaged as (
 keyed as {{ not_materialized() }} (
     select
         *,
-        {{ row_key(raw_table) }} as row_key
+        {{ row_key_hash(raw_table) }} as row_key_hash
     from {{ relation }}
 ),
 
 repeated_keys as (
-    select row_key
+    select row_key_hash
     from keyed
     group by 1
     having count(*) > 1
@@ -94,8 +95,8 @@ single_rows as (
         {{ checks }} as invalid_reason
     from keyed
     left join repeated_keys
-        on keyed.row_key = repeated_keys.row_key
-    where repeated_keys.row_key is null
+        on keyed.row_key_hash = repeated_keys.row_key_hash
+    where repeated_keys.row_key_hash is null
 ),
 
 repeated_rows as (
@@ -106,7 +107,7 @@ repeated_rows as (
         {%- endfor %}
     from keyed
     inner join repeated_keys
-        on keyed.row_key = repeated_keys.row_key
+        on keyed.row_key_hash = repeated_keys.row_key_hash
 ),
 
 occurrences as (
