@@ -19,9 +19,9 @@
 
 {% macro row_key_hash(raw_table) -%}
     {#- A value equal for rows of equal keys (null parts included), for grouping rows by key:
-        on DuckDB a 64-bit hash of the key columns, which groups and joins far more cheaply than
-        row_key's text. Rows of different keys may share a value; classify_rows treats such
-        rows as it treats rows of one key, and classifies them exactly all the same. -#}
+        on DuckDB a 64-bit hash of the key columns, which groups and joins more cheaply than
+        row_key's text; the row_key elsewhere. Rows of different keys may share a value:
+        classify_rows then classifies each exactly as if it were alone. -#}
     {{ return(adapter.dispatch('row_key_hash', 'callstats')(raw_table)) }}
 {%- endmacro %}
 

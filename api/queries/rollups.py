@@ -30,9 +30,9 @@ class Count:
         return f"count(case when {self.condition} then 1 end)"
 
 
-def _sum(expression: str, is_float: bool) -> str:
-    """The sum of `expression` over rows, 0 over none; a count's sum as bigint (PostgreSQL sums
-    bigints as numeric)."""
+def _sum_sql(expression: str, is_float: bool) -> str:
+    """The sum of `expression` over rows, 0 over none; unless `is_float`, as bigint (PostgreSQL
+    sums bigints as numeric)."""
     total = f"sum({expression})" if is_float else f"cast(sum({expression}) as bigint)"
     return f"coalesce({total}, 0)"
 
@@ -326,7 +326,7 @@ def aggregate(
     )
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
-    sums = [f"{_sum(name, name in family.floats)} as {name}" for name in names]
+    sums = [f"{_sum_sql(name, name in family.floats)} as {name}" for name in names]
     grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
     totals: dict[tuple, list] = {}
 
@@ -361,9 +361,9 @@ def aggregate(
             "second",
         )
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
-        totals_sql = [f"{_total(family, name)} as {name}" for name in names]
+        partial_sums = [f"{_partial_sum(family, name)} as {name}" for name in names]
         statement = (
-            f"select {', '.join([*moment, *by, *totals_sql])}"
+            f"select {', '.join([*moment, *by, *partial_sums])}"
             f" from ({family.facts}) as facts{grouping}"
         )
         ctes, partial_parameters = partial_facts(
@@ -378,11 +378,11 @@ def aggregate(
     ]
 
 
-def _total(family: Family, name: str) -> str:
-    """The component `name` of `family` over the facts' rows, written as one aggregate: the
-    partial hours' statement then has one level (a projection under the sums cost DuckDB more
-    to plan than the rows cost to read; docs/decisions.md)."""
+def _partial_sum(family: Family, name: str) -> str:
+    """The component `name` of `family` over the facts' rows as one aggregate: a count as
+    `count`, with no `coalesce(cast(sum(...)))` around it, is fewer expressions for DuckDB to
+    plan (docs/decisions.md)."""
     component = family.components[name]
     if isinstance(component, Count):
         return component.sql()
-    return _sum(component, name in family.floats)
+    return _sum_sql(component, name in family.floats)
