@@ -40,8 +40,8 @@ from pathlib import Path
 import duckdb
 import psutil
 
-from callstats import bench_api, generate, project, publish, warehouse
-from callstats.generate import GIB
+from callstats import bench_api, project, publish, warehouse
+from callstats.generate import GIB, RAW_BYTES_PER_CALL
 from callstats.raw_schema import RAW_TABLES
 
 DAYS = 90
@@ -249,14 +249,13 @@ def check_free_space(directory: Path, calls: int) -> None:
     """Exit with one line naming what is needed when the disk of `directory` (made if missing)
     has less free space than a run at `calls` calls takes: WORK_PER_RAW_BYTE times the raw
     data, and the raw data itself when it is not generated yet (its size then estimated at
-    generate.RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other
-    work too."""
+    RAW_BYTES_PER_CALL). The disk may be shared: a bench that fills it fails other work too."""
     directory.mkdir(parents=True, exist_ok=True)
     raw = _raw_path(directory, calls)
     if raw.exists():
         needed = WORK_PER_RAW_BYTE * raw.stat().st_size
     else:
-        needed = (WORK_PER_RAW_BYTE + 1) * calls * generate.RAW_BYTES_PER_CALL
+        needed = (WORK_PER_RAW_BYTE + 1) * calls * RAW_BYTES_PER_CALL
     free = shutil.disk_usage(directory).free
     if free < needed:
         sys.exit(
