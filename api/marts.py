@@ -3,12 +3,13 @@ answer the newest."""
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from cachetools import LRUCache
@@ -75,21 +76,30 @@ class Publication:
         except duckdb.CatalogException as error:
             raise MartsOutdated(f"{self._path}: {error}") from error
 
-    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+    def lasting_rows(
+        self, sql: str, parameters: Sequence = (), shape: Callable[[list[tuple]], Any] | None = None
+    ) -> Any:
         """`rows` of a statement whose answer only a new publication changes, whatever the
         request's window (a dimension's rows, a scope's first and last day with calls): read
-        once per publication and kept (_LASTING_SIZE). Callers must not change the rows."""
-        key = (sql, *(tuple(value) if isinstance(value, list) else value for value in parameters))
+        once per publication and kept (_LASTING_SIZE, weighed by the rows); with `shape`,
+        `shape(rows)`, shaped once and kept in its place. Callers must not change what it
+        returns."""
+        key = (
+            sql,
+            shape,
+            *(tuple(value) if isinstance(value, list) else value for value in parameters),
+        )
         with self._lock:
             kept = self._lasting.get(key)
         if kept is not None:
             return kept[1]
         rows = self.rows(sql, parameters)
         size = _size(parameters) + _size(rows)
+        shaped = rows if shape is None else shape(rows)
         if size <= self._lasting.maxsize:
             with self._lock:
-                self._lasting[key] = (size, rows)
-        return rows
+                self._lasting[key] = (size, shaped)
+        return shaped
 
     def built_at(self) -> datetime | None:
         """When this publication's marts were built (UTC), read once per publication."""
@@ -152,7 +162,7 @@ class Marts:
 
 
 def _lasting_answers() -> LRUCache:
-    """Kept answers as `(size, rows)`, weighed by their size."""
+    """Kept answers as `(size, shaped rows)`, weighed by their size."""
     return LRUCache(_LASTING_SIZE, getsizeof=itemgetter(0))
 
 

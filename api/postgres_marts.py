@@ -15,9 +15,10 @@ queries and the serialisation are shared. The translation lives here, in one pla
 """
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import psycopg
 from psycopg.adapt import Loader
@@ -79,11 +80,14 @@ class PostgresPublication:
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         return _read(self._cursor, sql, parameters)
 
-    def lasting_rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        """`rows`, read each time: the tables of schema `marts` are replaced model by model
-        (a build into this database) or all at once (a publication's schema swap), with no
-        mark a worker could check without a query."""
-        return self.rows(sql, parameters)
+    def lasting_rows(
+        self, sql: str, parameters: Sequence = (), shape: Callable[[list[tuple]], Any] | None = None
+    ) -> Any:
+        """`rows` (`shape(rows)` with a `shape`), read each time: the tables of schema `marts`
+        are replaced model by model (a build into this database) or all at once (a
+        publication's schema swap), with no mark a worker could check without a query."""
+        rows = self.rows(sql, parameters)
+        return rows if shape is None else shape(rows)
 
     def built_at(self) -> datetime | None:
         """When the marts this transaction reads were built."""

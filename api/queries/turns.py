@@ -82,7 +82,6 @@ def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]
     where a bucket holds at most two distinct values."""
     percentiles = {}
     for key, intervals in _intervals(marts, selection).items():
-        intervals.sort()
         first_ranks = list(accumulate((turns for _, _, turns in intervals), initial=0))
         for field, fraction in FRACTIONS.items():
             position = fraction * (first_ranks[-1] - 1)
@@ -97,22 +96,11 @@ def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]
 
 
 def _intervals(marts: Publication, selection: Selection) -> dict[tuple, list[tuple]]:
-    """The turn values of the selection per (provider type, provider name) as intervals
-    `(min, max, count)`, one per histogram bucket: the rollups' buckets of the whole periods
-    (a lasting statement, as in `aggregate`) merged with the partial hours' values in the
-    same buckets."""
+    """The turn values of the selection per (provider type, provider name) as sorted
+    intervals `(min, max, count)`, one per histogram bucket: the rollups' buckets of the whole
+    periods (a lasting statement, as in `aggregate`, kept as `_by_provider` gives them) merged
+    with the partial hours' values in the same buckets."""
     periods = cut(selection.window, daily=True)
-    buckets: dict[tuple, tuple] = {}
-
-    def merge(rows: list[tuple]) -> None:
-        for provider_type, name, bucket, low, high, turns in rows:
-            kept = buckets.get((provider_type, name, bucket))
-            buckets[(provider_type, name, bucket)] = (
-                (low, high, turns)
-                if kept is None
-                else (min(kept[0], low), max(kept[1], high), kept[2] + turns)
-            )
-
     parts, parameters = [], []
     for table, _, where, read_parameters in rollup_reads(
         periods,
@@ -123,17 +111,34 @@ def _intervals(marts: Publication, selection: Selection) -> dict[tuple, list[tup
     ):
         parts.append(f"select {_BUCKET_COLUMNS} from {table} where {where}")
         parameters += read_parameters
-    if parts:
-        merge(marts.lasting_rows(_merged_buckets(parts), parameters))
+    whole = (
+        marts.lasting_rows(_merged_buckets(parts), parameters, shape=_by_provider) if parts else {}
+    )
+    buckets = {key: dict(kept) for key, kept in whole.items()}
     if periods.partial:
         ctes, partial_parameters = partial_facts(
             periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS
         )
-        merge(marts.rows(with_clause(ctes) + _PARTIAL_BUCKETS, partial_parameters))
-    intervals: dict[tuple, list[tuple]] = {}
-    for (provider_type, name, _), interval in buckets.items():
-        intervals.setdefault((provider_type, name), []).append(interval)
-    return intervals
+        for provider_type, name, bucket, low, high, turns in marts.rows(
+            with_clause(ctes) + _PARTIAL_BUCKETS, partial_parameters
+        ):
+            provider = buckets.setdefault((provider_type, name), {})
+            kept = provider.get(bucket)
+            provider[bucket] = (
+                (low, high, turns)
+                if kept is None
+                else (min(kept[0], low), max(kept[1], high), kept[2] + turns)
+            )
+    return {key: sorted(provider.values()) for key, provider in buckets.items()}
+
+
+def _by_provider(rows: list[tuple]) -> dict[tuple, dict[int, tuple]]:
+    """Rows of _BUCKET_COLUMNS, one per provider and bucket, as `{(provider type, provider
+    name): {bucket: (min, max, count)}}`."""
+    providers: dict[tuple, dict[int, tuple]] = {}
+    for provider_type, name, bucket, low, high, turns in rows:
+        providers.setdefault((provider_type, name), {})[bucket] = (low, high, turns)
+    return providers
 
 
 def _merged_buckets(parts: list[str]) -> str:

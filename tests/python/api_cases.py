@@ -117,6 +117,6 @@ class RecordedReads:
         self._statements.append(("rows", sql))
         return self._publication.rows(sql, parameters)
 
-    def lasting_rows(self, sql, parameters=()):
+    def lasting_rows(self, sql, parameters=(), shape=None):
         self._statements.append(("lasting", sql))
-        return self._publication.lasting_rows(sql, parameters)
+        return self._publication.lasting_rows(sql, parameters, shape)

@@ -69,6 +69,30 @@ def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_pat
     assert len(again) == 4 and again[:2] != drawn
 
 
+def test_a_shaped_lasting_answer_is_shaped_once_per_publication(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    shaped: list[list[tuple]] = []
+
+    def total(rows: list[tuple]) -> float:
+        shaped.append(rows)
+        return sum(map(sum, rows))
+
+    with marts.publication() as publication:
+        drawn = publication.lasting_rows(DRAWN, [1], shape=total)
+        # random() answers differently each time the statement is read: shaped once
+        assert publication.lasting_rows(DRAWN, [1], shape=total) == drawn
+        assert len(shaped) == 1 and drawn == shaped[0][0][0] + shaped[0][1][0]
+        # the rows of the same statement are kept apart from their shape
+        assert len(publication.lasting_rows(DRAWN, [1])) == 2
+    _publish(published, range(5))
+    with marts.publication() as publication:
+        # 4 calls of 1, 2, 3 and 4 s
+        assert publication.lasting_rows(LONG_CALLS, [1], shape=total) == 4 + (1 + 2 + 3 + 4)
+    assert len(shaped) == 2
+
+
 def test_a_lasting_answer_larger_than_what_is_kept_is_read_each_time(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))
