@@ -328,14 +328,6 @@ def aggregate(
     names = list(components or family.components)
     sums = [f"{_sum_sql(name, name in family.floats)} as {name}" for name in names]
     grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
-    totals: dict[tuple, list] = {}
-
-    def merge(rows: list[tuple]) -> None:
-        for row in rows:
-            key, values = row[: len(dimensions)], row[len(dimensions) :]
-            kept = totals.get(key)
-            totals[key] = list(values) if kept is None else list(map(add, kept, values))
-
     parts, parameters = [], []
     for table, column, where, read_parameters in rollup_reads(
         periods, family.daily, family.hourly, selection, with_agents=family.has_agents
@@ -343,14 +335,19 @@ def aggregate(
         moment = [f"cast({column} as timestamp) as period_start"] if grain else []
         parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
         parameters += read_parameters
-    if parts:
-        merge(
+    # the kept lists are never changed: a partial hour's sums replace a key's list
+    totals: dict[tuple, list] = (
+        dict(
             marts.lasting_rows(
                 f"select {', '.join([*dimensions, *sums])}"
                 f" from ({' union all '.join(parts)}) as parts{grouping}",
                 parameters,
+                shape=_Keyed(len(dimensions)),
             )
         )
+        if parts
+        else {}
+    )
     if periods.partial:
         unit = next(
             (
@@ -369,13 +366,28 @@ def aggregate(
         ctes, partial_parameters = partial_facts(
             periods.partial, selection, "partial_turns" in family.facts, reads=statement
         )
-        merge(marts.rows(with_clause(ctes) + statement, partial_parameters))
+        for row in marts.rows(with_clause(ctes) + statement, partial_parameters):
+            key, values = row[: len(dimensions)], row[len(dimensions) :]
+            kept = totals.get(key)
+            totals[key] = list(values) if kept is None else list(map(add, kept, values))
     if not totals:
         return [] if dimensions else [dict.fromkeys(names, 0)]
     return [
         dict(zip([*dimensions, *names], [*key, *values], strict=True))
         for key, values in totals.items()
     ]
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """A lasting answer's shape (`Publication.lasting_rows`): rows whose first `width`
+    columns are a key, as `{key: [the other columns]}`. Equal for equal widths, so one width's
+    answers are kept under one shape."""
+
+    width: int
+
+    def __call__(self, rows: list[tuple]) -> dict[tuple, list]:
+        return {row[: self.width]: list(row[self.width :]) for row in rows}
 
 
 def _partial_sum(family: Family, name: str) -> str:
