@@ -335,6 +335,7 @@ def aggregate(
         moment = [f"cast({column} as timestamp) as period_start"] if grain else []
         parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
         parameters += read_parameters
+    keyed = _Keyed(len(dimensions))
     # the kept lists are never changed: a partial hour's sums replace a key's list
     totals: dict[tuple, list] = (
         dict(
@@ -342,7 +343,7 @@ def aggregate(
                 f"select {', '.join([*dimensions, *sums])}"
                 f" from ({' union all '.join(parts)}) as parts{grouping}",
                 parameters,
-                shape=_Keyed(len(dimensions)),
+                shape=keyed,
             )
         )
         if parts
@@ -366,10 +367,10 @@ def aggregate(
         ctes, partial_parameters = partial_facts(
             periods.partial, selection, "partial_turns" in family.facts, reads=statement
         )
-        for row in marts.rows(with_clause(ctes) + statement, partial_parameters):
-            key, values = row[: len(dimensions)], row[len(dimensions) :]
+        partial = keyed(marts.rows(with_clause(ctes) + statement, partial_parameters))
+        for key, values in partial.items():
             kept = totals.get(key)
-            totals[key] = list(values) if kept is None else list(map(add, kept, values))
+            totals[key] = values if kept is None else list(map(add, kept, values))
     if not totals:
         return [] if dimensions else [dict.fromkeys(names, 0)]
     return [
@@ -380,9 +381,9 @@ def aggregate(
 
 @dataclass(frozen=True)
 class _Keyed:
-    """A lasting answer's shape (`Publication.lasting_rows`): rows whose first `width`
-    columns are a key, as `{key: [the other columns]}`. Equal for equal widths, so one width's
-    answers are kept under one shape."""
+    """Rows with one row per key, whose first `width` columns are the key, as `{key: [the
+    other columns]}`; also a lasting answer's shape (`Publication.lasting_rows`), equal for
+    equal widths, so one width's answers are kept under one shape."""
 
     width: int
 
