@@ -4,9 +4,10 @@ answer the newest."""
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ _PARSED_STATEMENTS = 256
 # scope's agents' names and days with calls take a few hundred, and values chosen by requests
 # (agent ids in a path or a list) cannot make the kept answers larger than about 10 MB.
 _LASTING_SIZE = 10_000_000
+# The reads of one answer that `Publication.together` runs at once, besides the caller's own.
+_TOGETHER_THREADS = 2
 
 
 class MartsUnavailable(Exception):
@@ -51,9 +54,9 @@ class MartsReplaced(MartsUnavailable):
 
 
 class Publication:
-    """Runs parameterised SQL on one published marts file (`Marts.publication`), through one
-    cursor opened by its first statement (an answer whose statements are all kept lasting
-    answers opens none). A table the file lacks raises MartsOutdated."""
+    """Runs parameterised SQL on one published marts file (`Marts.publication`), through a
+    cursor per thread opened by its first statement there (an answer whose statements are all
+    kept lasting answers opens none). A table the file lacks raises MartsOutdated."""
 
     def __init__(
         self,
@@ -64,17 +67,37 @@ class Publication:
     ):
         self._path = path
         self._connection = connection
-        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._lasting = lasting
         self._lock = lock
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
-        if self._cursor is None:
-            self._cursor = self._connection.cursor()
+        thread = threading.get_ident()
+        cursor = self._cursors.get(thread)
+        if cursor is None:
+            with self._lock:
+                cursor = self._cursors[thread] = self._connection.cursor()
         try:
-            return self._cursor.execute(_parsed(sql), list(parameters)).fetchall()
+            return cursor.execute(_parsed(sql), list(parameters)).fetchall()
         except duckdb.CatalogException as error:
             raise MartsOutdated(f"{self._path}: {error}") from error
+
+    def together(self, *reads: Callable[[], Any]) -> list:
+        """The values of `reads`, functions of no argument that read this publication, in their
+        order: the first in the calling thread, the others at once in threads of the worker,
+        each through a cursor of its own, so that an answer's independent statements use more
+        than one core (docs/decisions.md, Reads of an answer at once). Every read has finished
+        when it returns or raises; an exception of a read is raised, the first read's first.
+        No reads, no values. A read must not call `together` itself: the threads it would
+        wait for may all be waiting already."""
+        if not reads:
+            return []
+        others = [_readers().submit(read) for read in reads[1:]]
+        try:
+            first = reads[0]()
+        finally:
+            wait(others)
+        return [first, *(other.result() for other in others)]
 
     def lasting_rows(
         self, sql: str, parameters: Sequence = (), shape: Callable[[list[tuple]], Any] | None = None
@@ -107,8 +130,8 @@ class Publication:
         return built_at
 
     def close(self) -> None:
-        if self._cursor is not None:
-            self._cursor.close()
+        for cursor in self._cursors.values():
+            cursor.close()
 
 
 class Marts:
@@ -174,6 +197,13 @@ def _size(value: object) -> int:
     if isinstance(value, tuple | list):
         return sum(map(_size, value))
     return 1
+
+
+@cache
+def _readers() -> ThreadPoolExecutor:
+    """The threads of `Publication.together`, started in the worker that first needs them (after
+    gunicorn's fork)."""
+    return ThreadPoolExecutor(_TOGETHER_THREADS, thread_name_prefix="marts-read")
 
 
 @lru_cache(maxsize=_PARSED_STATEMENTS)

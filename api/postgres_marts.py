@@ -80,6 +80,11 @@ class PostgresPublication:
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         return _read(self._cursor, sql, parameters)
 
+    def together(self, *reads: Callable[[], Any]) -> list:
+        """The values of `reads`, in their order, read one after the other: a transaction is
+        one connection, which runs one statement at a time."""
+        return [read() for read in reads]
+
     def lasting_rows(
         self, sql: str, parameters: Sequence = (), shape: Callable[[list[tuple]], Any] | None = None
     ) -> Any:

@@ -537,9 +537,12 @@ _METRICS = (
 
 
 def metrics(marts: Publication, selection: Selection) -> dict:
-    agents = by_agent(marts, selection, _METRICS)
+    agents, (days, hours), reasons = marts.together(
+        lambda: by_agent(marts, selection, _METRICS),
+        lambda: _by_day_and_hour(marts, selection),
+        lambda: aggregate(marts, ESCALATION_REASONS, selection, by=("escalation_reason",)),
+    )
     sums = _sum(agents, _METRICS)
-    days, hours = _by_day_and_hour(marts, selection)
     return {
         "metrics": {
             "totalCalls": sums["total_calls"],
@@ -579,7 +582,7 @@ def metrics(marts: Publication, selection: Selection) -> dict:
             "responseLatency": measures.avg_latency_ms(sums, "llm", None),
             "trainingSessions": sums["total_calls"],
         },
-        "escalationReasons": _escalation_reasons(marts, selection, sums["escalated_calls"]),
+        "escalationReasons": _escalation_reasons(reasons, sums["escalated_calls"]),
     }
 
 
@@ -643,9 +646,8 @@ def _agent_performance(marts: Publication, agents: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda row: -row["totalCalls"])
 
 
-def _escalation_reasons(
-    marts: Publication, selection: Selection, escalated_calls: int
-) -> list[dict]:
+def _escalation_reasons(reasons: list[dict], escalated_calls: int) -> list[dict]:
+    """The ESCALATION_REASONS sums per escalation_reason as seed 002's escalationReasons."""
     rows = [
         {
             "reason": sums["escalation_reason"],
@@ -655,7 +657,7 @@ def _escalation_reasons(
                 sums["seconds_before_escalation_sum"], sums["calls_with_escalation_time"]
             ),
         }
-        for sums in aggregate(marts, ESCALATION_REASONS, selection, by=("escalation_reason",))
+        for sums in reasons
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["reason"]))
 

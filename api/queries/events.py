@@ -3,6 +3,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 import orjson
 
@@ -94,8 +95,10 @@ def stt_summary(marts: Publication, selection: Selection) -> dict:
                 duration_sum_s += float(sum_s or 0)
 
     add(marts.lasting_rows(*_whole_hours(selection, periods)))
-    if periods.partial or cut_hours:
-        add(marts.rows(*_cut(selection, periods, cut_hours)))
+    for rows in marts.together(
+        *(partial(marts.rows, *read) for read in _cut(selection, periods, cut_hours))
+    ):
+        add(rows)
     opened, rejected, timeouts = (
         counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
     )
@@ -147,22 +150,27 @@ def _whole_hours(selection: Selection, periods: Periods) -> tuple[str, list]:
     return " union all ".join(parts), parameters
 
 
-def _cut(selection: Selection, periods: Periods, cut_hours: list[datetime]) -> tuple[str, list]:
-    """What the window's partial hours and edges answer, as rows of `_whole_hours`' columns
-    (`first_event_hour` always null): events per type in the partial hours (`event_type`
-    set), and the count and duration sum of the connections first seen in `cut_hours`, each
-    from its first opening in the window to the first closing after it in the window."""
-    parts, parameters, ctes = [], [], ""
+def _cut(
+    selection: Selection, periods: Periods, cut_hours: list[datetime]
+) -> list[tuple[str, list]]:
+    """What the window's partial hours and edges answer, as statements (with their
+    parameters) of rows of `_whole_hours`' columns (`first_event_hour` always null): events
+    per type in the partial hours (`event_type` set), and the count and duration sum of the
+    connections first seen in `cut_hours`, each from its first opening in the window to the
+    first closing after it in the window. Either is missing when there is nothing to read."""
+    reads = []
     if periods.partial:
-        events, parameters = _events_per_type(
-            "marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial, selection
+        reads.append(
+            _events_per_type(
+                "marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial, selection
+            )
         )
-        parts.append(events)
     if cut_hours:
-        ctes, cte_parameters = _cut_durations(selection, periods, cut_hours)
-        parts.append("select null, null, count(*), sum(duration_s) from cut_durations")
-        parameters = [*cte_parameters, *parameters]
-    return f"{ctes} {' union all '.join(parts)}", parameters
+        ctes, parameters = _cut_durations(selection, periods, cut_hours)
+        reads.append(
+            (f"{ctes} select null, null, count(*), sum(duration_s) from cut_durations", parameters)
+        )
+    return reads
 
 
 def _events_per_type(

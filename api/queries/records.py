@@ -81,12 +81,12 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
     }
 
 
-# A page of calls is read in three statements: the page's keys, from two columns; then the
-# turns, tool calls and state changes of those calls, in one statement; then the calls' own
-# columns, those of the selection started between the page's first and last start (the page,
-# and calls of equal starts outside it). The calls and their child tables are stored in the
-# order of the calls' starts, so bounding each read by those starts lets the engine read only
-# the row groups of those instants.
+# A page of calls is read in three statements: the page's keys, from two columns; then, at
+# once (`Publication.together`), the turns, tool calls and state changes of those calls, in
+# one statement, and the calls' own columns, those of the selection started between the
+# page's first and last start (the page, and calls of equal starts outside it). The calls and
+# their child tables are stored in the order of the calls' starts, so bounding each read by
+# those starts lets the engine read only the row groups of those instants.
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -161,11 +161,13 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
         return []
     ids = [call_id for call_id, _ in keys]
     starts = [keys[-1][1], keys[0][1]]
-    children = _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN)))
-    calls = marts.rows(
-        f"select {_PAGE_COLUMNS} from marts.fct_calls"
-        f" where started_at between ? and ? and {in_selection}",
-        [*starts, *selection_parameters],
+    children, calls = marts.together(
+        lambda: _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN))),
+        lambda: marts.rows(
+            f"select {_PAGE_COLUMNS} from marts.fct_calls"
+            f" where started_at between ? and ? and {in_selection}",
+            [*starts, *selection_parameters],
+        ),
     )
     by_id = {row[0]: row for row in calls}
     return [

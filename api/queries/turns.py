@@ -21,6 +21,7 @@ from api.queries.rollups import (
 )
 from api.queries.selection import Selection
 
+_PROVIDER = ("provider_type", "provider_name")
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
 # A partial hour's turn values in the buckets the build's histograms give them (the
@@ -52,11 +53,12 @@ _BUCKET_COLUMNS = (
 def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     """One row per provider type and name with at least one turn value (metrics.md, Provider
     latency): stt, llm, tts, then name."""
-    percentiles = _percentiles(marts, selection)
+    percentiles, means = marts.together(
+        lambda: _percentiles(marts, selection),
+        lambda: aggregate(marts, PROVIDER_LATENCY, selection, by=_PROVIDER),
+    )
     rows = []
-    for sums in aggregate(
-        marts, PROVIDER_LATENCY, selection, by=("provider_type", "provider_name")
-    ):
+    for sums in means:
         if not sums["latency_turns"]:
             continue
         key = (sums["provider_type"], sums["provider_name"])

@@ -120,3 +120,6 @@ class RecordedReads:
     def lasting_rows(self, sql, parameters=(), shape=None):
         self._statements.append(("lasting", sql))
         return self._publication.lasting_rows(sql, parameters, shape)
+
+    def together(self, *reads):
+        return self._publication.together(*reads)

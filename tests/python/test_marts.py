@@ -1,14 +1,16 @@
 """The published DuckDB marts as the API reads them (api/marts.py): a statement's text is
 parsed once, each run of it reads its publication with its own values, every statement of a
 publication reads one file even when another is published meanwhile, and a lasting statement
-is read once per publication."""
+is read once per publication, and reads of one answer run together."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from api.marts import Marts
+from api.marts import Marts, MartsOutdated
 
 LONG_CALLS = "select count(*), sum(duration_s) from marts.fct_calls where duration_s >= ?"
 DRAWN = "select random() from marts.fct_calls where duration_s >= ?"
@@ -129,3 +131,38 @@ def test_threads_run_one_statement_with_their_own_values(tmp_path):
         [(1000 - threshold, (threshold + 999) * (1000 - threshold) // 2)]
         for threshold in thresholds
     ]
+
+
+def test_reads_together_answer_in_their_order_from_more_than_one_thread(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(1000))
+    marts = Marts(published)
+    threads = {}
+
+    def read(threshold: int):
+        def run() -> list[tuple]:
+            threads[threshold] = threading.get_ident()
+            return publication.rows(LONG_CALLS, [threshold])
+
+        return run
+
+    with marts.publication() as publication:
+        answers = publication.together(read(0), read(500), read(998))
+    assert answers == [[(1000, 499_500)], [(500, 374_750)], [(2, 998 + 999)]]
+    # the first in the calling thread, the others in the worker's threads
+    assert threads[0] == threading.get_ident() != threads[500]
+
+
+def test_reads_together_raise_a_reads_error_once_every_read_has_finished(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    finished = []
+
+    def long_read() -> None:
+        publication.rows("select count(*) from range(30000000) where range % 7 = ?", [3])
+        finished.append(True)
+
+    with marts.publication() as publication, pytest.raises(MartsOutdated):
+        publication.together(lambda: publication.rows("select * from marts.fct_turns"), long_read)
+    assert finished == [True]
