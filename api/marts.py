@@ -1,19 +1,24 @@
 """Read-only access to the published marts: each answer reads one publication, the next
 answer the newest."""
 
+import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import diskcache
 import duckdb
 from cachetools import LRUCache
+
+log = logging.getLogger(__name__)
 
 # The API's statements keep their text from one request to the next (the values are
 # parameters), and parsing one takes DuckDB a third of the time of running it on the rollups:
@@ -25,6 +30,11 @@ _PARSED_STATEMENTS = 256
 # scope's agents' names and days with calls take a few hundred, and values chosen by requests
 # (agent ids in a path or a list) cannot make the kept answers larger than about 10 MB.
 _LASTING_SIZE = 10_000_000
+# The lasting answers the workers of a host share (`_Kept`), in a disk cache beside the published
+# file: at most this many bytes, the oldest stored dropped first.
+_SHARED_BYTES = 256 * 2**20
+# How long a worker waits for another's write to the shared answers before it goes without.
+_SHARED_WAIT_S = 0.05
 # The reads of one answer that `Publication.together` runs at once, besides the caller's own.
 _TOGETHER_THREADS = 2
 
@@ -62,13 +72,13 @@ class Publication:
         self,
         path: Path,
         connection: duckdb.DuckDBPyConnection,
-        lasting: LRUCache,
+        kept: "_Kept",
         lock: threading.Lock,
     ):
         self._path = path
         self._connection = connection
         self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
-        self._lasting = lasting
+        self._kept = kept
         self._lock = lock
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
@@ -104,24 +114,21 @@ class Publication:
     ) -> Any:
         """`rows` of a statement whose answer only a new publication changes, whatever the
         request's window (a dimension's rows, a scope's first and last day with calls): read
-        once per publication and kept (_LASTING_SIZE, weighed by the rows); with `shape`,
-        `shape(rows)`, shaped once and kept in its place. Callers must not change what it
-        returns."""
+        once per publication by one of the host's workers and kept (`_Kept`, weighed by the
+        rows); with `shape`, `shape(rows)`, shaped once and kept in its place (a shape is a
+        module's function or a frozen dataclass: it is part of the shared answers' keys).
+        Callers must not change what it returns."""
         key = (
             sql,
             shape,
             *(tuple(value) if isinstance(value, list) else value for value in parameters),
         )
-        with self._lock:
-            kept = self._lasting.get(key)
+        kept = self._kept.get(key)
         if kept is not None:
-            return kept[1]
+            return kept
         rows = self.rows(sql, parameters)
-        size = _size(parameters) + _size(rows)
         shaped = rows if shape is None else shape(rows)
-        if size <= self._lasting.maxsize:
-            with self._lock:
-                self._lasting[key] = (size, shaped)
+        self._kept.put(key, _size(parameters) + _size(rows), shaped)
         return shaped
 
     def built_at(self) -> datetime | None:
@@ -137,36 +144,44 @@ class Publication:
 class Marts:
     """The published marts file, followed from one publication to the next.
 
-    `callstats build` replaces that file atomically; the next `publication()` notices its new
-    inode, opens the new file and closes the old one (an unlinked file keeps its disk space
-    while it is open). gunicorn's sync workers answer one request at a time, so no answer is
-    reading the old file then.
+    `callstats build` replaces that file atomically; the next `publication()` notices the new
+    file (its inode and modification time), opens it and closes the old one (an unlinked file
+    keeps its disk space while it is open). gunicorn's sync workers answer one request at a
+    time, so no answer is reading the old file then.
     """
 
     def __init__(self, path: Path):
         self._path = path
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
-        self._inode: int | None = None
-        self._lasting = _lasting_answers()
+        self._file: tuple[int, int] | None = None
+        self._kept: _Kept | None = None
 
-    def _published_inode(self) -> int:
+    @cached_property
+    def _shared(self) -> diskcache.Cache | None:
+        """The lasting answers the host's workers share, opened in the worker (after gunicorn's
+        fork) by its first publication."""
+        return _shared_answers(self._path)
+
+    def _published_file(self) -> tuple[int, int]:
+        """The published file's inode and modification time (ns): a new publication's differ."""
         try:
-            return os.stat(self._path).st_ino
+            stat = os.stat(self._path)
         except FileNotFoundError as error:
             raise MartsUnavailable(f"no marts published at {self._path}") from error
+        return stat.st_ino, stat.st_mtime_ns
 
-    def _current(self) -> tuple[duckdb.DuckDBPyConnection, LRUCache]:
+    def _current(self) -> tuple[duckdb.DuckDBPyConnection, "_Kept"]:
         """The connection to the publication of the moment, and its lasting answers."""
-        inode = self._published_inode()
+        published = self._published_file()
         with self._lock:
-            if inode != self._inode:
+            if published != self._file:
                 if self._connection is not None:
                     self._connection.close()
                 self._connection = duckdb.connect(str(self._path), read_only=True)
-                self._inode = inode
-                self._lasting = _lasting_answers()
-            return self._connection, self._lasting
+                self._file = published
+                self._kept = _Kept(published, self._shared)
+            return self._connection, self._kept
 
     @contextmanager
     def publication(self) -> Iterator[Publication]:
@@ -184,9 +199,64 @@ class Marts:
             return publication.built_at()
 
 
-def _lasting_answers() -> LRUCache:
-    """Kept answers as `(size, shaped rows)`, weighed by their size."""
-    return LRUCache(_LASTING_SIZE, getsizeof=itemgetter(0))
+class _Kept:
+    """The lasting answers of one publication (`Publication.lasting_rows`): the worker's own,
+    the most recently used up to _LASTING_SIZE (an answer's size is its `_size`), and those
+    that the host's workers share (`shared`, keyed by the published file's inode and
+    modification time), so that one worker reads a lasting statement for all
+    (docs/decisions.md, Lasting answers shared by the workers). A shared answer that cannot be
+    read or written (a full disk, another worker writing for longer than _SHARED_WAIT_S) is
+    read from the marts instead."""
+
+    def __init__(self, published: tuple[int, int], shared: diskcache.Cache | None):
+        self._published = published
+        self._shared = shared
+        self._own = LRUCache(_LASTING_SIZE, getsizeof=itemgetter(0))
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        """The answer kept under `key`, or None."""
+        with self._lock:
+            kept = self._own.get(key)
+        if kept is None and self._shared is not None:
+            kept = _shared(self._shared.get, (*self._published, *key))
+            if kept is not None:
+                with self._lock:
+                    self._own[key] = kept
+        return None if kept is None else kept[1]
+
+    def put(self, key: tuple, size: int, answer: Any) -> None:
+        """Keep `answer` of `size` under `key`, unless it is larger than _LASTING_SIZE."""
+        if size > _LASTING_SIZE:
+            return
+        with self._lock:
+            self._own[key] = (size, answer)
+        if self._shared is not None:
+            _shared(self._shared.set, (*self._published, *key), (size, answer))
+
+
+def _shared(operation: Callable, *arguments: Any) -> Any:
+    """`operation` of the shared answers on `arguments`; None when the disk cache fails."""
+    try:
+        return operation(*arguments)
+    except (OSError, sqlite3.Error, diskcache.Timeout) as error:
+        log.warning("shared lasting answers unavailable: %s", error)
+        return None
+
+
+def _shared_answers(path: Path) -> diskcache.Cache | None:
+    """The disk cache of lasting answers beside the published file `path` (`<stem>.answers`),
+    shared by the processes that read it; None (each worker keeps its own) where it cannot
+    be opened, as in a read-only directory."""
+    try:
+        return diskcache.Cache(
+            str(path.with_name(f"{path.stem}.answers")),
+            timeout=_SHARED_WAIT_S,
+            size_limit=_SHARED_BYTES,
+        )
+    except (OSError, sqlite3.Error, diskcache.Timeout) as error:
+        log.warning("lasting answers not shared: %s", error)
+        return None
 
 
 def _size(value: object) -> int:

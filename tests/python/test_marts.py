@@ -1,7 +1,8 @@
 """The published DuckDB marts as the API reads them (api/marts.py): a statement's text is
 parsed once, each run of it reads its publication with its own values, every statement of a
 publication reads one file even when another is published meanwhile, and a lasting statement
-is read once per publication, and reads of one answer run together."""
+is read once per publication (by one of the host's workers), and reads of one answer run
+together."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -71,15 +72,21 @@ def test_a_lasting_statement_is_read_once_per_publication_and_parameters(tmp_pat
     assert len(again) == 4 and again[:2] != drawn
 
 
+# The rows `total` shaped (a shape is part of the shared answers' keys: a module's function).
+_SHAPED: list[list[tuple]] = []
+
+
+def total(rows: list[tuple]) -> float:
+    _SHAPED.append(rows)
+    return sum(map(sum, rows))
+
+
 def test_a_shaped_lasting_answer_is_shaped_once_per_publication(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))
     marts = Marts(published)
-    shaped: list[list[tuple]] = []
-
-    def total(rows: list[tuple]) -> float:
-        shaped.append(rows)
-        return sum(map(sum, rows))
+    shaped = _SHAPED
+    shaped.clear()
 
     with marts.publication() as publication:
         drawn = publication.lasting_rows(DRAWN, [1], shape=total)
@@ -93,6 +100,31 @@ def test_a_shaped_lasting_answer_is_shaped_once_per_publication(tmp_path):
         # 4 calls of 1, 2, 3 and 4 s
         assert publication.lasting_rows(LONG_CALLS, [1], shape=total) == 4 + (1 + 2 + 3 + 4)
     assert len(shaped) == 2
+
+
+def test_the_workers_of_a_host_share_their_lasting_answers(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    first, second = Marts(published), Marts(published)
+    # random() answers differently each time the statement is read: read by the first worker
+    drawn = _lasting_rows(first, DRAWN, [1])
+    assert _lasting_rows(second, DRAWN, [1]) == drawn
+    # the same rows published again: another file, read again, once
+    _publish(published, range(3))
+    again = _lasting_rows(second, DRAWN, [1])
+    assert again != drawn
+    assert _lasting_rows(first, DRAWN, [1]) == again
+
+
+def test_where_answers_cannot_be_shared_each_worker_keeps_its_own(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    (tmp_path / "published.answers").write_text("a file where the shared answers would be")
+    first, second = Marts(published), Marts(published)
+    drawn = _lasting_rows(first, DRAWN, [1])
+    assert _lasting_rows(first, DRAWN, [1]) == drawn
+    assert _lasting_rows(second, DRAWN, [1]) != drawn
+    assert _lasting_rows(second, LONG_CALLS, [1]) == [(2, 1 + 2)]
 
 
 def test_a_lasting_answer_larger_than_what_is_kept_is_read_each_time(tmp_path):
