@@ -219,7 +219,7 @@ class _Kept:
         with self._lock:
             kept = self._own.get(key)
         if kept is None and self._shared is not None:
-            kept = _shared(self._shared.get, (*self._published, *key))
+            kept = _shared_call(self._shared.get, (*self._published, *key))
             if kept is not None:
                 with self._lock:
                     self._own[key] = kept
@@ -232,10 +232,10 @@ class _Kept:
         with self._lock:
             self._own[key] = (size, answer)
         if self._shared is not None:
-            _shared(self._shared.set, (*self._published, *key), (size, answer))
+            _shared_call(self._shared.set, (*self._published, *key), (size, answer))
 
 
-def _shared(operation: Callable, *arguments: Any) -> Any:
+def _shared_call(operation: Callable, *arguments: Any) -> Any:
     """`operation` of the shared answers on `arguments`; None when the disk cache fails."""
     try:
         return operation(*arguments)
