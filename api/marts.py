@@ -18,7 +18,7 @@ import diskcache
 import duckdb
 from cachetools import LRUCache
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("callstats.api")
 
 # The API's statements keep their text from one request to the next (the values are
 # parameters), and parsing one takes DuckDB a third of the time of running it on the rollups:

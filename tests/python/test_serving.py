@@ -1,6 +1,7 @@
 """The API under real gunicorn: over HTTP, and through a rebuild without a failed request."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -30,6 +31,22 @@ def test_a_long_request_line_reaches_the_api(server, tokens):
     assert len(url) > 6000
     status, body = http_get(url, tokens["all"])
     assert (status, body["description"]) == (404, "agent_ids: 'agent-0000' is not found.")
+
+
+def test_the_apis_log_lines_are_gunicorns_with_their_time_and_pid(tmp_path):
+    warehouse = tmp_path / "callstats.duckdb"
+    _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"), "log")
+    base = f"http://127.0.0.1:{free_port()}"
+    port = base.rsplit(":", 1)[1]
+    # no marts published: /openapi.json answers, an endpoint is a 503 whose detail is logged
+    with running(
+        "serve", "--port", port, warehouse=warehouse, ready_url=f"{base}/openapi.json"
+    ) as output:
+        status, _ = http_get(f"{base}/analytics/overview", token)
+        printed = output.read_text()
+    assert status == 503
+    [line] = [line for line in printed.splitlines() if "no marts published" in line]
+    assert re.fullmatch(r"\[[^]]+\] \[\d+\] \[WARNING\] no marts published at .+", line)
 
 
 def test_the_served_app_is_left_out_of_the_collectors_passes(tmp_path):
