@@ -11,6 +11,7 @@ _gunicorn = logging.getLogger("gunicorn.error")
 _api = logging.getLogger("callstats.api")
 _api.handlers, _api.propagate = _gunicorn.handlers, False
 _api.setLevel(_gunicorn.level)
+
 # Each worker answers every endpoint once before its first request (endpoints.warm).
 app = create_app(warm=True)
 # Whatever exists now lives as long as the worker: out of the collector's full passes, which
