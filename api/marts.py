@@ -16,6 +16,7 @@ from typing import Any
 
 import diskcache
 import duckdb
+import numpy as np
 from cachetools import LRUCache
 
 log = logging.getLogger("callstats.api")
@@ -68,6 +69,9 @@ class Publication:
     cursor per thread opened by its first statement there (an answer whose statements are all
     kept lasting answers opens none). A table the file lacks raises MartsOutdated."""
 
+    # Lasting answers are kept (`lasting_rows`): a statement worth keeping is read once.
+    keeps_answers = True
+
     def __init__(
         self,
         path: Path,
@@ -82,13 +86,22 @@ class Publication:
         self._lock = lock
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        return self._execute(sql, parameters).fetchall()
+
+    def columns(self, sql: str, parameters: Sequence = ()) -> dict[str, np.ndarray]:
+        """The rows of `sql` as a numpy array per column, by name, in the statement's order
+        (a column with nulls is a masked array)."""
+        return self._execute(sql, parameters).fetchnumpy()
+
+    def _execute(self, sql: str, parameters: Sequence) -> duckdb.DuckDBPyConnection:
+        """`sql` run through this thread's cursor, which its first statement opens."""
         thread = threading.get_ident()
         cursor = self._cursors.get(thread)
         if cursor is None:
             with self._lock:
                 cursor = self._cursors[thread] = self._connection.cursor()
         try:
-            return cursor.execute(_parsed(sql), list(parameters)).fetchall()
+            return cursor.execute(_parsed(sql), list(parameters))
         except duckdb.CatalogException as error:
             raise MartsOutdated(f"{self._path}: {error}") from error
 
@@ -118,6 +131,25 @@ class Publication:
         rows); with `shape`, `shape(rows)`, shaped once and kept in its place (a shape is a
         module's function or a frozen dataclass: it is part of the shared answers' keys).
         Callers must not change what it returns."""
+        return self._lasting(self.rows, sql, parameters, shape, _size)
+
+    def lasting_columns(
+        self, sql: str, parameters: Sequence, shape: Callable[[dict[str, np.ndarray]], Any]
+    ) -> Any:
+        """As `lasting_rows`, for a statement of many rows: `shape` takes its `columns`, and
+        the answer weighs a unit per value."""
+        return self._lasting(
+            self.columns, sql, parameters, shape, lambda columns: sum(map(len, columns.values()))
+        )
+
+    def _lasting(
+        self,
+        read: Callable[[str, Sequence], Any],
+        sql: str,
+        parameters: Sequence,
+        shape: Callable[[Any], Any] | None,
+        size: Callable[[Any], int],
+    ) -> Any:
         key = (
             sql,
             shape,
@@ -126,9 +158,9 @@ class Publication:
         kept = self._kept.get(key)
         if kept is not None:
             return kept
-        rows = self.rows(sql, parameters)
-        shaped = rows if shape is None else shape(rows)
-        self._kept.put(key, _size(parameters) + _size(rows), shaped)
+        answer = read(sql, parameters)
+        shaped = answer if shape is None else shape(answer)
+        self._kept.put(key, _size(parameters) + size(answer), shaped)
         return shaped
 
     def built_at(self) -> datetime | None:

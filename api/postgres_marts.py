@@ -74,6 +74,9 @@ def translate(sql: str) -> str:
 class PostgresPublication:
     """Runs the API's SQL in one transaction of `PostgresMarts.publication`."""
 
+    # Lasting answers are read each time (`lasting_rows`): read only what the answer needs.
+    keeps_answers = False
+
     def __init__(self, cursor: psycopg.Cursor):
         self._cursor = cursor
 

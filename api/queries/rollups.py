@@ -7,10 +7,13 @@ source holds a call.
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from operator import add
+
+import numpy as np
 
 from api.marts import Publication
 from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
@@ -28,6 +31,12 @@ class Count:
         if self.condition is None:
             return "count(*)"
         return f"count(case when {self.condition} then 1 end)"
+
+    def row_sql(self) -> str:
+        """What one row adds to the count."""
+        if self.condition is None:
+            return "1"
+        return f"case when {self.condition} then 1 else 0 end"
 
 
 def _sum_sql(expression: str, is_float: bool) -> str:
@@ -206,6 +215,10 @@ PROVIDER_LATENCY = Family(
 )
 
 
+# A fact row's UTC hour, by which `_edge_hours` keeps its rows.
+_STARTED_HOUR = "date_trunc('hour', started_at) as started_hour"
+
+
 def in_spans(spans: Sequence[Span], column: str) -> tuple[str, list]:
     """Rows whose `column` lies in any of `spans`."""
     clauses, parameters = [], []
@@ -359,15 +372,8 @@ def aggregate(
             "second",
         )
         moment = [f"date_trunc('{unit}', started_at) as period_start"] if grain else []
-        partial_sums = [f"{_partial_sum(family, name)} as {name}" for name in names]
-        statement = (
-            f"select {', '.join([*moment, *by, *partial_sums])}"
-            f" from ({family.facts}) as facts{grouping}"
-        )
-        ctes, partial_parameters = partial_facts(
-            periods.partial, selection, "partial_turns" in family.facts, reads=statement
-        )
-        partial = keyed(marts.rows(with_clause(ctes) + statement, partial_parameters))
+        read = _edge_hours if marts.keeps_answers else _partial_hours
+        partial = read(marts, family, selection, periods.partial, [*moment, *by], dimensions, names)
         for key, values in partial.items():
             kept = totals.get(key)
             totals[key] = values if kept is None else list(map(add, kept, values))
@@ -391,6 +397,16 @@ class _Keyed:
         return {row[: self.width]: list(row[self.width :]) for row in rows}
 
 
+def _row_value(family: Family, name: str) -> str:
+    """The component `name` of `family` on one row of the facts: what the row adds to it."""
+    component = family.components[name]
+    if isinstance(component, Count):
+        return component.row_sql()
+    if name in family.floats:
+        return f"coalesce({component}, 0)"
+    return f"coalesce(cast({component} as bigint), 0)"
+
+
 def _partial_sum(family: Family, name: str) -> str:
     """The component `name` of `family` over the facts' rows as one aggregate: a count as
     `count`, with no `coalesce(cast(sum(...)))` around it, is fewer expressions for DuckDB to
@@ -399,3 +415,143 @@ def _partial_sum(family: Family, name: str) -> str:
     if isinstance(component, Count):
         return component.sql()
     return _sum_sql(component, name in family.floats)
+
+
+def _partial_hours(
+    marts: Publication,
+    family: Family,
+    selection: Selection,
+    partial: Sequence[Span],
+    keys: Sequence[str],
+    dimensions: Sequence[str],
+    names: Sequence[str],
+) -> dict[tuple, list]:
+    """The components `names` of `family` over its facts in the `partial` spans, per key (the
+    columns `keys`, named `dimensions`), as `{key: [sums]}`: one statement."""
+    sums = [f"{_partial_sum(family, name)} as {name}" for name in names]
+    grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
+    statement = f"select {', '.join([*keys, *sums])} from ({family.facts}) as facts{grouping}"
+    ctes, parameters = partial_facts(
+        partial, selection, "partial_turns" in family.facts, reads=statement
+    )
+    return _Keyed(len(keys))(marts.rows(with_clause(ctes) + statement, parameters))
+
+
+def _edge_hours(
+    marts: Publication,
+    family: Family,
+    selection: Selection,
+    partial: Sequence[Span],
+    keys: Sequence[str],
+    dimensions: Sequence[str],
+    names: Sequence[str],
+) -> dict[tuple, list]:
+    """As `_partial_hours`, from the facts' rows of the whole UTC hours that hold the spans,
+    each with its key, instant and components, as running sums (`_RunningSums`): a lasting
+    statement, so a window whose edges stay in the same hours, as a polling dashboard's do,
+    reads no facts (docs/decisions.md, Edge hours kept)."""
+    values = [f"{_row_value(family, name)} as {name}" for name in names]
+    order = ", ".join(["started_hour", *dimensions, "started_at"])
+    statement = (
+        f"select {', '.join([_STARTED_HOUR, *keys, 'started_at', *values])}"
+        f" from ({family.facts}) as facts order by {order}"
+    )
+    hours = sorted({hour for span in partial for hour, _ in _in_hours(span)})
+    ctes, parameters = partial_facts(
+        [Span(hour, hour + HOUR) for hour in hours],
+        selection,
+        "partial_turns" in family.facts,
+        reads=statement,
+    )
+    running = marts.lasting_columns(
+        with_clause(ctes) + statement,
+        parameters,
+        shape=_RunningSums(len(keys), tuple(name in family.floats for name in names)),
+    )
+    sums: dict[tuple, list] = {}
+    for span in partial:
+        for hour, part in _in_hours(span):
+            for key, key_sums in running.get(hour, {}).items():
+                values = key_sums.between(part)
+                if values is not None:
+                    kept = sums.get(key)
+                    sums[key] = values if kept is None else list(map(add, kept, values))
+    return sums
+
+
+def _in_hours(span: Span) -> Iterator[tuple[datetime, Span]]:
+    """`(hour, part)`: the part of a bounded `span` in each UTC hour it touches."""
+    hour = floor(span.start, HOUR)
+    while hour < span.end:
+        yield hour, Span(max(span.start, hour), min(span.end, hour + HOUR))
+        hour += HOUR
+
+
+@dataclass(frozen=True)
+class _Running:
+    """One key's rows of one hour: their instants in order and, for the integer and the
+    float sums apart (`floats` tells which sum is which), the sums of the rows before each
+    position (`before`, from a row of zeros) and from it on (`after`, to one)."""
+
+    instants: np.ndarray
+    floats: tuple[bool, ...]
+    before: tuple[np.ndarray, np.ndarray]
+    after: tuple[np.ndarray, np.ndarray]
+
+    def between(self, part: Span) -> list | None:
+        """The sums over the rows in `part` (an hour, or part of one); None without rows. A
+        part that reaches either end of the rows reads one running sum; only a part inside
+        them subtracts one from another (floats then differ in their last digits)."""
+        first, last = np.searchsorted(self.instants, [part.start, part.end]).tolist()
+        if first == last:
+            return None
+        if last == len(self.instants):
+            integers, reals = (sums[first] for sums in self.after)
+        elif first == 0:
+            integers, reals = (sums[last] for sums in self.before)
+        else:
+            integers, reals = (sums[last] - sums[first] for sums in self.before)
+        values = iter(integers.tolist()), iter(reals.tolist())
+        return [next(values[is_float]) for is_float in self.floats]
+
+
+@dataclass(frozen=True)
+class _RunningSums:
+    """The columns `(started_hour, key, started_at, sums)` of rows ordered by hour, key and
+    instant, one per key and instant, whose key is `width` columns, as `{hour: {key:
+    _Running}}`; `floats` tells which sums are floats (the others are integers). Also a
+    lasting answer's shape."""
+
+    width: int
+    floats: tuple[bool, ...]
+
+    def __call__(self, columns: dict[str, np.ndarray]) -> dict[datetime, dict[tuple, _Running]]:
+        hours, *keys, instants = list(columns.values())[: self.width + 2]
+        sums = list(columns.values())[self.width + 2 :]
+        kinds: dict[bool, list[np.ndarray]] = {False: [], True: []}
+        for column, is_float in zip(sums, self.floats, strict=True):
+            kinds[is_float].append(column)
+        matrices = [
+            np.column_stack(kinds[kind]).astype(dtype)
+            if kinds[kind]
+            else np.zeros((len(instants), 0), dtype)
+            for kind, dtype in ((False, np.int64), (True, np.float64))
+        ]
+        running: dict[datetime, dict[tuple, _Running]] = {}
+        rows = list(zip(hours.tolist(), *(key.tolist() for key in keys), strict=True))
+        starts = [row for row in range(len(rows)) if row == 0 or rows[row] != rows[row - 1]]
+        for start, end in pairwise([*starts, len(rows)]):
+            hour, *key = rows[start]
+            blocks = [matrix[start:end] for matrix in matrices]
+            running.setdefault(hour, {})[tuple(key)] = _Running(
+                instants[start:end],
+                self.floats,
+                tuple(_cumulative(block) for block in blocks),
+                tuple(_cumulative(block[::-1])[::-1] for block in blocks),
+            )
+        return running
+
+
+def _cumulative(block: np.ndarray) -> np.ndarray:
+    """The running sums of `block`'s rows, from a row of zeros."""
+    return np.concatenate([np.zeros((1, block.shape[1]), block.dtype), block.cumsum(axis=0)])

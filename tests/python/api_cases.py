@@ -112,6 +112,7 @@ class RecordedReads:
     def __init__(self, publication, statements: list[tuple[str, str]]):
         self._publication = publication
         self._statements = statements
+        self.keeps_answers = publication.keeps_answers
 
     def rows(self, sql, parameters=()):
         self._statements.append(("rows", sql))
@@ -120,6 +121,10 @@ class RecordedReads:
     def lasting_rows(self, sql, parameters=(), shape=None):
         self._statements.append(("lasting", sql))
         return self._publication.lasting_rows(sql, parameters, shape)
+
+    def lasting_columns(self, sql, parameters, shape):
+        self._statements.append(("lasting", sql))
+        return self._publication.lasting_columns(sql, parameters, shape)
 
     def together(self, *reads):
         return self._publication.together(*reads)

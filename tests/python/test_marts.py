@@ -102,6 +102,27 @@ def test_a_shaped_lasting_answer_is_shaped_once_per_publication(tmp_path):
     assert len(shaped) == 2
 
 
+def column_totals(columns: dict) -> dict:
+    return {name: column.sum().item() for name, column in columns.items()}
+
+
+def test_lasting_columns_come_as_arrays_shaped_once_per_publication(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    statement = "select duration_s, random() as drawn from marts.fct_calls where duration_s >= ?"
+    with marts.publication() as publication:
+        kept = publication.lasting_columns(statement, [1], shape=column_totals)
+        assert kept["duration_s"] == 1 + 2
+        # random() answers differently each time the statement is read: shaped once
+        assert publication.lasting_columns(statement, [1], shape=column_totals) == kept
+        assert publication.columns(statement, [1])["drawn"].sum() != kept["drawn"]
+    _publish(published, range(5))
+    with marts.publication() as publication:
+        kept = publication.lasting_columns(statement, [1], shape=column_totals)
+        assert kept["duration_s"] == 1 + 2 + 3 + 4
+
+
 def test_the_workers_of_a_host_share_their_lasting_answers(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))

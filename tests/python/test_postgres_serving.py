@@ -377,7 +377,7 @@ def _swapped_after_the_first_keys(monkeypatch, swap) -> list[list[tuple]]:
         def __init__(self, read):
             self._read = read
             self.lasting_rows, self.built_at = read.lasting_rows, read.built_at
-            self.together = read.together
+            self.together, self.keeps_answers = read.together, read.keeps_answers
 
         def rows(self, sql, parameters=()):
             rows = self._read.rows(sql, parameters)
