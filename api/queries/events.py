@@ -2,9 +2,11 @@
 `created_at`; an event is in scope through the call it belongs to (metrics.md, STT events)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+import numpy as np
 import orjson
 
 from api.marts import Publication
@@ -95,9 +97,15 @@ def stt_summary(marts: Publication, selection: Selection) -> dict:
                 duration_sum_s += float(sum_s or 0)
 
     add(marts.lasting_rows(*_whole_hours(selection, periods)))
-    for rows in marts.together(
-        *(partial(marts.rows, *read) for read in _cut(selection, periods, cut_hours))
-    ):
+    reads = []
+    if periods.partial:
+        events = _events_per_type(
+            "marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial, selection
+        )
+        reads.append(partial(marts.rows, *events))
+    if cut_hours:
+        reads.append(partial(_cut, marts, selection, periods, cut_hours))
+    for rows in marts.together(*reads):
         add(rows)
     opened, rejected, timeouts = (
         counts.get(name, 0) for name in ("connection_opened", "connection_rejected", "timeout")
@@ -151,26 +159,94 @@ def _whole_hours(selection: Selection, periods: Periods) -> tuple[str, list]:
 
 
 def _cut(
+    marts: Publication, selection: Selection, periods: Periods, cut_hours: list[datetime]
+) -> list[tuple]:
+    """The count and duration sum of the connections first seen in `cut_hours`, each from its
+    first opening in the window to the first closing after it in the window, as one row of
+    `_whole_hours`' columns (both keys null). Where lasting answers are kept, from the
+    connections' events kept (`_CutConnections`); otherwise from one statement."""
+    if marts.keeps_answers:
+        connections = marts.lasting_columns(
+            *_cut_events(selection, periods, cut_hours), shape=_cut_connections
+        )
+        return [(None, None, *connections.durations(selection.window))]
+    ctes, parameters = _cut_durations(selection, periods, cut_hours)
+    return marts.rows(
+        f"{ctes} select null, null, count(*), sum(duration_s) from cut_durations", parameters
+    )
+
+
+def _cut_events(
     selection: Selection, periods: Periods, cut_hours: list[datetime]
-) -> list[tuple[str, list]]:
-    """What the window's partial hours and edges answer, as statements (with their
-    parameters) of rows of `_whole_hours`' columns (`first_event_hour` always null): events
-    per type in the partial hours (`event_type` set), and the count and duration sum of the
-    connections first seen in `cut_hours`, each from its first opening in the window to the
-    first closing after it in the window. Either is missing when there is nothing to read."""
-    reads = []
-    if periods.partial:
-        reads.append(
-            _events_per_type(
-                "marts.fct_stt_events_by_time", "created_at", "count(*)", periods.partial, selection
-            )
+) -> tuple[str, list]:
+    """The openings and closings (`is_closing`) of the connections first seen in `cut_hours`
+    that are not wholly in the window's whole hours, as rows `(connection_key, is_closing,
+    created_at)` in order of connection and instant: a lasting statement, as its parameters
+    are hours (`_CutConnections` takes the window's part from it)."""
+    whole, whole_parameters = _whole(periods)
+    in_selection, selection_parameters = selection.predicate(with_agents=False)
+    sql = f"""
+        with connections as (
+            select connection_key, opened_ats, closed_ats
+            from marts.fct_stt_connections
+            where first_event_hour = any(?) and {in_selection} and not ({whole})
+                and (duration_s is not null or not is_single_org)
         )
-    if cut_hours:
-        ctes, parameters = _cut_durations(selection, periods, cut_hours)
-        reads.append(
-            (f"{ctes} select null, null, count(*), sum(duration_s) from cut_durations", parameters)
-        )
-    return reads
+        select connection_key, false as is_closing, unnest(opened_ats) as created_at
+        from connections
+        union all
+        select connection_key, true, unnest(closed_ats) from connections
+        order by connection_key, created_at
+        """
+    return sql, [sorted(cut_hours), *selection_parameters, *whole_parameters]
+
+
+@dataclass(frozen=True)
+class _CutConnections:
+    """Some connections' openings and closings, each as `(connection, created_at)` arrays in
+    order of connection, then instant; `connections` is how many connections there are (their
+    numbers start at 0)."""
+
+    openings: tuple[np.ndarray, np.ndarray]
+    closings: tuple[np.ndarray, np.ndarray]
+    connections: int
+
+    def durations(self, window: Window) -> tuple[int, float]:
+        """How many of the connections have a duration in `window`, and the sum of those
+        durations (s): each from its first opening in the window to the first closing after
+        it in the window (docs/decisions.md)."""
+        connections, created_at = self.openings
+        inside = _inside(window, created_at)
+        opened, first = np.unique(connections[inside], return_index=True)
+        opened_at = np.full(self.connections, np.datetime64("NaT", "us"))
+        opened_at[opened] = created_at[inside][first]
+        connections, created_at = self.closings
+        after = _inside(window, created_at) & (created_at > opened_at[connections])
+        closed, first = np.unique(connections[after], return_index=True)
+        seconds = (created_at[after][first] - opened_at[closed]) / np.timedelta64(1, "s")
+        return len(seconds), float(seconds.sum())
+
+
+def _cut_connections(columns: dict[str, np.ndarray]) -> _CutConnections:
+    """The columns of `_cut_events` as `_CutConnections` (a lasting answer's shape)."""
+    keys, connections = np.unique(columns["connection_key"], return_inverse=True)
+    closing, created_at = columns["is_closing"], columns["created_at"]
+    return _CutConnections(
+        (connections[~closing], created_at[~closing]),
+        (connections[closing], created_at[closing]),
+        len(keys),
+    )
+
+
+def _inside(window: Window, instants: np.ndarray) -> np.ndarray:
+    """Which of `instants` (datetime64) lie in `window`."""
+    inside = np.ones(len(instants), dtype=bool)
+    if window.lower is not None:
+        inside &= instants >= np.datetime64(window.lower, "us")
+    if window.upper is not None:
+        upper = np.datetime64(window.upper, "us")
+        inside &= instants <= upper if window.upper_inclusive else instants < upper
+    return inside
 
 
 def _events_per_type(

@@ -2,8 +2,10 @@
 log-spaced histograms (docs/decisions.md, Percentiles)."""
 
 import math
-from bisect import bisect_right
-from itertools import accumulate
+from functools import partial
+from itertools import pairwise
+
+import numpy as np
 
 from api.marts import Publication
 from api.queries import measures
@@ -48,6 +50,8 @@ _PARTIAL_BUCKETS = f"""
 _BUCKET_COLUMNS = (
     "provider_type, provider_name, histogram_bucket, min_latency_ms, max_latency_ms, turns"
 )
+# Rows of _BUCKET_COLUMNS by provider, then bucket: each provider's buckets in value order.
+_IN_ORDER = " order by 1, 2, 3"
 
 
 def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
@@ -83,25 +87,28 @@ def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]
     bucket as the true value of that rank: within the bucket ratio of it (1 %), and exact
     where a bucket holds at most two distinct values."""
     percentiles = {}
-    for key, intervals in _intervals(marts, selection).items():
-        first_ranks = list(accumulate((turns for _, _, turns in intervals), initial=0))
+    for key, (_, lows, highs, counts) in _intervals(marts, selection).items():
+        ends = counts.cumsum()
+        value_at = partial(_value_at, lows, highs, counts, ends)
         for field, fraction in FRACTIONS.items():
-            position = fraction * (first_ranks[-1] - 1)
+            position = fraction * (int(ends[-1]) - 1)
             below = math.floor(position)
-            low = _value_at(intervals, first_ranks, below)
+            low = value_at(below)
             percentiles[(*key, field)] = (
-                low
-                if position == below
-                else low + (position - below) * (_value_at(intervals, first_ranks, below + 1) - low)
+                low if position == below else low + (position - below) * (value_at(below + 1) - low)
             )
     return percentiles
 
 
-def _intervals(marts: Publication, selection: Selection) -> dict[tuple, list[tuple]]:
-    """The turn values of the selection per (provider type, provider name) as sorted
-    intervals `(min, max, count)`, one per histogram bucket: the rollups' buckets of the whole
-    periods (a lasting statement, as in `aggregate`, kept as `_by_provider` gives them) merged
-    with the partial hours' values in the same buckets."""
+# A provider's turn values as intervals, one per histogram bucket, in bucket order: the
+# buckets, and each one's smallest and largest value and count of values.
+Intervals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _intervals(marts: Publication, selection: Selection) -> dict[tuple, Intervals]:
+    """The turn values of the selection per (provider type, provider name) as `Intervals`:
+    the rollups' buckets of the whole periods (a lasting statement, as in `aggregate`, kept
+    as `_by_provider` gives them) merged with the partial hours' values in the same buckets."""
     periods = cut(selection.window, daily=True)
     parts, parameters = [], []
     for table, _, where, read_parameters in rollup_reads(
@@ -116,31 +123,56 @@ def _intervals(marts: Publication, selection: Selection) -> dict[tuple, list[tup
     whole = (
         marts.lasting_rows(_merged_buckets(parts), parameters, shape=_by_provider) if parts else {}
     )
-    buckets = {key: dict(kept) for key, kept in whole.items()}
+    partial_hours: dict[tuple, Intervals] = {}
     if periods.partial:
         ctes, partial_parameters = partial_facts(
             periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS
         )
-        for provider_type, name, bucket, low, high, turns in marts.rows(
-            with_clause(ctes) + _PARTIAL_BUCKETS, partial_parameters
-        ):
-            provider = buckets.setdefault((provider_type, name), {})
-            kept = provider.get(bucket)
-            provider[bucket] = (
-                (low, high, turns)
-                if kept is None
-                else (min(kept[0], low), max(kept[1], high), kept[2] + turns)
-            )
-    return {key: sorted(provider.values()) for key, provider in buckets.items()}
+        partial_hours = _by_provider(
+            marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_IN_ORDER}", partial_parameters)
+        )
+    return {
+        key: _merged([part[key] for part in (whole, partial_hours) if key in part])
+        for key in whole.keys() | partial_hours.keys()
+    }
 
 
-def _by_provider(rows: list[tuple]) -> dict[tuple, dict[int, tuple]]:
-    """Rows of _BUCKET_COLUMNS, one per provider and bucket, as `{(provider type, provider
-    name): {bucket: (min, max, count)}}`."""
-    providers: dict[tuple, dict[int, tuple]] = {}
-    for provider_type, name, bucket, low, high, turns in rows:
-        providers.setdefault((provider_type, name), {})[bucket] = (low, high, turns)
-    return providers
+def _by_provider(rows: list[tuple]) -> dict[tuple, Intervals]:
+    """Rows of _BUCKET_COLUMNS in _IN_ORDER, one per provider and bucket, as each provider's
+    `Intervals`."""
+    if not rows:
+        return {}
+    table = np.array(rows, dtype=object)
+    providers = table[:, :2]
+    starts = np.flatnonzero(np.r_[True, (providers[1:] != providers[:-1]).any(axis=1)])
+    buckets, counts = (table[:, column].astype(np.int64) for column in (2, 5))
+    lows, highs = (table[:, column].astype(np.float64) for column in (3, 4))
+    return {
+        tuple(providers[start]): (
+            buckets[start:end],
+            lows[start:end],
+            highs[start:end],
+            counts[start:end],
+        )
+        for start, end in pairwise([*starts.tolist(), len(rows)])
+    }
+
+
+def _merged(parts: list[Intervals]) -> Intervals:
+    """The intervals of `parts` merged per bucket: the smaller minimum, the larger maximum,
+    the sum of the counts."""
+    if len(parts) == 1:
+        return parts[0]
+    buckets, lows, highs, counts = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(buckets, kind="stable")
+    buckets, lows, highs, counts = buckets[order], lows[order], highs[order], counts[order]
+    starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+    return (
+        buckets[starts],
+        np.minimum.reduceat(lows, starts),
+        np.maximum.reduceat(highs, starts),
+        np.add.reduceat(counts, starts),
+    )
 
 
 def _merged_buckets(parts: list[str]) -> str:
@@ -149,15 +181,17 @@ def _merged_buckets(parts: list[str]) -> str:
         select provider_type, provider_name, histogram_bucket, min(min_latency_ms),
             max(max_latency_ms), cast(sum(turns) as bigint)
         from ({" union all ".join(parts)}) as buckets
-        group by provider_type, provider_name, histogram_bucket
+        group by provider_type, provider_name, histogram_bucket{_IN_ORDER}
         """
 
 
-def _value_at(values: list[tuple], first_ranks: list[int], rank: int) -> float:
-    """The estimate at `rank` of sorted intervals `(min, max, count)` whose first ranks are
-    `first_ranks`."""
-    index = bisect_right(first_ranks, rank) - 1
-    low, high, turns = values[index]
+def _value_at(
+    lows: np.ndarray, highs: np.ndarray, counts: np.ndarray, ends: np.ndarray, rank: int
+) -> float:
+    """The estimate at `rank` of a provider's intervals (`Intervals`' values), whose ranks
+    end before `ends`."""
+    index = int(np.searchsorted(ends, rank, side="right"))
+    low, high, turns = lows[index].item(), highs[index].item(), int(counts[index])
     if turns == 1:
         return float(low)
-    return low + float(high - low) * (rank - first_ranks[index]) / (turns - 1)
+    return low + float(high - low) * (rank - (int(ends[index]) - turns)) / (turns - 1)

@@ -262,9 +262,7 @@ def test_provider_latency_merges_a_partial_hours_values_into_the_histograms_buck
     assert ok(get(PROVIDER_LATENCY, **window)) == ok(get(PROVIDER_LATENCY))
 
 
-def test_a_windows_whole_periods_and_edge_hours_sums_are_lasting_statements(
-    fixture_warehouse, get
-):
+def test_a_windows_whole_periods_and_edge_hours_sums_are_lasting_statements(fixture_warehouse, get):
     statements: list[tuple[str, str]] = []
 
     marts = Marts(published_path(fixture_warehouse))
