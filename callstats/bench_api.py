@@ -241,10 +241,11 @@ an all-scope token over the same window as it starts) on the published marts; wi
 {start:%Y-%m-%d %H:%M:%S} to {end:%Y-%m-%d %H:%M:%S} UTC; `org` is the token of the org with the
 most calls, `all` an all-scope token; `{{agent_id}}` is that org's agent with the most calls. One
 client: the first request, then p50 and p99 of {RUNS} more, each with its window one second
-earlier, so none is a kept answer: each reads its partial hours from the facts and its
-whole periods from the sums kept (docs/decisions.md, Whole periods kept), which the all-scope
-token's warm-up had read and the org token's first request reads; a worker reads the sums another
-read from the answers they share (Lasting answers shared by the workers).
+earlier, so none is a kept answer: each takes its whole periods' sums and its edge hours'
+rows from what is kept per publication (docs/decisions.md, Whole periods kept, Edge hours
+kept), which the all-scope token's warm-up had read and the org token's first request reads,
+and reads the rest from the facts; a worker takes what another read from the answers they
+share (Lasting answers shared by the workers).
 
 | request | token | status | first ms | p50 ms | p99 ms |
 |---|---|---|---|---|---|

@@ -491,7 +491,7 @@ def _in_hours(span: Span) -> Iterator[tuple[datetime, Span]]:
 class _Running:
     """One key's rows of one hour: their instants in order and, for the integer and the
     float sums apart (`floats` tells which sum is which), the sums of the rows before each
-    position (`before`, from a row of zeros) and from it on (`after`, to one)."""
+    position (`before`, starting with zeros) and from it on (`after`, ending with zeros)."""
 
     instants: np.ndarray
     floats: tuple[bool, ...]
@@ -517,10 +517,9 @@ class _Running:
 
 @dataclass(frozen=True)
 class _RunningSums:
-    """The columns `(started_hour, key, started_at, sums)` of rows ordered by hour, key and
-    instant, one per key and instant, whose key is `width` columns, as `{hour: {key:
-    _Running}}`; `floats` tells which sums are floats (the others are integers). Also a
-    lasting answer's shape."""
+    """The columns `(started_hour, key, started_at, sums)` of fact rows ordered by hour, key
+    and instant, whose key is `width` columns, as `{hour: {key: _Running}}`; `floats` tells
+    which sums are floats (the others are integers). Also a lasting answer's shape."""
 
     width: int
     floats: tuple[bool, ...]
