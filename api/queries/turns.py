@@ -2,6 +2,8 @@
 log-spaced histograms (docs/decisions.md, Percentiles)."""
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
 
@@ -9,7 +11,7 @@ import numpy as np
 
 from api.marts import Publication
 from api.queries import measures
-from api.queries.periods import cut
+from api.queries.periods import HOUR, Periods, Span, cut
 from api.queries.rollups import (
     PROVIDER_LATENCY,
     STAGE_ROWS,
@@ -17,6 +19,7 @@ from api.queries.rollups import (
     aggregate,
     by_stage,
     each_stage,
+    in_hours,
     partial_facts,
     rollup_reads,
     with_clause,
@@ -26,25 +29,43 @@ from api.queries.selection import Selection
 _PROVIDER = ("provider_type", "provider_name")
 FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.99}
 
-# A partial hour's turn values in the buckets the build's histograms give them (the
-# histogram_bucket macro, with the ratio of marts.dim_latency_histogram), per stage.
-_PARTIAL_BUCKETS = f"""
+# Each turn value of `partial_turns` per stage, in the bucket the build's histograms give it
+# (the histogram_bucket macro, with the ratio of marts.dim_latency_histogram), with its call's
+# start.
+_STAGE_VALUES = f"""
     select
         provider_type, provider_name,
         case
             when latency_ms = 0 then histogram.zero_bucket
             else cast(floor(ln(latency_ms) / ln(histogram.bucket_ratio)) as integer)
         end as histogram_bucket,
-        min(latency_ms) as min_latency_ms, max(latency_ms) as max_latency_ms,
-        count(*) as turns
+        latency_ms, started_at
     from (
         select
             stages.provider_type, {by_stage(each_stage("{stage}_provider"))} as provider_name,
-            {by_stage(each_stage("{stage}_latency_ms"))} as latency_ms
+            {by_stage(each_stage("{stage}_latency_ms"))} as latency_ms,
+            call_started_at as started_at
         from partial_turns {STAGE_ROWS}
     ) as stage_turns
     cross join marts.dim_latency_histogram as histogram
     where provider_name is not null and latency_ms is not null
+    """
+# The turn values of whole hours per provider and bucket: their calls' starts and values, as
+# two lists (`_EdgeValues`).
+_BUCKET_VALUES = f"""
+    select
+        provider_type, provider_name, histogram_bucket,
+        list(started_at) as started_at, list(latency_ms) as latency_ms
+    from ({_STAGE_VALUES}) as stage_values
+    group by 1, 2, 3
+    """
+# The partial hours' turn values as intervals per provider and bucket.
+_PARTIAL_BUCKETS = f"""
+    select
+        provider_type, provider_name, histogram_bucket,
+        min(latency_ms) as min_latency_ms, max(latency_ms) as max_latency_ms,
+        count(*) as turns
+    from ({_STAGE_VALUES}) as stage_values
     group by 1, 2, 3
     """
 _BUCKET_COLUMNS = (
@@ -57,9 +78,17 @@ _IN_ORDER = " order by 1, 2, 3"
 def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     """One row per provider type and name with at least one turn value (metrics.md, Provider
     latency): stt, llm, tts, then name."""
-    percentiles, means = marts.together(
-        lambda: _percentiles(marts, selection),
+    periods = cut(selection.window, daily=True)
+    whole, partial_hours, means = marts.together(
+        lambda: _whole_intervals(marts, selection, periods),
+        lambda: _partial_intervals(marts, selection, periods.partial),
         lambda: aggregate(marts, PROVIDER_LATENCY, selection, by=_PROVIDER),
+    )
+    percentiles = _percentiles(
+        {
+            key: _merged([part[key] for part in (whole, partial_hours) if key in part])
+            for key in whole.keys() | partial_hours.keys()
+        }
     )
     rows = []
     for sums in means:
@@ -78,16 +107,17 @@ def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (STAGES.index(row["provider_type"]), row["provider_name"]))
 
 
-def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]:
+def _percentiles(intervals: dict[tuple, "Intervals"]) -> dict[tuple, float]:
     """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
-    the turn values of the selection, keyed by the field's name.
+    the turn values of the selection, given as each provider's `intervals`, keyed by the
+    field's name.
 
-    The value at a rank is estimated by spreading its interval's count (`_intervals`) evenly
+    The value at a rank is estimated by spreading its interval's count evenly
     from min to max. The intervals are disjoint and sorted, so each estimate is in the same
     bucket as the true value of that rank: within the bucket ratio of it (1 %), and exact
     where a bucket holds at most two distinct values."""
     percentiles = {}
-    for key, (_, lows, highs, counts) in _intervals(marts, selection).items():
+    for key, (_, lows, highs, counts) in intervals.items():
         ends = counts.cumsum()
         value_at = partial(_value_at, lows, highs, counts, ends)
         for field, fraction in FRACTIONS.items():
@@ -105,11 +135,12 @@ def _percentiles(marts: Publication, selection: Selection) -> dict[tuple, float]
 Intervals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _intervals(marts: Publication, selection: Selection) -> dict[tuple, Intervals]:
-    """The turn values of the selection per (provider type, provider name) as `Intervals`:
-    the rollups' buckets of the whole periods (a lasting statement, as in `aggregate`, kept
-    as `_by_provider` gives them) merged with the partial hours' values in the same buckets."""
-    periods = cut(selection.window, daily=True)
+def _whole_intervals(
+    marts: Publication, selection: Selection, periods: Periods
+) -> dict[tuple, Intervals]:
+    """The turn values of the selection's whole periods per (provider type, provider name),
+    from the rollups' buckets: a lasting statement, as in `aggregate`, kept as `_by_provider`
+    gives them."""
     parts, parameters = [], []
     for table, _, where, read_parameters in rollup_reads(
         periods,
@@ -120,21 +151,95 @@ def _intervals(marts: Publication, selection: Selection) -> dict[tuple, Interval
     ):
         parts.append(f"select {_BUCKET_COLUMNS} from {table} where {where}")
         parameters += read_parameters
-    whole = (
-        marts.lasting_rows(_merged_buckets(parts), parameters, shape=_by_provider) if parts else {}
+    if not parts:
+        return {}
+    return marts.lasting_rows(_merged_buckets(parts), parameters, shape=_by_provider)
+
+
+def _partial_intervals(
+    marts: Publication, selection: Selection, partial: Sequence[Span]
+) -> dict[tuple, Intervals]:
+    """The turn values of the selection in the `partial` spans per (provider type, provider
+    name), in the rollups' buckets. Where lasting answers are kept, from the values of the
+    whole hours that hold the spans (`_EdgeValues`; docs/decisions.md, Edge hours kept);
+    otherwise from one statement."""
+    if not partial:
+        return {}
+    if not marts.keeps_answers:
+        ctes, parameters = partial_facts(partial, selection, turns=True, reads=_PARTIAL_BUCKETS)
+        return _by_provider(
+            marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_IN_ORDER}", parameters)
+        )
+    hours = sorted({hour for span in partial for hour, _ in in_hours(span)})
+    ctes, parameters = partial_facts(
+        [Span(hour, hour + HOUR) for hour in hours], selection, turns=True, reads=_BUCKET_VALUES
     )
-    partial_hours: dict[tuple, Intervals] = {}
-    if periods.partial:
-        ctes, partial_parameters = partial_facts(
-            periods.partial, selection, turns=True, reads=_PARTIAL_BUCKETS
-        )
-        partial_hours = _by_provider(
-            marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_IN_ORDER}", partial_parameters)
-        )
-    return {
-        key: _merged([part[key] for part in (whole, partial_hours) if key in part])
-        for key in whole.keys() | partial_hours.keys()
-    }
+    values = marts.lasting_columns(
+        f"{with_clause(ctes)}{_BUCKET_VALUES}{_IN_ORDER}", parameters, shape=_edge_values
+    )
+    return values.intervals(partial)
+
+
+@dataclass(frozen=True)
+class _EdgeValues:
+    """Turn values by provider and bucket: each interval's provider (type, name) and bucket in
+    order, and each value's interval (`interval`, its position there), its call's start
+    (`started_at`) and the value (`latency_ms`), in order of interval."""
+
+    providers: np.ndarray
+    buckets: np.ndarray
+    interval: np.ndarray
+    started_at: np.ndarray
+    latency_ms: np.ndarray
+
+    def intervals(self, spans: Sequence[Span]) -> dict[tuple, Intervals]:
+        """The values whose start lies in `spans` as each provider's `Intervals`."""
+        inside = np.zeros(len(self.started_at), dtype=bool)
+        for span in spans:
+            start, end = (np.datetime64(bound, "us") for bound in (span.start, span.end))
+            inside |= (self.started_at >= start) & (self.started_at < end)
+        interval, latency_ms = self.interval[inside], self.latency_ms[inside]
+        if not len(interval):
+            return {}
+        starts = _starts((interval,))
+        kept = interval[starts]
+        providers = self.providers[kept]
+        counts = np.diff([*starts.tolist(), len(interval)])
+        lows = np.minimum.reduceat(latency_ms, starts)
+        highs = np.maximum.reduceat(latency_ms, starts)
+        firsts = _starts((providers[:, 0], providers[:, 1]))
+        return {
+            tuple(providers[first]): (
+                self.buckets[kept[first:end]],
+                lows[first:end],
+                highs[first:end],
+                counts[first:end],
+            )
+            for first, end in pairwise([*firsts.tolist(), len(kept)])
+        }
+
+
+def _edge_values(columns: dict[str, np.ndarray]) -> _EdgeValues:
+    """The columns of _BUCKET_VALUES in _IN_ORDER as `_EdgeValues` (a lasting answer's
+    shape)."""
+    types, names, buckets = (columns[name] for name in (*_PROVIDER, "histogram_bucket"))
+    started_at, latency_ms = (list(columns[name]) for name in ("started_at", "latency_ms"))
+    return _EdgeValues(
+        np.stack([types, names], axis=1),
+        buckets.astype(np.int64),
+        np.repeat(np.arange(len(buckets)), [len(values) for values in latency_ms]),
+        np.concatenate([np.array([], dtype="datetime64[us]"), *started_at]),
+        np.concatenate([np.array([], dtype=np.float64), *latency_ms]),
+    )
+
+
+def _starts(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """Where each run of equal rows (the values of `columns` at one position) starts."""
+    changed = np.zeros(len(columns[0]), dtype=bool)
+    changed[:1] = True
+    for column in columns:
+        changed[1:] |= column[1:] != column[:-1]
+    return np.flatnonzero(changed)
 
 
 def _by_provider(rows: list[tuple]) -> dict[tuple, Intervals]:
@@ -144,7 +249,7 @@ def _by_provider(rows: list[tuple]) -> dict[tuple, Intervals]:
         return {}
     table = np.array(rows, dtype=object)
     providers = table[:, :2]
-    starts = np.flatnonzero(np.r_[True, (providers[1:] != providers[:-1]).any(axis=1)])
+    starts = _starts((table[:, 0], table[:, 1]))
     buckets, counts = (table[:, column].astype(np.int64) for column in (2, 5))
     lows, highs = (table[:, column].astype(np.float64) for column in (3, 4))
     return {

@@ -1,6 +1,7 @@
-"""The running sums of a window's edge hours (api/queries/rollups.py, `_RunningSums`): the
-sums over any part of an hour, read from the rows of the whole hour (docs/decisions.md, Edge
-hours kept)."""
+"""A window's edge hours kept (docs/decisions.md, Edge hours kept): the sums over any part of
+an hour from the running sums of its rows (api/queries/rollups.py, `_RunningSums`), and the
+turn values of any part of an hour in their histogram buckets (api/queries/turns.py,
+`_EdgeValues`)."""
 
 from datetime import datetime
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from api.queries.periods import Span
 from api.queries.rollups import _RunningSums
+from api.queries.turns import _edge_values
 
 TEN, ELEVEN = datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 11)
 
@@ -54,3 +56,51 @@ def test_an_hour_without_rows_has_no_keys():
         {"started_hour": empty, "started_at": empty, "calls": np.array([], dtype=np.int64)}
     )
     assert running == {}
+
+
+def lists(rows: list[list]) -> np.ndarray:
+    """A list column as DuckDB's `fetchnumpy` gives it: an array of arrays."""
+    column = np.empty(len(rows), dtype=object)
+    for position, values in enumerate(rows):
+        column[position] = np.asarray(values)
+    return column
+
+
+def test_the_turn_values_of_any_part_of_the_edge_hours():
+    # Turn values per provider and bucket, in order: llm openai 400 ms at 10:10 (bucket 602);
+    # stt deepgram 100 ms at 10:05, 99.9 at 11:00 and 100.5 at 10:20 (bucket 463), 250 ms at
+    # 10:40 (bucket 555).
+    buckets = [
+        ("llm", "openai", 602, [(at(TEN, 10), 400.0)]),
+        ("stt", "deepgram", 463, [(at(TEN, 5), 100.0), (ELEVEN, 99.9), (at(TEN, 20), 100.5)]),
+        ("stt", "deepgram", 555, [(at(TEN, 40), 250.0)]),
+    ]
+    values = _edge_values(
+        {
+            "provider_type": np.array([row[0] for row in buckets], dtype=object),
+            "provider_name": np.array([row[1] for row in buckets], dtype=object),
+            "histogram_bucket": np.array([row[2] for row in buckets], dtype=np.int32),
+            "started_at": lists(
+                [np.array([start for start, _ in row[3]], "datetime64[us]") for row in buckets]
+            ),
+            "latency_ms": lists([[value for _, value in row[3]] for row in buckets]),
+        }
+    )
+
+    def intervals(*spans: Span) -> dict:
+        """Each provider's intervals as (bucket, min, max, count) tuples."""
+        return {
+            provider: list(zip(*(column.tolist() for column in columns), strict=True))
+            for provider, columns in values.intervals(spans).items()
+        }
+
+    assert intervals(Span(at(TEN, 6), ELEVEN)) == {
+        ("llm", "openai"): [(602, 400.0, 400.0, 1)],
+        ("stt", "deepgram"): [(463, 100.5, 100.5, 1), (555, 250.0, 250.0, 1)],
+    }
+    # a start is in, an end is out; two spans, in two hours
+    assert intervals(Span(at(TEN, 5), at(TEN, 40)), Span(ELEVEN, at(ELEVEN, 30))) == {
+        ("llm", "openai"): [(602, 400.0, 400.0, 1)],
+        ("stt", "deepgram"): [(463, 99.9, 100.5, 3)],
+    }
+    assert intervals(Span(at(TEN, 41), at(TEN, 59))) == {}
