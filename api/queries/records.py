@@ -86,7 +86,9 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 # one statement, and the calls' own columns, those of the selection started between the
 # page's first and last start (the page, and calls of equal starts outside it). The calls and
 # their child tables are stored in the order of the calls' starts, so bounding each read by
-# those starts lets the engine read only the row groups of those instants.
+# those starts lets the engine read only the row groups of those instants. The last two are
+# lasting statements (their parameters are the page's calls): a polled page whose calls stay
+# the same reads only its keys (docs/decisions.md, Pages of calls kept).
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -161,19 +163,24 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
         return []
     ids = [call_id for call_id, _ in keys]
     starts = [keys[-1][1], keys[0][1]]
-    children, calls = marts.together(
-        lambda: _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN))),
-        lambda: marts.rows(
+    children, by_id = marts.together(
+        lambda: marts.lasting_rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN), shape=_grouped),
+        lambda: marts.lasting_rows(
             f"select {_PAGE_COLUMNS} from marts.fct_calls"
             f" where started_at between ? and ? and {in_selection}",
             [*starts, *selection_parameters],
+            shape=_by_call_id,
         ),
     )
-    by_id = {row[0]: row for row in calls}
     return [
         _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
         for call_id in ids
     ]
+
+
+def _by_call_id(rows: list[tuple]) -> dict[str, tuple]:
+    """Rows of _PAGE_COLUMNS by their call id."""
+    return {row[0]: row for row in rows}
 
 
 def _grouped(rows: list[tuple]) -> dict[str, dict[str, list[dict]]]:
