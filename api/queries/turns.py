@@ -75,6 +75,11 @@ _BUCKET_COLUMNS = (
 _IN_ORDER = " order by 1, 2, 3"
 
 
+# A provider's turn values as intervals, one per histogram bucket, in bucket order: the
+# buckets, and each one's smallest and largest value and count of values.
+Intervals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     """One row per provider type and name with at least one turn value (metrics.md, Provider
     latency): stt, llm, tts, then name."""
@@ -107,7 +112,7 @@ def provider_latency(marts: Publication, selection: Selection) -> list[dict]:
     return sorted(rows, key=lambda row: (STAGES.index(row["provider_type"]), row["provider_name"]))
 
 
-def _percentiles(intervals: dict[tuple, "Intervals"]) -> dict[tuple, float]:
+def _percentiles(intervals: dict[tuple, Intervals]) -> dict[tuple, float]:
     """`percentile_cont` of each of FRACTIONS per (provider type, provider name, field) over
     the turn values of the selection, given as each provider's `intervals`, keyed by the
     field's name.
@@ -128,11 +133,6 @@ def _percentiles(intervals: dict[tuple, "Intervals"]) -> dict[tuple, float]:
                 low if position == below else low + (position - below) * (value_at(below + 1) - low)
             )
     return percentiles
-
-
-# A provider's turn values as intervals, one per histogram bucket, in bucket order: the
-# buckets, and each one's smallest and largest value and count of values.
-Intervals = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _whole_intervals(
