@@ -490,18 +490,21 @@ def in_hours(span: Span) -> Iterator[tuple[datetime, Span]]:
 @dataclass(frozen=True)
 class _Running:
     """One key's rows of one hour: their instants in order and, for the integer and the
-    float sums apart (`floats` tells which sum is which), the sums of the rows before each
-    position (`before`, starting with zeros) and from it on (`after`, ending with zeros)."""
+    float sums apart (`floats` tells which sum is which), the rows' values (`rows`) and the
+    sums of the rows before each position (`before`, starting with zeros) and from it on
+    (`after`, ending with zeros)."""
 
     instants: np.ndarray
     floats: tuple[bool, ...]
+    rows: tuple[np.ndarray, np.ndarray]
     before: tuple[np.ndarray, np.ndarray]
     after: tuple[np.ndarray, np.ndarray]
 
     def between(self, part: Span) -> list | None:
         """The sums over the rows in `part` (an hour, or part of one); None without rows. A
-        part that reaches either end of the rows reads one running sum; only a part inside
-        them subtracts one from another (floats then differ in their last digits)."""
+        part that reaches either end of the rows reads one running sum; a part inside them
+        adds its rows (a difference of running sums would show in the last digits of a
+        float: 46.53499999999997 for one call of 46.535 s after one of 1000.1 s)."""
         first, last = np.searchsorted(self.instants, [part.start, part.end]).tolist()
         if first == last:
             return None
@@ -510,7 +513,7 @@ class _Running:
         elif first == 0:
             integers, reals = (sums[last] for sums in self.before)
         else:
-            integers, reals = (sums[last] - sums[first] for sums in self.before)
+            integers, reals = (block[first:last].sum(axis=0) for block in self.rows)
         values = iter(integers.tolist()), iter(reals.tolist())
         return [next(values[is_float]) for is_float in self.floats]
 
@@ -545,6 +548,7 @@ class _RunningSums:
             running.setdefault(hour, {})[tuple(key)] = _Running(
                 instants[start:end],
                 self.floats,
+                (blocks[0], blocks[1]),
                 tuple(_cumulative(block) for block in blocks),
                 tuple(_cumulative(block[::-1])[::-1] for block in blocks),
             )

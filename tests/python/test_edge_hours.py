@@ -40,7 +40,7 @@ def test_the_sums_of_any_part_of_an_hour():
     # a start is in, an end is out, whichever rows share the instant
     assert a.between(Span(at(TEN, 20), ELEVEN)) == [3, 4.0 + 1.0 + 8.0]
     assert a.between(Span(TEN, at(TEN, 20))) == [1, 2.5]
-    # inside the rows: a difference of running sums
+    # inside the rows: the rows' own sum
     assert a.between(Span(at(TEN, 10), at(TEN, 30))) == [2, 4.0 + 1.0]
     assert a.between(Span(at(TEN, 41), ELEVEN)) is None
     assert running[TEN][("b",)].between(Span(at(TEN, 30), at(TEN, 31))) == [1, 16.0]
@@ -48,6 +48,20 @@ def test_the_sums_of_any_part_of_an_hour():
     # numbers as Python's, which every JSON encoder takes
     assert (calls, duration_s) == (1, 32.0)
     assert (type(calls), type(duration_s)) == (int, float)
+
+
+def test_a_part_inside_an_hours_rows_adds_its_own_rows():
+    # 1000.1 s at 10:05, 46.535 s at 10:20, 2.2 s at 10:40: (1000.1 + 46.535) - 1000.1 is
+    # 46.53499999999997 in floats
+    instants = [at(TEN, 5), at(TEN, 20), at(TEN, 40)]
+    running = _RunningSums(width=0, floats=(True,))(
+        {
+            "started_hour": np.array([TEN] * 3, dtype="datetime64[us]"),
+            "started_at": np.array(instants, dtype="datetime64[us]"),
+            "duration_sum_s": np.array([1000.1, 46.535, 2.2]),
+        }
+    )
+    assert running[TEN][()].between(Span(at(TEN, 10), at(TEN, 30))) == [46.535]
 
 
 def test_an_hour_without_rows_has_no_keys():
