@@ -1,6 +1,7 @@
 """Read-only access to the published marts: each answer reads one publication, the next
 answer the newest."""
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -235,13 +236,13 @@ class _Kept:
     """The lasting answers of one publication (`Publication.lasting_rows`): the worker's own,
     the most recently used up to _LASTING_SIZE (an answer's size is its `_size`), and those
     that the host's workers share (`shared`, keyed by the published file's inode and
-    modification time), so that one worker reads a lasting statement for all
+    modification time and the API's code), so that one worker reads a lasting statement for all
     (docs/decisions.md, Lasting answers shared by the workers). A shared answer that cannot be
     read or written (a full disk, another worker writing for longer than _SHARED_WAIT_S) is
     read from the marts instead."""
 
     def __init__(self, published: tuple[int, int], shared: diskcache.Cache | None):
-        self._published = published
+        self._shared_key = (*published, _code())
         self._shared = shared
         self._own = LRUCache(_LASTING_SIZE, getsizeof=itemgetter(0))
         self._lock = threading.Lock()
@@ -251,7 +252,7 @@ class _Kept:
         with self._lock:
             kept = self._own.get(key)
         if kept is None and self._shared is not None:
-            kept = _shared_call(self._shared.get, (*self._published, *key))
+            kept = _shared_call(self._shared.get, (*self._shared_key, *key))
             if kept is not None:
                 with self._lock:
                     self._own[key] = kept
@@ -264,7 +265,17 @@ class _Kept:
         with self._lock:
             self._own[key] = (size, answer)
         if self._shared is not None:
-            _shared_call(self._shared.set, (*self._published, *key), (size, answer))
+            _shared_call(self._shared.set, (*self._shared_key, *key), (size, answer))
+
+
+@cache
+def _code() -> str:
+    """A digest of the API's source: the shared answers are keyed by it too, so a worker of
+    another release (whose shapes' classes may differ) never reads what this one stored."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _shared_call(operation: Callable, *arguments: Any) -> Any:

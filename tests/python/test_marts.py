@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import api.marts
 from api.marts import Marts, MartsOutdated
 
 LONG_CALLS = "select count(*), sum(duration_s) from marts.fct_calls where duration_s >= ?"
@@ -135,6 +136,17 @@ def test_the_workers_of_a_host_share_their_lasting_answers(tmp_path):
     again = _lasting_rows(second, DRAWN, [1])
     assert again != drawn
     assert _lasting_rows(first, DRAWN, [1]) == again
+
+
+def test_workers_of_another_release_do_not_share_answers(tmp_path, monkeypatch):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    monkeypatch.setattr(api.marts, "_code", lambda: "one release")
+    drawn = _lasting_rows(Marts(published), DRAWN, [1])
+    assert _lasting_rows(Marts(published), DRAWN, [1]) == drawn
+    # the answers one release shaped may be of classes another release lacks or changed
+    monkeypatch.setattr(api.marts, "_code", lambda: "another release")
+    assert _lasting_rows(Marts(published), DRAWN, [1]) != drawn
 
 
 def test_where_answers_cannot_be_shared_each_worker_keeps_its_own(tmp_path):
