@@ -138,9 +138,9 @@ class Publication:
         self, sql: str, parameters: Sequence, shape: Callable[[dict[str, np.ndarray]], Any]
     ) -> Any:
         """As `lasting_rows`, for a statement of many rows: `shape` takes its `columns`, and
-        the answer weighs a unit per value."""
+        the answer weighs as `_size` weighs their values (a list column's, each element)."""
         return self._lasting(
-            self.columns, sql, parameters, shape, lambda columns: sum(map(len, columns.values()))
+            self.columns, sql, parameters, shape, lambda columns: _size(list(columns.values()))
         )
 
     def _lasting(
@@ -303,12 +303,14 @@ def _shared_answers(path: Path) -> diskcache.Cache | None:
 
 
 def _size(value: object) -> int:
-    """The characters of the strings in `value`, tuples and lists walked; 1 for any other
-    value."""
+    """The characters of the strings in `value`, tuples, lists and numpy arrays of objects
+    walked; a unit for each element of another array and for any other value."""
     if isinstance(value, str):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(map(_size, value))
+    if isinstance(value, np.ndarray):
+        return sum(map(_size, value.tolist())) if value.dtype == object else value.size
     return 1
 
 

@@ -182,6 +182,17 @@ def test_a_lasting_answer_larger_than_what_is_kept_is_read_each_time(tmp_path):
     assert _lasting_rows(marts, "select random() where len(?) = 3", [[*ids, "cc"]]) != listed
 
 
+def test_lasting_columns_weigh_each_element_of_their_lists(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(3))
+    marts = Marts(published)
+    statement = "select 'ab' as name, list(duration_s) as durations_s from marts.fct_calls"
+    with marts.publication() as publication:
+        columns = publication.columns(statement)
+    # 'ab' (2 characters) and the list of 3 durations
+    assert api.marts._size(list(columns.values())) == 2 + 3
+
+
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(1000))
