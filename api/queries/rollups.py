@@ -456,9 +456,8 @@ def _edge_hours(
         f"select {', '.join([_STARTED_HOUR, *keys, 'started_at', *values])}"
         f" from ({family.facts}) as facts order by {order}"
     )
-    hours = sorted({hour for span in partial for hour, _ in in_hours(span)})
     ctes, parameters = partial_facts(
-        [Span(hour, hour + HOUR) for hour in hours],
+        hours_holding(partial),
         selection,
         "partial_turns" in family.facts,
         reads=statement,
@@ -470,7 +469,7 @@ def _edge_hours(
     )
     sums: dict[tuple, list] = {}
     for span in partial:
-        for hour, part in in_hours(span):
+        for hour, part in _in_hours(span):
             for key, key_sums in running.get(hour, {}).items():
                 values = key_sums.between(part)
                 if values is not None:
@@ -479,7 +478,14 @@ def _edge_hours(
     return sums
 
 
-def in_hours(span: Span) -> Iterator[tuple[datetime, Span]]:
+def hours_holding(partial: Sequence[Span]) -> list[Span]:
+    """The whole UTC hours that hold the bounded spans `partial`, in order: what an edge
+    hours' lasting statement reads."""
+    hours = sorted({hour for span in partial for hour, _ in _in_hours(span)})
+    return [Span(hour, hour + HOUR) for hour in hours]
+
+
+def _in_hours(span: Span) -> Iterator[tuple[datetime, Span]]:
     """`(hour, part)`: the part of a bounded `span` in each UTC hour it touches."""
     hour = floor(span.start, HOUR)
     while hour < span.end:

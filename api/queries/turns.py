@@ -11,7 +11,7 @@ import numpy as np
 
 from api.marts import Publication
 from api.queries import measures
-from api.queries.periods import HOUR, Periods, Span, cut
+from api.queries.periods import Periods, Span, cut
 from api.queries.rollups import (
     PROVIDER_LATENCY,
     STAGE_ROWS,
@@ -19,7 +19,7 @@ from api.queries.rollups import (
     aggregate,
     by_stage,
     each_stage,
-    in_hours,
+    hours_holding,
     partial_facts,
     rollup_reads,
     with_clause,
@@ -170,9 +170,8 @@ def _partial_intervals(
         return _by_provider(
             marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_IN_ORDER}", parameters)
         )
-    hours = sorted({hour for span in partial for hour, _ in in_hours(span)})
     ctes, parameters = partial_facts(
-        [Span(hour, hour + HOUR) for hour in hours], selection, turns=True, reads=_BUCKET_VALUES
+        hours_holding(partial), selection, turns=True, reads=_BUCKET_VALUES
     )
     values = marts.lasting_columns(
         f"{with_clause(ctes)}{_BUCKET_VALUES}{_IN_ORDER}", parameters, shape=_edge_values
