@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import datetime
@@ -143,6 +143,42 @@ class Publication:
             self.columns, sql, parameters, shape, lambda columns: _size(list(columns.values()))
         )
 
+    def lasting_items(
+        self,
+        read: Callable[["Publication", list], dict[Hashable, Any]],
+        keys: Sequence[Hashable],
+        ahead: Sequence[Hashable] = (),
+    ) -> list:
+        """The value of each of `keys`, in their order: values that only a new publication
+        changes, kept one by one (`_Kept`, each weighed by `_size`), so that a request whose
+        keys mostly stay the same as an earlier one's reads only the new ones. When one of
+        `keys` is not kept, those of `ahead` (keys the next requests are likely to ask for)
+        that are not kept either are read with it. `read(publication, missing)` reads the keys
+        not kept, given in their order, as a value for each by key; it is a module's function
+        (part of the shared answers' keys). The values of a request's keys and `ahead` are
+        shared with the host's workers as one answer: another worker asked for the same reads
+        them in one lookup (docs/decisions.md, Pages of calls kept). Callers must not change
+        what it returns."""
+        kept = [self._kept.own((read, key)) for key in keys]
+        if any(item is None for item in kept):
+            wanted = [*keys, *ahead]
+            together = (read, tuple(wanted))
+            shared = self._kept.shared(together)
+            if shared is None:
+                kept += [self._kept.own((read, key)) for key in ahead]
+                values = read(
+                    self, [key for key, item in zip(wanted, kept, strict=True) if item is None]
+                )
+                shared = [
+                    (_size(values[key]), values[key]) if item is None else item
+                    for key, item in zip(wanted, kept, strict=True)
+                ]
+                self._kept.share(together, shared)
+            kept = shared
+            for key, (size, value) in zip(wanted, kept, strict=True):
+                self._kept.keep((read, key), size, value)
+        return [value for _, value in kept[: len(keys)]]
+
     def _lasting(
         self,
         read: Callable[[str, Sequence], Any],
@@ -248,24 +284,43 @@ class _Kept:
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> Any:
-        """The answer kept under `key`, or None."""
-        with self._lock:
-            kept = self._own.get(key)
-        if kept is None and self._shared is not None:
-            kept = _shared_call(self._shared.get, (*self._shared_key, *key))
+        """The answer kept under `key` by this worker or shared by another, or None."""
+        kept = self.own(key)
+        if kept is None:
+            kept = self.shared(key)
             if kept is not None:
-                with self._lock:
-                    self._own[key] = kept
+                self.keep(key, *kept)
         return None if kept is None else kept[1]
 
     def put(self, key: tuple, size: int, answer: Any) -> None:
-        """Keep `answer` of `size` under `key`, unless it is larger than _LASTING_SIZE."""
-        if size > _LASTING_SIZE:
-            return
+        """Keep `answer` of `size` under `key` and share it, unless it is larger than
+        _LASTING_SIZE."""
+        if size <= _LASTING_SIZE:
+            self.keep(key, size, answer)
+            self.share(key, (size, answer))
+
+    def own(self, key: tuple) -> tuple[int, Any] | None:
+        """The `(size, answer)` this worker keeps under `key`, or None."""
         with self._lock:
-            self._own[key] = (size, answer)
+            return self._own.get(key)
+
+    def keep(self, key: tuple, size: int, answer: Any) -> None:
+        """Keep `answer` of `size` under `key` in this worker, unless it is larger than
+        _LASTING_SIZE."""
+        if size <= _LASTING_SIZE:
+            with self._lock:
+                self._own[key] = (size, answer)
+
+    def shared(self, key: tuple) -> Any:
+        """What a worker of the host shared under `key`, or None."""
+        if self._shared is None:
+            return None
+        return _shared_call(self._shared.get, (*self._shared_key, *key))
+
+    def share(self, key: tuple, answer: Any) -> None:
+        """Share `answer` under `key` with the host's workers."""
         if self._shared is not None:
-            _shared_call(self._shared.set, (*self._shared_key, *key), (size, answer))
+            _shared_call(self._shared.set, (*self._shared_key, *key), answer)
 
 
 @cache
@@ -303,12 +358,14 @@ def _shared_answers(path: Path) -> diskcache.Cache | None:
 
 
 def _size(value: object) -> int:
-    """The characters of the strings in `value`, tuples, lists and numpy arrays of objects
-    walked; a unit for each element of another array and for any other value."""
+    """The characters of the strings in `value`, tuples, lists, dicts' values and numpy
+    arrays of objects walked; a unit for each element of another array and for any other value."""
     if isinstance(value, str):
         return len(value)
     if isinstance(value, tuple | list):
         return sum(map(_size, value))
+    if isinstance(value, dict):
+        return sum(map(_size, value.values()))
     if isinstance(value, np.ndarray):
         return sum(map(_size, value.tolist())) if value.dtype == object else value.size
     return 1

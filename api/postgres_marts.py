@@ -15,7 +15,7 @@ queries and the serialisation are shared. The translation lives here, in one pla
 """
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -96,6 +96,17 @@ class PostgresPublication:
         publication's schema swap), with no mark a worker could check without a query."""
         rows = self.rows(sql, parameters)
         return rows if shape is None else shape(rows)
+
+    def lasting_items(
+        self,
+        read: Callable[["PostgresPublication", list], dict[Hashable, Any]],
+        keys: Sequence,
+        ahead: Sequence = (),
+    ) -> list:
+        """The value of each of `keys`, in their order, read each time (as `lasting_rows`);
+        nothing is kept, so nothing is read `ahead`."""
+        values = read(self, list(keys)) if keys else {}
+        return [values[key] for key in keys]
 
     def built_at(self) -> datetime | None:
         """When the marts this transaction reads were built."""

@@ -15,6 +15,34 @@ from api.serialize import timestamp
 MAX_OFFSET = 2**63 - 1
 
 
+# A page of errors, read at once with their count: the page's keys first, from two columns;
+# then its wide columns, joined on its times too so the engine reads only those times' row
+# groups (the table is in occurred_at order).
+_ERRORS_PAGE = """
+with page as (
+    select errors.error_id, errors.occurred_at
+    from marts.fct_call_errors as errors
+    where {where}
+    order by errors.occurred_at desc, errors.error_id collate "C"
+    limit ? offset ?
+)
+select
+    errors.error_id,
+    errors.call_id,
+    errors.occurred_at,
+    errors.service,
+    errors.level,
+    errors.message,
+    errors.details,
+    coalesce(agents.agent_name, errors.agent_id)
+from page
+inner join marts.fct_call_errors as errors
+    on errors.error_id = page.error_id and errors.occurred_at = page.occurred_at
+left join marts.dim_agents as agents on agents.agent_id = errors.agent_id
+order by page.occurred_at desc, page.error_id collate "C"
+"""
+
+
 def errors(
     marts: Publication,
     selection: Selection,
@@ -34,37 +62,15 @@ def errors(
             clauses.append(f"errors.{column} = ?")
             parameters.append(value)
     where = " and ".join(clauses)
-    [(total,)] = marts.rows(
-        f"select count(*) from marts.fct_call_errors as errors where {where}", parameters
+    counted, rows = marts.together(
+        lambda: marts.rows(
+            f"select count(*) from marts.fct_call_errors as errors where {where}", parameters
+        ),
+        lambda: marts.rows(
+            _ERRORS_PAGE.format(where=where), [*parameters, limit, min(offset, MAX_OFFSET)]
+        ),
     )
-    # The page's keys first, from two columns; then its wide columns, joined on its times too
-    # so the engine reads only those times' row groups (the table is in occurred_at order).
-    rows = marts.rows(
-        f"""
-        with page as (
-            select errors.error_id, errors.occurred_at
-            from marts.fct_call_errors as errors
-            where {where}
-            order by errors.occurred_at desc, errors.error_id collate "C"
-            limit ? offset ?
-        )
-        select
-            errors.error_id,
-            errors.call_id,
-            errors.occurred_at,
-            errors.service,
-            errors.level,
-            errors.message,
-            errors.details,
-            coalesce(agents.agent_name, errors.agent_id)
-        from page
-        inner join marts.fct_call_errors as errors
-            on errors.error_id = page.error_id and errors.occurred_at = page.occurred_at
-        left join marts.dim_agents as agents on agents.agent_id = errors.agent_id
-        order by page.occurred_at desc, page.error_id collate "C"
-        """,
-        [*parameters, limit, min(offset, MAX_OFFSET)],
-    )
+    [(total,)] = counted
     return {"items": [_error(*row) for row in rows], "total": total}
 
 
@@ -81,14 +87,16 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
     }
 
 
-# A page of calls is read in three statements: the page's keys, from two columns; then, at
-# once (`Publication.together`), the turns, tool calls and state changes of those calls, in
-# one statement, and the calls' own columns, those of the selection started between the
-# page's first and last start (the page, and calls of equal starts outside it). The calls and
-# their child tables are stored in the order of the calls' starts, so bounding each read by
-# those starts lets the engine read only the row groups of those instants. The last two are
-# lasting statements (their parameters are the page's calls): a polled page whose calls stay
-# the same reads only its keys (docs/decisions.md, Pages of calls kept).
+# A page of calls is read in two steps: the page's keys (call id and start), from two
+# columns; then the records of its calls, each kept once read (`Publication.lasting_items`):
+# only the calls a page has not shown before are read, at once (`Publication.together`), their
+# turns, tool calls and state changes in one statement and their own columns in another. The
+# calls and their child tables are stored in the order of the calls' starts, so bounding each
+# read by the first and last start of the calls read lets the engine read only the row groups
+# of those instants (docs/decisions.md, Pages of calls kept).
+# A page whose calls are not all kept reads with them the calls after it, this share of its
+# length: those a window moved back or the next page shows first.
+_READ_AHEAD = 0.25
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls
@@ -96,13 +104,15 @@ where {selection} and {window}
 order by started_at desc, call_id collate "C"
 limit ? offset ?
 """
-_PAGE_COLUMNS = (
-    "call_id, agent_id, org_id, workflow_id, direction, agent_call_status, started_at,"
-    " answered_at, ended_at, duration_s, billed_duration_s, from_number, to_number,"
-    " hangup_cause, hangup_source, recording_url, recording_id, call_timeline, call_context,"
-    " call_quality, call_insights, audio_config, stt_provider, stt_model, llm_provider,"
-    " llm_model, tts_provider, tts_model"
-)
+_COLUMNS_SQL = """
+select call_id, agent_id, org_id, workflow_id, direction, agent_call_status, started_at,
+    answered_at, ended_at, duration_s, billed_duration_s, from_number, to_number,
+    hangup_cause, hangup_source, recording_url, recording_id, call_timeline, call_context,
+    call_quality, call_insights, audio_config, stt_provider, stt_model, llm_provider,
+    llm_model, tts_provider, tts_model
+from marts.fct_calls
+where started_at between ? and ? and call_id = any(?)
+"""
 # Each child table: its columns (after call_id) with their SQL types, and its order within a
 # call, as a sort key of a row (code point order for ids, as `collate "C"`).
 _CHILDREN = {
@@ -157,30 +167,29 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
     in_window, window_parameters = selection.window.predicate("started_at")
     keys = marts.rows(
         _KEYS.format(selection=in_selection, window=in_window),
-        [*selection_parameters, *window_parameters, limit, min(offset, MAX_OFFSET)],
+        [
+            *selection_parameters,
+            *window_parameters,
+            limit + int(limit * _READ_AHEAD),
+            min(offset, MAX_OFFSET),
+        ],
     )
-    if not keys:
-        return []
+    return marts.lasting_items(call_records, keys[:limit], ahead=keys[limit:])
+
+
+def call_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
+    """The record of each call of `keys` (call id, start), by its key."""
     ids = [call_id for call_id, _ in keys]
-    starts = [keys[-1][1], keys[0][1]]
-    children, by_id = marts.together(
-        lambda: marts.lasting_rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN), shape=_grouped),
-        lambda: marts.lasting_rows(
-            f"select {_PAGE_COLUMNS} from marts.fct_calls"
-            f" where started_at between ? and ? and {in_selection}",
-            [*starts, *selection_parameters],
-            shape=_by_call_id,
-        ),
+    starts = [min(start for _, start in keys), max(start for _, start in keys)]
+    children, rows = marts.together(
+        lambda: _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN))),
+        lambda: marts.rows(_COLUMNS_SQL, [*starts, ids]),
     )
-    return [
-        _record(by_id[call_id], *(children[name].get(call_id, []) for name in _CHILDREN))
-        for call_id in ids
-    ]
-
-
-def _by_call_id(rows: list[tuple]) -> dict[str, tuple]:
-    """Rows of _PAGE_COLUMNS by their call id."""
-    return {row[0]: row for row in rows}
+    by_id = {row[0]: row for row in rows}
+    return {
+        key: _record(by_id[key[0]], *(children[name].get(key[0], []) for name in _CHILDREN))
+        for key in keys
+    }
 
 
 def _grouped(rows: list[tuple]) -> dict[str, dict[str, list[dict]]]:

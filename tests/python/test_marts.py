@@ -193,6 +193,80 @@ def test_lasting_columns_weigh_each_element_of_their_lists(tmp_path):
     assert api.marts._size(list(columns.values())) == 2 + 3
 
 
+# The keys each call of `drawn_per_duration` read (a read is part of the shared answers' keys:
+# a module's function).
+_READ_KEYS: list[list[int]] = []
+
+
+def drawn_per_duration(publication, durations_s: list[int]) -> dict[int, tuple]:
+    """Each duration's calls, counted, and a random draw, read in one statement."""
+    _READ_KEYS.append(durations_s)
+    rows = publication.rows(
+        "select duration_s, count(*), random() from marts.fct_calls"
+        " where duration_s = any(?) group by duration_s",
+        [durations_s],
+    )
+    return {duration_s: (calls, drawn) for duration_s, calls, drawn in rows}
+
+
+def _items(marts: Marts, keys: list[int], ahead: list[int] = ()) -> list[tuple]:
+    with marts.publication() as publication:
+        return publication.lasting_items(drawn_per_duration, keys, ahead)
+
+
+def test_lasting_items_read_only_the_keys_not_kept_once_per_publication(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(5))
+    marts = Marts(published)
+    read = _READ_KEYS
+    read.clear()
+    first = _items(marts, [3, 1, 2])
+    assert [calls for calls, _ in first] == [1, 1, 1]
+    # keys 1 and 2 kept (the same draws), only 4 read, the values in the keys' order
+    second = _items(marts, [4, 2, 1])
+    assert second[1:] == [first[2], first[1]]
+    assert read == [[3, 1, 2], [4]]
+    assert _items(marts, [2, 4]) == [first[2], second[0]]
+    assert len(read) == 2
+    # another publication reads them again
+    _publish(published, range(5))
+    again = _items(marts, [3, 1])
+    assert read[2:] == [[3, 1]] and again != first[:2]
+
+
+def test_lasting_items_read_the_keys_ahead_with_a_key_not_kept(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(6))
+    marts = Marts(published)
+    read = _READ_KEYS
+    read.clear()
+    first = _items(marts, [0, 1], ahead=[2, 3])
+    assert len(first) == 2 and read == [[0, 1, 2, 3]]
+    # every key kept: nothing read, not even the keys ahead not kept
+    assert [calls for calls, _ in _items(marts, [2, 3], ahead=[4])] == [1, 1]
+    assert len(read) == 1
+    # a key not kept: it is read with the keys ahead not kept, in their order
+    assert _items(marts, [3, 4], ahead=[1, 5])[1][0] == 1
+    assert read == [[0, 1, 2, 3], [4, 5]]
+    assert _items(marts, [5, 1]) == [_items(marts, [5])[0], first[1]]
+    assert len(read) == 2
+
+
+def test_the_workers_of_a_host_share_their_lasting_items(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(5))
+    read = _READ_KEYS
+    read.clear()
+    first = _items(Marts(published), [0, 1])
+    second = Marts(published)
+    # another worker asked for the same keys reads none of them
+    assert _items(second, [0, 1]) == first
+    assert read == [[0, 1]]
+    # asked for keys no worker was asked for together, it reads those it does not keep
+    assert _items(second, [1, 2])[0] == first[1]
+    assert read == [[0, 1], [2]]
+
+
 def test_threads_run_one_statement_with_their_own_values(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(1000))

@@ -377,6 +377,7 @@ def _swapped_after_the_first_keys(monkeypatch, swap) -> list[list[tuple]]:
         def __init__(self, read):
             self._read = read
             self.lasting_rows, self.built_at = read.lasting_rows, read.built_at
+            self.lasting_items = read.lasting_items
             self.together, self.keeps_answers = read.together, read.keeps_answers
 
         def rows(self, sql, parameters=()):
