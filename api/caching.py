@@ -11,11 +11,13 @@ The answers of those paths are also kept by each worker for `max_age_s`, per bui
 scope and URL (path and query string): a dashboard polling one URL is answered from memory,
 no older than its Cache-Control already allows a client to keep it (docs/decisions.md).
 
-A JSON answer is hashed with its numbers at FLOAT_DIGITS significant digits: a sum of doubles
-that the engine spreads over threads differs in its last digits from one request to the next
-(at 10 M calls every average did), which is noise, not another answer. A resource whose
-`lists_rows` is true answers stored rows, no sums: its answer is hashed as it is (rounding the
-numbers of a page of 100 call records took longer than its query's joins).
+The JSON answer of a resource whose `rounds_numbers` is true is hashed with its numbers at
+FLOAT_DIGITS significant digits: a sum of doubles that the engine spreads over threads differs
+in its last digits from one request to the next (at 10 M calls every average did), which is
+noise, not another answer. Any other answer is hashed as it is: a list of stored rows sums
+nothing (rounding the numbers of a page of 100 call records took longer than its query's
+joins), and an answer of integers only has no digits to round (an hourly series of 721
+buckets took 0.8 ms to walk).
 """
 
 import hashlib
@@ -71,7 +73,7 @@ class Caching:
         body = resp.render_body()
         if body is None:
             return
-        rounded = media is not None and not getattr(resource, "lists_rows", False)
+        rounded = media is not None and getattr(resource, "rounds_numbers", False)
         answer = orjson.dumps(_rounded(media)) if rounded else body
         etag = hashlib.sha256(self._build(req).encode() + b"\n" + answer).hexdigest()[:32]
         key = self._key(req, resource)

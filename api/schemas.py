@@ -460,3 +460,18 @@ SCHEMAS = {
         error_message=_NULLABLE_TEXT,
     ),
 }
+
+
+def holds_numbers(schema: dict) -> bool:
+    """Whether a value of `schema` may hold a JSON Schema `number` (not only integers), its
+    references to SCHEMAS followed; a free-form object may hold anything."""
+    if "$ref" in schema:
+        return holds_numbers(SCHEMAS[schema["$ref"].rsplit("/", 1)[1]])
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "number" in types:
+        return True
+    if "object" in types and "properties" not in schema:
+        return holds_numbers(schema.get("additionalProperties") or {"type": "number"})
+    parts = [*schema.get("properties", {}).values(), schema.get("items")]
+    return any(holds_numbers(part) for part in parts if part is not None)

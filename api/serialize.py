@@ -7,7 +7,9 @@ def timestamp(moment: datetime | None) -> str | None:
     """`2026-01-17T10:00:00Z`, with fractional seconds only when they are not zero."""
     if moment is None:
         return None
-    text = moment.replace(tzinfo=None, microsecond=0).isoformat()  # years below 1000 padded
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    text = moment.isoformat(timespec="seconds")  # years below 1000 padded
     if moment.microsecond:
         text += f".{moment.microsecond:06d}".rstrip("0")
     return f"{text}Z"

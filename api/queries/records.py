@@ -13,19 +13,23 @@ from api.serialize import timestamp
 # The largest OFFSET the marts' SQL engines take (DuckDB reads it as a BIGINT): a larger one
 # is the same empty page.
 MAX_OFFSET = 2**63 - 1
+# A page whose records are not all kept reads with them the records after it, this share of
+# its length: those a window moved back or the next page shows first.
+_READ_AHEAD = 0.25
 
-
-# A page of errors, read at once with their count: the page's keys first, from two columns;
-# then its wide columns, joined on its times too so the engine reads only those times' row
-# groups (the table is in occurred_at order).
-_ERRORS_PAGE = """
-with page as (
-    select errors.error_id, errors.occurred_at
-    from marts.fct_call_errors as errors
-    where {where}
-    order by errors.occurred_at desc, errors.error_id collate "C"
-    limit ? offset ?
-)
+# A page of errors is read as a page of calls is (below): the page's keys (error id and
+# time), from two columns, with the count of the window's errors; then the records of the
+# errors it has not shown before (`Publication.lasting_items`), joined to their agents'
+# names. The table is in occurred_at order, so bounding the read by the first and last time
+# read lets the engine read only the row groups of those instants.
+_ERROR_KEYS = """
+select errors.error_id, errors.occurred_at
+from marts.fct_call_errors as errors
+where {where}
+order by errors.occurred_at desc, errors.error_id collate "C"
+limit ? offset ?
+"""
+_ERROR_COLUMNS_SQL = """
 select
     errors.error_id,
     errors.call_id,
@@ -35,11 +39,9 @@ select
     errors.message,
     errors.details,
     coalesce(agents.agent_name, errors.agent_id)
-from page
-inner join marts.fct_call_errors as errors
-    on errors.error_id = page.error_id and errors.occurred_at = page.occurred_at
+from marts.fct_call_errors as errors
 left join marts.dim_agents as agents on agents.agent_id = errors.agent_id
-order by page.occurred_at desc, page.error_id collate "C"
+where errors.occurred_at between ? and ? and errors.error_id = any(?)
 """
 
 
@@ -62,16 +64,26 @@ def errors(
             clauses.append(f"errors.{column} = ?")
             parameters.append(value)
     where = " and ".join(clauses)
-    counted, rows = marts.together(
+    counted, keys = marts.together(
         lambda: marts.rows(
             f"select count(*) from marts.fct_call_errors as errors where {where}", parameters
         ),
         lambda: marts.rows(
-            _ERRORS_PAGE.format(where=where), [*parameters, limit, min(offset, MAX_OFFSET)]
+            _ERROR_KEYS.format(where=where),
+            [*parameters, limit + int(limit * _READ_AHEAD), min(offset, MAX_OFFSET)],
         ),
     )
     [(total,)] = counted
-    return {"items": [_error(*row) for row in rows], "total": total}
+    items = marts.lasting_items(error_records, keys[:limit], ahead=keys[limit:])
+    return {"items": items, "total": total}
+
+
+def error_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
+    """The record of each error of `keys` (error id, time), by its key."""
+    times = [min(time for _, time in keys), max(time for _, time in keys)]
+    rows = marts.rows(_ERROR_COLUMNS_SQL, [*times, [error_id for error_id, _ in keys]])
+    by_key = {(row[0], row[2]): _error(*row) for row in rows}
+    return {key: by_key[key] for key in keys}
 
 
 def _error(error_id, call_id, occurred_at, service, level, message, details, agent) -> dict:
@@ -94,9 +106,6 @@ def _error(error_id, call_id, occurred_at, service, level, message, details, age
 # calls and their child tables are stored in the order of the calls' starts, so bounding each
 # read by the first and last start of the calls read lets the engine read only the row groups
 # of those instants (docs/decisions.md, Pages of calls kept).
-# A page whose calls are not all kept reads with them the calls after it, this share of its
-# length: those a window moved back or the next page shows first.
-_READ_AHEAD = 0.25
 _KEYS = """
 select call_id, started_at
 from marts.fct_calls

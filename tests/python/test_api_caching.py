@@ -15,7 +15,7 @@ from api.app import create_app
 from api.auth import BearerAuth
 from api.caching import Caching
 from api.config import Config
-from api.endpoints import ENDPOINTS
+from api.endpoints import ENDPOINTS, Resource
 from api.marts import Marts, Publication
 from api.openapi_document import document
 from callstats.keys import SqliteKeyStore, keys_path
@@ -207,6 +207,7 @@ def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes
     fixture_warehouse,
 ):
     class Answer:
+        rounds_numbers = True
         value = 0.0
 
         def on_get(self, req, resp):
@@ -217,9 +218,10 @@ def test_float_noise_from_parallel_sums_keeps_the_etag_and_another_value_changes
     assert tags[0] == tags[1] != tags[2]
 
 
-def test_a_list_of_stored_rows_is_hashed_with_its_numbers_as_they_are(fixture_warehouse):
+def test_an_answer_that_sums_no_numbers_is_hashed_with_its_numbers_as_they_are(
+    fixture_warehouse,
+):
     class Rows:
-        lists_rows = True
         value = 0.0
 
         def on_get(self, req, resp):
@@ -230,9 +232,21 @@ def test_a_list_of_stored_rows_is_hashed_with_its_numbers_as_they_are(fixture_wa
         fixture_warehouse, Rows(), (102.12674139018327, 102.1267413901864, 102.12674139018327)
     )
     assert tags[0] != tags[1] and tags[0] == tags[2]
-    assert [endpoint.path for endpoint in ENDPOINTS if endpoint.lists_rows] == [
+    # the lists of stored rows, and the answers of integers only
+    assert [
+        endpoint.path
+        for endpoint in ENDPOINTS
+        if not Resource(endpoint, Marts(published_path(fixture_warehouse))).rounds_numbers
+    ] == [
+        "/analytics/call-volume",
+        "/analytics/duration-distribution",
+        "/analytics/latency-distribution",
+        "/analytics/peak-hours",
+        "/analytics/outcomes",
         "/analytics/stt-events",
+        "/api/v1/analytics/call-volume",
         "/api/v1/analytics/errors",
+        "/api/v1/analytics/active-calls",
         "/api/agents/{agent_id}/call_stats",
     ]
 

@@ -11,6 +11,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from api.schemas import array, holds_numbers, ref
+
 WINDOW_A = {"start_date", "end_date"}
 FAMILY_A = {*WINDOW_A, "agent_id"}
 FAMILY_B = {"period", "started_after", "started_before"}
@@ -368,3 +370,11 @@ def test_docs_is_a_self_contained_page_that_renders_the_document(client):
     assert policy["connect-src"] == "'self'"
     assert policy["script-src"] == source(script)
     assert policy["style-src"] == source(style)
+
+
+def test_a_schema_holds_numbers_through_its_references_lists_and_free_form_objects():
+    assert holds_numbers({"type": ["number", "null"]})
+    assert not holds_numbers(array({"type": "integer"}))
+    assert holds_numbers(array({"type": "object"}))
+    assert not holds_numbers({"type": "object", "additionalProperties": {"type": "string"}})
+    assert not holds_numbers(ref("CallVolume")) and holds_numbers(ref("Summary"))

@@ -24,7 +24,7 @@ from pytest import approx
 
 from api.marts import Marts
 from api.params import Window
-from api.queries import turns
+from api.queries import records, turns
 from api.queries.selection import Selection
 from callstats.keys import Scope
 from callstats.publish import published_path
@@ -379,6 +379,37 @@ def test_errors_are_windowed_by_when_they_occurred(get):
     # e-2 occurred at 09:02 during c-1, which started at 09:00, before the window.
     window = {"started_after": "2026-03-02T09:01:00Z", "started_before": "2026-03-02T09:03:00Z"}
     assert ok(get(ERRORS, **window)) == {"items": [E_2], "total": 1}
+
+
+# The error ids each read of error records was given (a module's function: the shared
+# answers are keyed by it).
+_ERRORS_READ: list[list[str]] = []
+_error_records = records.error_records
+
+
+def recorded_error_records(marts, keys):
+    _ERRORS_READ.append([error_id for error_id, _ in keys])
+    return _error_records(marts, keys)
+
+
+def test_a_page_of_errors_reads_the_records_of_the_errors_it_has_not_shown(
+    fixture_warehouse, monkeypatch
+):
+    monkeypatch.setattr(records, "error_records", recorded_error_records)
+    _ERRORS_READ.clear()
+    marts = Marts(published_path(fixture_warehouse))
+
+    def page(limit: int, offset: int) -> dict:
+        everything = Selection(Scope("all"), Window(None, None, upper_inclusive=False))
+        with marts.publication() as publication:
+            return records.errors(publication, everything, limit, offset)
+
+    assert page(1, 0) == {"items": [E_4], "total": 4}
+    assert page(2, 0) == {"items": [E_4, E_1], "total": 4}
+    # a quarter of a page of 4 more is read ahead: none is left after e-2
+    assert page(4, 0) == {"items": [E_4, E_1, E_3, E_2], "total": 4}
+    assert page(2, 2) == {"items": [E_3, E_2], "total": 4}
+    assert _ERRORS_READ == [["e-4"], ["e-1"], ["e-3", "e-2"]]
 
 
 def test_active_calls_are_current_whatever_the_window(get):
