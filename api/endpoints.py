@@ -88,6 +88,12 @@ class Endpoint:
         """Whether an id the token cannot see may answer 404."""
         return any(parameter.is_id for parameter in self.parameters)
 
+    @property
+    def rounds_numbers(self) -> bool:
+        """Whether its answers hold sums of doubles, whose last digits vary from one request to
+        the next: their ETag hashes them rounded (api.caching)."""
+        return not self.lists_rows and holds_numbers(self.response)
+
 
 # At most this many publications are read for one answer, each replaced while it was read.
 _READS = 3
@@ -103,8 +109,7 @@ class Resource:
         self._endpoint = endpoint
         self._marts = marts
         self.max_age_s = endpoint.max_age_s
-        # sums of doubles whose last digits vary: their ETag hashes them rounded (api.caching)
-        self.rounds_numbers = not endpoint.lists_rows and holds_numbers(endpoint.response)
+        self.rounds_numbers = endpoint.rounds_numbers
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, **path: str) -> None:
         arguments = Arguments(self._endpoint.parameters, req.params, path)

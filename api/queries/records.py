@@ -80,10 +80,16 @@ def errors(
 
 def error_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
     """The record of each error of `keys` (error id, time), by its key."""
-    times = [min(time for _, time in keys), max(time for _, time in keys)]
-    rows = marts.rows(_ERROR_COLUMNS_SQL, [*times, [error_id for error_id, _ in keys]])
+    rows = marts.rows(_ERROR_COLUMNS_SQL, _spanned(keys))
     by_key = {(row[0], row[2]): _error(*row) for row in rows}
     return {key: by_key[key] for key in keys}
+
+
+def _spanned(keys: list[tuple[str, datetime]]) -> list:
+    """The parameters of a read of the records of `keys` (id, time): the first and last time,
+    then the ids."""
+    times = [time for _, time in keys]
+    return [min(times), max(times), [record_id for record_id, _ in keys]]
 
 
 def _error(error_id, call_id, occurred_at, service, level, message, details, agent) -> dict:
@@ -188,11 +194,10 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
 
 def call_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
     """The record of each call of `keys` (call id, start), by its key."""
-    ids = [call_id for call_id, _ in keys]
-    starts = [min(start for _, start in keys), max(start for _, start in keys)]
+    spanned = _spanned(keys)
     children, rows = marts.together(
-        lambda: _grouped(marts.rows(_CHILDREN_SQL, [*starts, ids] * len(_CHILDREN))),
-        lambda: marts.rows(_COLUMNS_SQL, [*starts, ids]),
+        lambda: _grouped(marts.rows(_CHILDREN_SQL, spanned * len(_CHILDREN))),
+        lambda: marts.rows(_COLUMNS_SQL, spanned),
     )
     by_id = {row[0]: row for row in rows}
     return {
