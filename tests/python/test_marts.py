@@ -6,9 +6,12 @@ together."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
 import api.marts
@@ -191,6 +194,17 @@ def test_lasting_columns_weigh_each_element_of_their_lists(tmp_path):
         columns = publication.columns(statement)
     # 'ab' (2 characters) and the list of 3 durations
     assert api.marts._size(list(columns.values())) == 2 + 3
+
+
+def test_an_answer_weighs_its_strings_characters_and_a_unit_for_each_other_value():
+    rows = [("ab", 1, 2.5, None), ("c", Decimal("1.5"), date(2026, 11, 1), True)]
+    # 2 + 3 units, then 1 + 3 units
+    assert api.marts._size(rows) == 5 + 4
+    # a dict's values; an array of objects walked; another array a unit per element; any other
+    # value (a time of day) a unit
+    kept = {"names": np.array(["abc", 7], dtype=object), "counts": np.arange(4), "at": time(1)}
+    assert api.marts._size(kept) == 3 + 1 + 4 + 1
+    assert api.marts._size("abcd") == 4
 
 
 # The keys each call of `drawn_per_duration` read (a read is part of the shared answers' keys:
