@@ -6,6 +6,7 @@ import falcon
 import orjson
 
 from api.marts import MartsUnavailable
+from api.params import shown
 from callstats.keys import KeysUnavailable
 
 log = logging.getLogger("callstats.api")
@@ -28,7 +29,7 @@ def _description(req, error: falcon.HTTPError) -> str:
 
 def not_visible(name: str, value: str) -> falcon.HTTPNotFound:
     """The same answer whether the id does not exist or the token may not see it (api.md)."""
-    return falcon.HTTPNotFound(description=f"{name}: {value!r} is not found.")
+    return falcon.HTTPNotFound(description=f"{name}: {shown(value)} is not found.")
 
 
 def marts_unavailable(req, resp, error: MartsUnavailable, params) -> None:

@@ -38,10 +38,21 @@ TIMESTAMP_PATTERN = rf"^(?:[\t\n\r ]*|{_DAY}|{_DAY}{_TIME}{_OFFSET}?)$"
 _TIMESTAMP = re.compile(TIMESTAMP_PATTERN)
 _SPACED_OFFSET = re.compile(r"(:[0-9]{2}(?:\.[0-9]+)?) ([0-9]{2}:?[0-9]{2})$")
 _INTEGER = re.compile(r"^-?[0-9]+$")
+# How much of a bad value or an unknown id an error quotes (shown).
+_SHOWN_CHARACTERS = 40
 
 
 def _blank(raw: str | None) -> bool:
     return raw is None or not raw.strip(_BLANK_CHARACTERS)
+
+
+def shown(value: str) -> str:
+    """`value` quoted for an error's description: whole up to _SHOWN_CHARACTERS characters,
+    else its first _SHOWN_CHARACTERS, an ellipsis and its length (a query string or a path may
+    hold kilobytes)."""
+    if len(value) <= _SHOWN_CHARACTERS:
+        return repr(value)
+    return f"{value[:_SHOWN_CHARACTERS]!r}… ({len(value)} characters)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,7 +97,7 @@ class Timestamp(Parameter):
         # before a final line break)
         if not _TIMESTAMP.fullmatch(raw):
             raise self.invalid(
-                f"{raw!r} is not an RFC 3339 timestamp (at most 6 decimals of a second) or a"
+                f"{shown(raw)} is not an RFC 3339 timestamp (at most 6 decimals of a second) or a"
                 " date (YYYY-MM-DD) of the years 1000 to 9998."
             )
         if _blank(raw):
@@ -162,7 +173,7 @@ class Choice(Parameter):
         if _blank(raw):
             return self.default
         if raw not in self.choices:
-            raise self.invalid(f"{raw!r} is not one of {', '.join(self.choices)}.")
+            raise self.invalid(f"{shown(raw)} is not one of {', '.join(self.choices)}.")
         return raw
 
     def schema(self) -> dict:
@@ -181,7 +192,7 @@ class Integer(Parameter):
         if _blank(raw):
             return self.default
         if not _INTEGER.fullmatch(raw):
-            raise self.invalid(f"{raw!r} is not an integer.")
+            raise self.invalid(f"{shown(raw)} is not an integer.")
         # Python reads at most this many digits into an int (a bound on the time it takes).
         if len(raw.lstrip("-")) > sys.get_int_max_str_digits():
             raise self.invalid(f"It has more than {sys.get_int_max_str_digits()} digits.")
@@ -190,7 +201,7 @@ class Integer(Parameter):
             limits = f"at least {self.minimum}"
             if self.maximum is not None:
                 limits = f"from {self.minimum} to {self.maximum}"
-            raise self.invalid(f"{number} is out of range: {limits}.")
+            raise self.invalid(f"{shown(raw)} is out of range: {limits}.")
         return number
 
     def schema(self) -> dict:
@@ -216,7 +227,7 @@ class Zone(Parameter):
         if _blank(raw):
             return UTC
         if raw not in zone_names():
-            raise self.invalid(f"{raw!r} is not an IANA time zone name.")
+            raise self.invalid(f"{shown(raw)} is not an IANA time zone name.")
         return ZoneInfo(raw)
 
     def schema(self) -> dict:

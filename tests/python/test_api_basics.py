@@ -124,6 +124,26 @@ def test_a_parameter_given_twice_is_a_400_naming_it(client, tokens):
     }
 
 
+def test_an_error_quotes_at_most_40_characters_of_a_bad_value_and_gives_its_length(get):
+    def description(path: str, **params) -> str:
+        return get(path, **params).json["description"]
+
+    errors = "/api/v1/analytics/errors"
+    assert description(errors, limit="x" * 40) == (
+        f"The \"limit\" parameter is invalid. '{'x' * 40}' is not an integer."
+    )
+    assert description(errors, limit="x" * 41) == (
+        f"The \"limit\" parameter is invalid. '{'x' * 40}'… (41 characters) is not an integer."
+    )
+    assert description(errors, limit="9" * 3000) == (
+        f"The \"limit\" parameter is invalid. '{'9' * 40}'… (3000 characters) is out of range:"
+        " from 1 to 200."
+    )
+    assert description("/api/agents/" + "a" * 50 + "/call_stats") == (
+        f"agent_id: '{'a' * 40}'… (50 characters) is not found."
+    )
+
+
 def test_timestamps_are_rfc_3339_or_bare_dates(get):
     for value in ("2026-W10", "20260302", "2026-03-02T10", "yesterday", "2026-03-02\n"):
         result = get("/analytics/overview", start_date=value)
