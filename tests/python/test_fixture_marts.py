@@ -8,6 +8,7 @@ from warehouses import (
     FIXTURES,
     copy_warehouse,
     in_stored_order,
+    query_function,
     run_dbt,
     run_results,
     stored_orders,
@@ -379,3 +380,34 @@ def test_marts_are_stored_in_their_models_order(query):
         rows = query(f"select {', '.join(column for column, _ in order)} from marts.{table}")
         assert len(rows) > 1, table
         assert in_stored_order(rows, order), table
+
+
+def test_a_build_of_every_row_stores_fct_calls_in_start_order_part_by_part(
+    fixture_warehouse, tmp_path, query
+):
+    """sort_in_parts: with parts of at most two rows, the model's query leaves the six calls
+    unsorted and its post-hook stores them in three parts: the same rows as the fixture's
+    build, in started_at order, with the model's docs on the table."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    run_dbt(
+        "run",
+        "--select",
+        "fct_calls",
+        "--full-refresh",
+        "--vars",
+        "{sort_part_rows: 2}",
+        warehouse=warehouse,
+    )
+    rebuilt = query_function(building_path(warehouse))
+    expected = query("select * from marts.fct_calls order by call_id")
+    assert rebuilt("select * from marts.fct_calls order by call_id") == expected
+    assert len(expected) == 6
+    starts = rebuilt("select started_at from marts.fct_calls")
+    assert in_stored_order(starts, [("started_at", False)])
+    [(comment,)] = rebuilt("select comment from duckdb_tables() where table_name = 'fct_calls'")
+    assert comment.startswith("One row per call: its current version")
+    assert rebuilt(
+        "select comment from duckdb_columns()"
+        " where table_name = 'fct_calls' and column_name = 'call_id'"
+    ) == [("Call id.",)]
+    assert rebuilt("select table_name from duckdb_tables() where table_name like '%sorted'") == []

@@ -276,6 +276,9 @@ final as (
 )
 
 -- Stored in start order, so a read of a few hours of calls touches only their rows (by name:
--- a position among the columns of `select *` would say nothing).
+-- a position among the columns of `select *` would say nothing); on DuckDB a build of every
+-- row of more calls than one sort holds in memory sorts them in parts instead (sort_in_parts).
 select * from final
+{%- if not sorts_in_parts(ref('stg_raw__calls'), 'call_id') %}
 order by started_at  -- noqa: AM06
+{%- endif %}
