@@ -9,6 +9,10 @@
     {%- if not (execute and target.type == 'duckdb' and rebuilds_everything()) %}
         {{ return(false) }}
     {%- endif %}
+    {#- none before `relation` is built, as when sqlfluff compiles the model against nothing -#}
+    {%- if load_relation(relation) is none %}
+        {{ return(false) }}
+    {%- endif %}
     {%- set query = 'select approx_count_distinct(' ~ key ~ ') from ' ~ relation %}
     {{ return(run_query(query).columns[0].values()[0] > var('sort_part_rows')) }}
 {% endmacro %}

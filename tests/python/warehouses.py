@@ -176,7 +176,7 @@ def stored_orders() -> dict[str, list[tuple[str, bool]]]:
     for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
         text = model.read_text().strip()
         ending = re.search(
-            r"^order by ([\w ,]+?)\s*(--.*)?(\s*\{%- endif %\})?\Z", text, re.MULTILINE
+            r"^\s*order by ([\w ,]+?)\s*(--.*)?(\s*\{%- endif %\})?\Z", text, re.MULTILINE
         )
         if ending:
             found[model.stem] = [

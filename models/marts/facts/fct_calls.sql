@@ -280,5 +280,5 @@ final as (
 -- row of more calls than one sort holds in memory sorts them in parts instead (sort_in_parts).
 select * from final
 {%- if not sorts_in_parts(ref('stg_raw__calls'), 'call_id') %}
-order by started_at  -- noqa: AM06
+    order by started_at  -- noqa: AM06
 {%- endif %}
