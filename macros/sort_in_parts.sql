@@ -22,9 +22,9 @@
         Post-hook of a model whose query ends in `order by <column>` unless sorts_in_parts():
         on DuckDB, when the run rebuilds every row and the model's table is not in `column`
         order (nulls last), writes its rows into a new table in that order, in parts of at
-        most the `sort_part_rows` var's rows (ranges of `column` between its quantiles, the
-        nulls in the last), each sorted on its own; puts it in the model's place and persists
-        the model's docs on it again.
+        most the `sort_part_rows` var's rows but for ties (ranges of `column` from one of its
+        quantiles to the next, the nulls in the last), each sorted on its own; puts it in the
+        model's place and persists the model's docs on it again.
     -#}
     {%- if execute and target.type == 'duckdb' and rebuilds_everything() %}
         {%- set counted = run_query(
@@ -40,9 +40,10 @@
             {%- do run_query('create table ' ~ sorted ~ ' as select * from ' ~ this ~ ' limit 0') %}
             {%- set quantile = '(select quantile_disc(' ~ column ~ ', {}) from ' ~ this ~ ')' %}
             {%- for part in range(parts) %}
-                {%- set lower = column ~ ' >= ' ~ quantile.format(part / parts) if part else 'true' %}
+                {#- (q(k/p), q((k+1)/p)]: quantile_disc(x, q) is the ceil(n q)-th value -#}
+                {%- set lower = column ~ ' > ' ~ quantile.format(part / parts) if part else 'true' %}
                 {%- if part < parts - 1 %}
-                    {%- set upper = column ~ ' < ' ~ quantile.format((part + 1) / parts) %}
+                    {%- set upper = column ~ ' <= ' ~ quantile.format((part + 1) / parts) %}
                     {%- set where = lower ~ ' and ' ~ upper %}
                 {%- else %}
                     {%- set where = lower ~ ' or ' ~ column ~ ' is null' %}

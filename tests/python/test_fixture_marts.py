@@ -10,6 +10,7 @@ from warehouses import (
     in_stored_order,
     query_function,
     run_dbt,
+    run_result,
     run_results,
     stored_orders,
 )
@@ -398,6 +399,7 @@ def test_a_build_of_every_row_stores_fct_calls_in_start_order_part_by_part(
         "{sort_part_rows: 2}",
         warehouse=warehouse,
     )
+    assert "order by started_at" not in run_result("fct_calls")["compiled_code"]
     rebuilt = query_function(building_path(warehouse))
     expected = query("select * from marts.fct_calls order by call_id")
     assert rebuilt("select * from marts.fct_calls order by call_id") == expected
