@@ -15,16 +15,28 @@
         of raw.<raw_table> (and the platform rows shaped like it) of an id with a row loaded
         in `changed_hours`: within an hour that holds such a row. Reading only those hours,
         an engine skips the blocks of the raw table loaded at other times.
+        A raw id equals its cleaned id unless a space starts or ends it, so the rows are
+        found by the raw id itself (a semi-join an engine can push into its scan of the raw
+        table), and only the raw ids with such a space are cleaned (docs/decisions.md,
+        Re-staging by loaded hours).
     -#}
     {%- if not changed_hours %}
         {{ return('false') }}
     {%- endif %}
+    {%- set id_column = raw_key_columns()[raw_table][0] %}
+    {%- set changed_ids %}
+        select changed.id from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed
+    {%- endset %}
     {%- set query %}
-        select distinct {{ dbt.date_trunc('hour', 'loaded_at') }} as loaded_hour
+        select {{ dbt.date_trunc('hour', 'loaded_at') }} as loaded_hour
+        from {{ staged_rows(raw_table) }}
+        where {{ id_column }} in ({{ changed_ids }})
+        union
+        select {{ dbt.date_trunc('hour', 'loaded_at') }} as loaded_hour
         from {{ staged_rows(raw_table) }}
         where
-            {{ clean_text(raw_key_columns()[raw_table][0]) }}
-            in (select changed.id from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed)
+            ({{ id_column }} like ' %' or {{ id_column }} like '% ')
+            and {{ clean_text(id_column) }} in ({{ changed_ids }})
         order by 1
     {%- endset %}
     {{ return(loaded_in_hours(run_query(query).columns[0].values() | list)) }}

@@ -50,6 +50,34 @@ def _insert_with_old_loaded_at(warehouse) -> None:
         """)
 
 
+def _insert_call_with_padded_id(warehouse) -> None:
+    """A call whose turn's raw call id ends in a space (staging cleans it off), loaded before
+    the first build, in an hour that receives no row after it."""
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("""
+            insert into raw.calls (call_id, updated_at, org_id, agent_id, status, started_at,
+                ended_at, loaded_at)
+            select 'padded-call', timestamp '2026-03-02 10:05:00', org_id, agent_id,
+                'completed', timestamp '2026-03-02 10:00:00', timestamp '2026-03-02 10:05:00',
+                timestamp '2026-03-02 10:06:00'
+            from raw.calls where call_id is not null order by call_id limit 1
+        """)
+        connection.execute("""
+            insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)
+            values ('padded-call ', 0, 123, timestamp '2026-03-02 10:06:00')
+        """)
+
+
+def _resend_padded_turn(warehouse) -> None:
+    """That turn re-sent with its id clean and another latency: the next build must judge it
+    with the first row, whose hour is unchanged, and supersede that one."""
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("""
+            insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)
+            values ('padded-call', 0, 654, timestamp '2026-03-10 08:00:00')
+        """)
+
+
 def _snapshot(warehouse) -> dict[str, list[tuple]]:
     query = query_function(published_path(warehouse))
     tables = [
@@ -74,6 +102,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     run_callstats("generate", *first, warehouse=warehouse)
     logs = [str(LIVEKIT / "livekit-agent-2026-03-01.jsonl"), str(LIVEKIT / "room-b41d09.jsonl")]
     run_callstats(*LIVEKIT_LOAD, *logs, warehouse=warehouse, now="2026-03-03T00:00:00Z")
+    _insert_call_with_padded_id(warehouse)
     run_callstats("build", warehouse=warehouse)
     query = query_function(published_path(warehouse))
     cost_before = query("select sum(cost_usd) from marts.fct_calls")
@@ -90,6 +119,7 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     run_callstats("load", *late_files, warehouse=warehouse, now=LATE_LOAD)
 
     _insert_with_old_loaded_at(warehouse)
+    _resend_padded_turn(warehouse)
     later = tmp_path / "later" / "room-b41d09.jsonl"
     later.parent.mkdir()
     later.write_text(LIVEKIT_LATE_LINE)
@@ -106,6 +136,9 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     assert query(
         "select turns, stt_latency_sum_ms from marts.fct_calls where call_id = 'old-stamp-call'"
     ) == [(1, 321.0)]
+    assert query(
+        "select turns, stt_latency_sum_ms from marts.fct_calls where call_id = 'padded-call'"
+    ) == [(1, 654.0)]
     assert query(
         "select ended_at, prompt_tokens, completion_tokens, turns, accepted_versions"
         " from marts.fct_calls where call_id = 'room-b41d09'"
