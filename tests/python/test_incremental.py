@@ -1,6 +1,6 @@
 """An incremental build after late and repeated rows gives the same marts as a full refresh."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import pytest
@@ -32,50 +32,36 @@ LIVEKIT_LATE_LINE = (
 )
 
 
-def _insert_with_old_loaded_at(warehouse) -> None:
-    """A call and its turn written by an EL tool that stamps loaded_at with the source's
-    (old) time, before the last build's newest rows: the next build must still take them in."""
+def _insert_turn(warehouse, call_id: str, stt_latency_ms: float, loaded_at: datetime) -> None:
+    """Turn 0 of call `call_id` (its raw id written so) with that STT latency."""
     with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("""
-            insert into raw.calls (call_id, updated_at, org_id, agent_id, status, started_at,
-                ended_at, loaded_at)
-            select 'old-stamp-call', timestamp '2026-03-03 10:05:00', org_id, agent_id,
-                'completed', timestamp '2026-03-03 10:00:00', timestamp '2026-03-03 10:05:00',
-                timestamp '2026-03-03 10:06:00'
-            from raw.calls where call_id is not null order by call_id limit 1
-        """)
-        connection.execute("""
-            insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)
-            values ('old-stamp-call', 0, 321, timestamp '2026-03-03 10:06:00')
-        """)
+        connection.execute(
+            "insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)"
+            " values (?, 0, ?, ?)",
+            [call_id, stt_latency_ms, loaded_at],
+        )
 
 
-def _insert_call_with_padded_id(warehouse) -> None:
-    """A call whose turn's raw call id ends in a space (staging cleans it off), loaded before
-    the first build, in an hour that receives no row after it."""
+def _insert_call(warehouse, call_id: str, started_at: datetime, stt_latency_ms: float) -> None:
+    """A completed five-minute call from `started_at` (the org and agent of the first generated
+    call), loaded a minute after its end, with its turn 0 loaded with it: the turn's raw call id
+    is `call_id` as given, the call's is `call_id` without spaces around it."""
+    loaded_at = started_at + timedelta(minutes=6)
     with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("""
-            insert into raw.calls (call_id, updated_at, org_id, agent_id, status, started_at,
-                ended_at, loaded_at)
-            select 'padded-call', timestamp '2026-03-02 10:05:00', org_id, agent_id,
-                'completed', timestamp '2026-03-02 10:00:00', timestamp '2026-03-02 10:05:00',
-                timestamp '2026-03-02 10:06:00'
-            from raw.calls where call_id is not null order by call_id limit 1
-        """)
-        connection.execute("""
-            insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)
-            values ('padded-call ', 0, 123, timestamp '2026-03-02 10:06:00')
-        """)
-
-
-def _resend_padded_turn(warehouse) -> None:
-    """That turn re-sent with its id clean and another latency: the next build must judge it
-    with the first row, whose hour is unchanged, and supersede that one."""
-    with duckdb.connect(str(warehouse)) as connection:
-        connection.execute("""
-            insert into raw.call_turns (call_id, turn_index, stt_latency_ms, loaded_at)
-            values ('padded-call', 0, 654, timestamp '2026-03-10 08:00:00')
-        """)
+        connection.execute(
+            "insert into raw.calls (call_id, updated_at, org_id, agent_id, status, started_at,"
+            " ended_at, loaded_at)"
+            " select $call_id, $ended_at, org_id, agent_id, 'completed', $started_at,"
+            " $ended_at, $loaded_at"
+            " from raw.calls where call_id is not null order by call_id limit 1",
+            {
+                "call_id": call_id.strip(),
+                "started_at": started_at,
+                "ended_at": started_at + timedelta(minutes=5),
+                "loaded_at": loaded_at,
+            },
+        )
+    _insert_turn(warehouse, call_id, stt_latency_ms, loaded_at)
 
 
 def _snapshot(warehouse) -> dict[str, list[tuple]]:
@@ -102,7 +88,9 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     run_callstats("generate", *first, warehouse=warehouse)
     logs = [str(LIVEKIT / "livekit-agent-2026-03-01.jsonl"), str(LIVEKIT / "room-b41d09.jsonl")]
     run_callstats(*LIVEKIT_LOAD, *logs, warehouse=warehouse, now="2026-03-03T00:00:00Z")
-    _insert_call_with_padded_id(warehouse)
+    # a turn whose raw call id ends in a space (staging cleans it off), in an hour that
+    # receives no row after this build
+    _insert_call(warehouse, "padded-call ", datetime(2026, 3, 2, 10), stt_latency_ms=123)
     run_callstats("build", warehouse=warehouse)
     query = query_function(published_path(warehouse))
     cost_before = query("select sum(cost_usd) from marts.fct_calls")
@@ -118,8 +106,12 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     late_files = write_late_files(warehouse, tmp_path, lonely_call_id)
     run_callstats("load", *late_files, warehouse=warehouse, now=LATE_LOAD)
 
-    _insert_with_old_loaded_at(warehouse)
-    _resend_padded_turn(warehouse)
+    # a call and its turn written by an EL tool that stamps loaded_at with the source's (old)
+    # time, before the last build's newest rows: this build must still take them in
+    _insert_call(warehouse, "old-stamp-call", datetime(2026, 3, 3, 10), stt_latency_ms=321)
+    # the padded turn re-sent with its id clean and another latency: this build must judge it
+    # with the first row, whose hour is unchanged, and supersede that one
+    _insert_turn(warehouse, "padded-call", 654, datetime(2026, 3, 10, 8))
     later = tmp_path / "later" / "room-b41d09.jsonl"
     later.parent.mkdir()
     later.write_text(LIVEKIT_LATE_LINE)
