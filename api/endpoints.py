@@ -29,7 +29,13 @@ from api.params import (
     window,
 )
 from api.queries import calls, events, records, turns
-from api.queries.selection import Selection, org_visible, reseller_visible, visible_agents
+from api.queries.selection import (
+    Selection,
+    first_org,
+    org_visible,
+    reseller_visible,
+    visible_agents,
+)
 from api.schemas import array, daily, holds_numbers, ref
 from callstats import project
 from callstats.keys import Scope
@@ -646,26 +652,31 @@ def last_30_days(end: datetime) -> dict[str, str]:
     }
 
 
-def warm(marts: Marts) -> list[str]:
-    """Answer every endpoint once, for an all-scope token over the 30 days to now (`call_stats`
-    for the first agent), and return the paths answered: DuckDB reads a table's metadata and
-    blocks when a statement first needs them, so the first request of each endpoint in a new
-    worker took 5 to 40 ms longer at 1 M calls (docs/decisions.md, Warm workers). An empty list
-    when no marts are published or they cannot be read; an endpoint that answers 4xx (with no
-    agents, `call_stats`) is skipped."""
-    scope, query = Scope("all"), last_30_days(project.now())
+def warm(marts: Marts) -> list[tuple[str, str]]:
+    """Answer every endpoint once for an all-scope token over the 30 days to now, then once for
+    the token of the first org (`call_stats` for each scope's first agent), and return each
+    answer's scope kind and path: DuckDB reads a table's metadata and blocks when a statement
+    first needs them, so the first request of each endpoint in a new worker took 5 to 40 ms
+    longer at 1 M calls (docs/decisions.md, Warm workers), and the org pass reads the lasting
+    answers every org's requests share (Lasting answers by org). An empty list when no marts
+    are published or they cannot be read; an endpoint that answers 4xx (with no agents,
+    `call_stats`) is skipped."""
+    query = last_30_days(project.now())
     answered = []
     try:
         with marts.publication() as publication:
-            agents = visible_agents(publication, scope, None)
-            path = {"agent_id": agents[0] if agents else ""}
-            for endpoint in ENDPOINTS:
-                arguments = Arguments(endpoint.parameters, query, path)
-                try:
-                    endpoint.answer(publication, scope, arguments)
-                except falcon.HTTPError:
-                    continue
-                answered.append(endpoint.path)
+            org_id = first_org(publication)
+            scopes = [Scope("all"), *([Scope("org", org_id)] if org_id is not None else [])]
+            for scope in scopes:
+                agents = visible_agents(publication, scope, None)
+                path = {"agent_id": agents[0] if agents else ""}
+                for endpoint in ENDPOINTS:
+                    arguments = Arguments(endpoint.parameters, query, path)
+                    try:
+                        endpoint.answer(publication, scope, arguments)
+                    except falcon.HTTPError:
+                        continue
+                    answered.append((scope.kind, endpoint.path))
     except MartsUnavailable:
         return []
     return answered

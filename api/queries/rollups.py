@@ -7,11 +7,12 @@ source holds a call.
 """
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from operator import add
+from typing import Any
 
 import numpy as np
 
@@ -330,7 +331,8 @@ def aggregate(
 
     The whole periods' sums are a lasting statement (`Publication.lasting_rows`): a window that
     slides by less than an hour, as a polling dashboard's does, reads again only its partial
-    hours (docs/decisions.md, Whole periods kept).
+    hours (docs/decisions.md, Whole periods kept). Where lasting answers are kept, one org's
+    selection reads them for every org at once (`by_org`).
     """
     periods = cut(
         selection.window,
@@ -340,23 +342,30 @@ def aggregate(
     dimensions = [*(["period_start"] if grain else []), *by]
     names = list(components or family.components)
     sums = [f"{_sum_sql(name, name in family.floats)} as {name}" for name in names]
-    grouping = f" group by {', '.join(dimensions)}" if dimensions else ""
+    org, read_selection, lead = by_org(marts, selection)
+    grouping = f" group by {', '.join([*lead, *dimensions])}" if lead or dimensions else ""
     parts, parameters = [], []
     for table, column, where, read_parameters in rollup_reads(
-        periods, family.daily, family.hourly, selection, with_agents=family.has_agents
+        periods, family.daily, family.hourly, read_selection, with_agents=family.has_agents
     ):
         moment = [f"cast({column} as timestamp) as period_start"] if grain else []
-        parts.append(f"select {', '.join([*moment, *by, *names])} from {table} where {where}")
+        parts.append(
+            f"select {', '.join([*lead, *moment, *by, *names])} from {table} where {where}"
+        )
         parameters += read_parameters
     keyed = _Keyed(len(dimensions))
     # the kept lists are never changed: a partial hour's sums replace a key's list
     totals: dict[tuple, list] = (
         dict(
-            marts.lasting_rows(
-                f"select {', '.join([*dimensions, *sums])}"
-                f" from ({' union all '.join(parts)}) as parts{grouping}",
-                parameters,
-                shape=keyed,
+            of_org(
+                org,
+                marts.lasting_rows(
+                    f"select {', '.join([*lead, *dimensions, *sums])}"
+                    f" from ({' union all '.join(parts)}) as parts{grouping}",
+                    parameters,
+                    shape=ByOrg(keyed) if org else keyed,
+                ),
+                {},
             )
         )
         if parts
@@ -383,6 +392,48 @@ def aggregate(
         dict(zip([*dimensions, *names], [*key, *values], strict=True))
         for key, values in totals.items()
     ]
+
+
+def by_org(marts: Publication, selection: Selection) -> tuple[str | None, Selection, list[str]]:
+    """How a lasting statement reads `selection`: `(org, selection read, leading columns)`.
+    Where lasting answers are kept and the selection is one org's (`Selection.one_org`), the
+    statement reads every org's rows, led by `org_id` (`ByOrg`), so the first request of any
+    org takes its answer from what another org's request or the warm-up read (docs/decisions.md,
+    Lasting answers by org); otherwise `(None, selection, [])`."""
+    org = selection.one_org() if marts.keeps_answers else None
+    if org is None:
+        return None, selection, []
+    return org, selection.of_every_org(), ["org_id"]
+
+
+def of_org(org: str | None, answer: Any, empty: Any) -> Any:
+    """An org's part of a lasting answer read by org (`ByOrg`), `empty` where it has none;
+    without an org, the answer itself."""
+    if org is None:
+        return answer
+    return answer.get(org, empty)
+
+
+@dataclass(frozen=True)
+class ByOrg:
+    """Rows or columns whose first is `org_id` (rows of one org together, in the statement's
+    order) as `{org_id: shape(that org's rows or columns without it)}`; also a lasting
+    answer's shape, `shape` being one."""
+
+    shape: Callable[[Any], Any]
+
+    def __call__(self, answer: list[tuple] | dict[str, np.ndarray]) -> dict[str, Any]:
+        if isinstance(answer, dict):
+            names = list(answer)
+            orgs = answer[names[0]]
+            return {
+                org: self.shape({name: answer[name][orgs == org] for name in names[1:]})
+                for org in dict.fromkeys(orgs.tolist())
+            }
+        grouped: dict[str, list[tuple]] = {}
+        for row in answer:
+            grouped.setdefault(row[0], []).append(row[1:])
+        return {org: self.shape(rows) for org, rows in grouped.items()}
 
 
 @dataclass(frozen=True)
@@ -451,21 +502,27 @@ def _edge_hours(
     statement, so a window whose edges stay in the same hours, as a polling dashboard's do,
     reads no facts (docs/decisions.md, Edge hours kept)."""
     values = [f"{_row_value(family, name)} as {name}" for name in names]
-    order = ", ".join(["started_hour", *dimensions, "started_at"])
+    org, read_selection, lead = by_org(marts, selection)
+    order = ", ".join([*lead, "started_hour", *dimensions, "started_at"])
     statement = (
-        f"select {', '.join([_STARTED_HOUR, *keys, 'started_at', *values])}"
+        f"select {', '.join([*lead, _STARTED_HOUR, *keys, 'started_at', *values])}"
         f" from ({family.facts}) as facts order by {order}"
     )
     ctes, parameters = partial_facts(
         hours_holding(partial),
-        selection,
+        read_selection,
         "partial_turns" in family.facts,
         reads=statement,
     )
-    running = marts.lasting_columns(
-        with_clause(ctes) + statement,
-        parameters,
-        shape=_RunningSums(len(keys), tuple(name in family.floats for name in names)),
+    running_sums = _RunningSums(len(keys), tuple(name in family.floats for name in names))
+    running = of_org(
+        org,
+        marts.lasting_columns(
+            with_clause(ctes) + statement,
+            parameters,
+            shape=ByOrg(running_sums) if org else running_sums,
+        ),
+        {},
     )
     sums: dict[tuple, list] = {}
     for span in partial:

@@ -54,6 +54,20 @@ class Selection:
             parameters.extend(self.agent_ids)
         return " and ".join(clauses) or "true", parameters
 
+    def one_org(self) -> str | None:
+        """The org whose calls the selection is, when it is one org's with no reseller or
+        agent narrowing (an org's token, or an all-scope token narrowed to one org);
+        otherwise None."""
+        narrowed = self.reseller_id is not None or self.agent_ids is not None
+        if narrowed or self.scope.kind == "reseller":
+            return None
+        orgs = {self.org_id, self.scope.value if self.scope.kind == "org" else None} - {None}
+        return orgs.pop() if len(orgs) == 1 else None
+
+    def of_every_org(self) -> "Selection":
+        """Every org's calls in the same window and zone: what a read by org covers."""
+        return Selection(Scope("all"), self.window, self.zone)
+
 
 def in_list(column: str, values: Sequence) -> str:
     """`column` in `values`, one placeholder each: a list of constants, which the engine can
@@ -78,6 +92,12 @@ def visible_agents(marts: Publication, scope: Scope, agent_ids: Sequence[str] | 
         parameters,
     )
     return [agent_id for (agent_id,) in rows]
+
+
+def first_org(marts: Publication) -> str | None:
+    """The first org in org_id order, None without orgs."""
+    [(org_id,)] = marts.lasting_rows("select min(org_id) from marts.dim_orgs")
+    return org_id
 
 
 def org_visible(marts: Publication, scope: Scope, org_id: str) -> bool:

@@ -16,10 +16,13 @@ from api.queries.rollups import (
     PROVIDER_LATENCY,
     STAGE_ROWS,
     STAGES,
+    ByOrg,
     aggregate,
+    by_org,
     by_stage,
     each_stage,
     hours_holding,
+    of_org,
     partial_facts,
     rollup_reads,
     with_clause,
@@ -31,10 +34,10 @@ FRACTIONS = {"p50_latency_ms": 0.5, "p95_latency_ms": 0.95, "p99_latency_ms": 0.
 
 # Each turn value of `partial_turns` per stage, in the bucket the build's histograms give it
 # (the histogram_bucket macro, with the ratio of marts.dim_latency_histogram), with its call's
-# start.
+# start and org.
 _STAGE_VALUES = f"""
     select
-        provider_type, provider_name,
+        org_id, provider_type, provider_name,
         case
             when latency_ms = 0 then histogram.zero_bucket
             else cast(floor(ln(latency_ms) / ln(histogram.bucket_ratio)) as integer)
@@ -42,22 +45,14 @@ _STAGE_VALUES = f"""
         latency_ms, started_at
     from (
         select
-            stages.provider_type, {by_stage(each_stage("{stage}_provider"))} as provider_name,
+            org_id, stages.provider_type,
+            {by_stage(each_stage("{stage}_provider"))} as provider_name,
             {by_stage(each_stage("{stage}_latency_ms"))} as latency_ms,
             call_started_at as started_at
         from partial_turns {STAGE_ROWS}
     ) as stage_turns
     cross join marts.dim_latency_histogram as histogram
     where provider_name is not null and latency_ms is not null
-    """
-# The turn values of whole hours per provider and bucket: their calls' starts and values, as
-# two lists (`_EdgeValues`).
-_BUCKET_VALUES = f"""
-    select
-        provider_type, provider_name, histogram_bucket,
-        list(started_at) as started_at, list(latency_ms) as latency_ms
-    from ({_STAGE_VALUES}) as stage_values
-    group by 1, 2, 3
     """
 # The partial hours' turn values as intervals per provider and bucket.
 _PARTIAL_BUCKETS = f"""
@@ -71,8 +66,23 @@ _PARTIAL_BUCKETS = f"""
 _BUCKET_COLUMNS = (
     "provider_type, provider_name, histogram_bucket, min_latency_ms, max_latency_ms, turns"
 )
-# Rows of _BUCKET_COLUMNS by provider, then bucket: each provider's buckets in value order.
-_IN_ORDER = " order by 1, 2, 3"
+
+
+def _in_order(lead: Sequence[str]) -> str:
+    """Rows by the columns `lead`, then provider, then bucket: each provider's buckets in
+    value order."""
+    return f" order by {', '.join([*lead, *_PROVIDER, 'histogram_bucket'])}"
+
+
+def _bucket_values(lead: Sequence[str]) -> str:
+    """The turn values of whole hours per `lead` column, provider and bucket: their calls'
+    starts and values, as two lists (`_EdgeValues`)."""
+    keys = ", ".join([*lead, *_PROVIDER, "histogram_bucket"])
+    return f"""
+        select {keys}, list(started_at) as started_at, list(latency_ms) as latency_ms
+        from ({_STAGE_VALUES}) as stage_values
+        group by {keys}{_in_order(lead)}
+        """
 
 
 # A provider's turn values as intervals, one per histogram bucket, in bucket order: the
@@ -140,20 +150,24 @@ def _whole_intervals(
 ) -> dict[tuple, Intervals]:
     """The turn values of the selection's whole periods per (provider type, provider name),
     from the rollups' buckets: a lasting statement, as in `aggregate`, kept as `_by_provider`
-    gives them."""
+    gives them (read by org for one org's selection: `by_org`)."""
+    org, read_selection, lead = by_org(marts, selection)
     parts, parameters = [], []
     for table, _, where, read_parameters in rollup_reads(
         periods,
         "marts.rpt_provider_latency_histogram_daily",
         "marts.rpt_provider_latency_histogram_hourly",
-        selection,
+        read_selection,
         with_agents=False,
     ):
-        parts.append(f"select {_BUCKET_COLUMNS} from {table} where {where}")
+        parts.append(f"select {', '.join([*lead, _BUCKET_COLUMNS])} from {table} where {where}")
         parameters += read_parameters
     if not parts:
         return {}
-    return marts.lasting_rows(_merged_buckets(parts), parameters, shape=_by_provider)
+    intervals = marts.lasting_rows(
+        _merged_buckets(parts, lead), parameters, shape=ByOrg(_by_provider) if org else _by_provider
+    )
+    return of_org(org, intervals, {})
 
 
 def _partial_intervals(
@@ -168,15 +182,23 @@ def _partial_intervals(
     if not marts.keeps_answers:
         ctes, parameters = partial_facts(partial, selection, turns=True, reads=_PARTIAL_BUCKETS)
         return _by_provider(
-            marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_IN_ORDER}", parameters)
+            marts.rows(f"{with_clause(ctes)}{_PARTIAL_BUCKETS}{_in_order(())}", parameters)
         )
+    org, read_selection, lead = by_org(marts, selection)
+    statement = _bucket_values(lead)
     ctes, parameters = partial_facts(
-        hours_holding(partial), selection, turns=True, reads=_BUCKET_VALUES
+        hours_holding(partial), read_selection, turns=True, reads=statement
     )
-    values = marts.lasting_columns(
-        f"{with_clause(ctes)}{_BUCKET_VALUES}{_IN_ORDER}", parameters, shape=_edge_values
+    values = of_org(
+        org,
+        marts.lasting_columns(
+            with_clause(ctes) + statement,
+            parameters,
+            shape=ByOrg(_edge_values) if org else _edge_values,
+        ),
+        None,
     )
-    return values.intervals(partial)
+    return {} if values is None else values.intervals(partial)
 
 
 @dataclass(frozen=True)
@@ -219,7 +241,7 @@ class _EdgeValues:
 
 
 def _edge_values(columns: dict[str, np.ndarray]) -> _EdgeValues:
-    """The columns of _BUCKET_VALUES in _IN_ORDER as `_EdgeValues` (a lasting answer's
+    """The columns of `_bucket_values`, after its `lead`, as `_EdgeValues` (a lasting answer's
     shape)."""
     types, names, buckets = (columns[name] for name in (*_PROVIDER, "histogram_bucket"))
     started_at, latency_ms = (list(columns[name]) for name in ("started_at", "latency_ms"))
@@ -242,7 +264,7 @@ def _starts(columns: Sequence[np.ndarray]) -> np.ndarray:
 
 
 def _by_provider(rows: list[tuple]) -> dict[tuple, Intervals]:
-    """Rows of _BUCKET_COLUMNS in _IN_ORDER, one per provider and bucket, as each provider's
+    """Rows of _BUCKET_COLUMNS in `_in_order`, one per provider and bucket, as each provider's
     `Intervals`."""
     if not rows:
         return {}
@@ -279,13 +301,14 @@ def _merged(parts: list[Intervals]) -> Intervals:
     )
 
 
-def _merged_buckets(parts: list[str]) -> str:
-    """The intervals of `parts` (selects of _BUCKET_COLUMNS) per provider and bucket."""
+def _merged_buckets(parts: list[str], lead: Sequence[str]) -> str:
+    """The intervals of `parts` (selects of the columns `lead`, then _BUCKET_COLUMNS) per
+    `lead` column, provider and bucket."""
+    keys = ", ".join([*lead, *_PROVIDER, "histogram_bucket"])
     return f"""
-        select provider_type, provider_name, histogram_bucket, min(min_latency_ms),
-            max(max_latency_ms), cast(sum(turns) as bigint)
+        select {keys}, min(min_latency_ms), max(max_latency_ms), cast(sum(turns) as bigint)
         from ({" union all ".join(parts)}) as buckets
-        group by provider_type, provider_name, histogram_bucket{_IN_ORDER}
+        group by {keys}{_in_order(lead)}
         """
 
 

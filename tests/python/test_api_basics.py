@@ -66,8 +66,9 @@ def test_a_worker_answers_every_endpoint_once_before_its_first_request(
 ):
     monkeypatch.setenv("CALLSTATS_NOW", FIXTURE_NOW)
     answered = warm(Marts(published_path(fixture_warehouse)))
-    assert answered == [endpoint.path for endpoint in ENDPOINTS]
-    assert len(answered) == 25
+    paths = [endpoint.path for endpoint in ENDPOINTS]
+    assert answered == [("all", path) for path in paths] + [("org", path) for path in paths]
+    assert len(paths) == 25
 
 
 def test_without_published_marts_health_and_endpoints_answer_503(tmp_path):

@@ -22,7 +22,8 @@ import pytest
 from api_cases import RecordedReads
 from pytest import approx
 
-from api.marts import Marts
+from api import marts as marts_module
+from api.marts import Marts, Publication
 from api.params import Window
 from api.queries import records, turns
 from api.queries.selection import Selection
@@ -287,6 +288,39 @@ def test_a_windows_whole_periods_and_edge_hours_are_lasting_statements(fixture_w
         assert (len(rollups), len(edge_hours), len(read["lasting"])) == (2, 2, 4)
         assert all("marts.rpt_" not in sql for sql in edge_hours)
         assert read["rows"] == []
+
+
+def test_one_orgs_lasting_statements_read_every_orgs_answer(fixture_warehouse, monkeypatch):
+    # 08:30 to 10:50, as above: org-a's calls with turns are c-1 and c-2 (09:00, 09:30, a
+    # whole hour), org-b's is c-4 (10:40, a partial hour)
+    executed: list[str] = []
+    execute = Publication._execute
+
+    def recorded(publication, sql, parameters):
+        executed.append(sql)
+        return execute(publication, sql, parameters)
+
+    monkeypatch.setattr(Publication, "_execute", recorded)
+    monkeypatch.setattr(marts_module, "_shared_answers", lambda path: None)
+    marts = Marts(published_path(fixture_warehouse))
+    window = Window(datetime(2026, 3, 2, 8, 30), datetime(2026, 3, 2, 10, 50), False)
+    with marts.publication() as publication:
+        org_a = turns.provider_latency(publication, Selection(Scope("org", "org-a"), window))
+        read_for_org_a = len(executed)
+        org_b = turns.provider_latency(publication, Selection(Scope("org", "org-b"), window))
+    # the whole periods and edge hours of the histograms and the means, for every org
+    assert read_for_org_a == 4
+    assert len(executed) == read_for_org_a
+    assert [(row["provider_name"], row["call_count"]) for row in org_a] == [
+        ("deepgram", 2), ("openai", 2), ("cartesia", 1), ("elevenlabs", 1)
+    ]  # fmt: skip
+    assert org_b == [
+        {"provider_type": stage, "provider_name": name, "avg_latency_ms": value,
+         "p50_latency_ms": value, "p95_latency_ms": value, "p99_latency_ms": value,
+         "call_count": 1}
+        for stage, name, value in (("stt", "deepgram", 100), ("llm", "openai", 300),
+                                   ("tts", "cartesia", 60))
+    ]  # fmt: skip
 
 
 def test_partial_hours_values_fall_in_the_buckets_the_build_gives_them(query):
