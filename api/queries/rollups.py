@@ -568,7 +568,9 @@ class _Running:
         part that reaches either end of the rows reads one running sum; a part inside them
         adds its rows (a difference of running sums would show in the last digits of a
         float: 46.53499999999997 for one call of 46.535 s after one of 1000.1 s)."""
-        first, last = np.searchsorted(self.instants, [part.start, part.end]).tolist()
+        # the bounds as datetime64: Python datetimes would make numpy convert every instant
+        bounds = np.array([part.start, part.end], dtype=self.instants.dtype)
+        first, last = np.searchsorted(self.instants, bounds).tolist()
         if first == last:
             return None
         if last == len(self.instants):
