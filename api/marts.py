@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -88,6 +88,9 @@ class Publication:
         self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
         self._kept = kept
         self._lock = lock
+        # While `together` runs reads in a thread: that thread, and what starts the reads
+        # not started yet in the worker's threads.
+        self._spreading: tuple[int, Callable[[], None]] | None = None
 
     def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
         return self._execute(sql, parameters).fetchall()
@@ -100,6 +103,8 @@ class Publication:
     def _execute(self, sql: str, parameters: Sequence) -> duckdb.DuckDBPyConnection:
         """`sql` run through this thread's cursor, which its first statement opens."""
         thread = threading.get_ident()
+        if self._spreading is not None and self._spreading[0] == thread:
+            self._spreading[1]()
         cursor = self._cursors.get(thread)
         if cursor is None:
             with self._lock:
@@ -111,20 +116,34 @@ class Publication:
 
     def together(self, *reads: Callable[[], Any]) -> list:
         """The values of `reads`, functions of no argument that read this publication, in their
-        order: the first in the calling thread, the others at once in threads of the worker,
-        each through a cursor of its own, so that an answer's independent statements use more
-        than one core (docs/decisions.md, Reads of an answer at once). Every read has finished
-        when it returns or raises; an exception of a read is raised, the first read's first.
-        No reads, no values. A read must not call `together` itself: the threads it would
-        wait for may all be waiting already."""
-        if not reads:
-            return []
-        others = [_readers().submit(read) for read in reads[1:]]
+        order. They run one after the other in the calling thread until one of them runs a
+        statement: the reads not started then start at once in threads of the worker, each
+        through a cursor of its own, so that an answer's independent statements use more than
+        one core, while reads whose answers are all kept run in one thread, without handing the
+        interpreter between threads (docs/decisions.md, Reads of an answer at once). Every read
+        has finished when it returns or raises; an exception of a read is raised, the earliest
+        read's first. A read must not call `together` itself: the threads it would wait for may
+        all be waiting already."""
+        waiting = list(enumerate(reads))
+        started: dict[int, Future] = {}
+
+        def spread() -> None:
+            for position, read in waiting:
+                started[position] = _readers().submit(read)
+            waiting.clear()
+
+        values: dict[int, Any] = {}
+        self._spreading = (threading.get_ident(), spread)
         try:
-            first = reads[0]()
+            while waiting:
+                position, read = waiting.pop(0)
+                values[position] = read()
         finally:
-            wait(others)
-        return [first, *(other.result() for other in others)]
+            self._spreading = None
+            wait(started.values())
+        for position, future in sorted(started.items()):
+            values[position] = future.result()
+        return [values[position] for position in range(len(reads))]
 
     def lasting_rows(
         self, sql: str, parameters: Sequence = (), shape: Callable[[list[tuple]], Any] | None = None

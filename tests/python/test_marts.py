@@ -317,6 +317,29 @@ def test_reads_together_answer_in_their_order_from_more_than_one_thread(tmp_path
     assert threads[0] == threading.get_ident() != threads[500]
 
 
+def test_reads_together_run_in_the_calling_thread_until_one_runs_a_statement(tmp_path):
+    published = tmp_path / "published.duckdb"
+    _publish(published, range(1000))
+    marts = Marts(published)
+    threads = {}
+
+    def read(threshold: int, lasting: bool):
+        def run() -> list[tuple]:
+            threads[threshold] = threading.get_ident()
+            rows = publication.lasting_rows if lasting else publication.rows
+            return rows(LONG_CALLS, [threshold])
+
+        return run
+
+    with marts.publication() as publication:
+        publication.lasting_rows(LONG_CALLS, [0])
+        answers = publication.together(read(0, True), read(998, False), read(500, False))
+    assert answers == [[(1000, 499_500)], [(2, 998 + 999)], [(500, 374_750)]]
+    # the kept answer, then the first read with a statement, in the calling thread; the read
+    # after it started in another thread when that statement ran
+    assert threads[0] == threads[998] == threading.get_ident() != threads[500]
+
+
 def test_reads_together_raise_a_reads_error_once_every_read_has_finished(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(3))
