@@ -357,14 +357,13 @@ def aggregate(
     # the kept lists are never changed: a partial hour's sums replace a key's list
     totals: dict[tuple, list] = (
         dict(
-            of_org(
+            lasting_of(
                 org,
-                marts.lasting_rows(
-                    f"select {', '.join([*lead, *dimensions, *sums])}"
-                    f" from ({' union all '.join(parts)}) as parts{grouping}",
-                    parameters,
-                    shape=ByOrg(keyed) if org else keyed,
-                ),
+                marts.lasting_rows,
+                f"select {', '.join([*lead, *dimensions, *sums])}"
+                f" from ({' union all '.join(parts)}) as parts{grouping}",
+                parameters,
+                keyed,
                 {},
             )
         )
@@ -406,12 +405,20 @@ def by_org(marts: Publication, selection: Selection) -> tuple[str | None, Select
     return org, selection.of_every_org(), ["org_id"]
 
 
-def of_org(org: str | None, answer: Any, empty: Any) -> Any:
-    """An org's part of a lasting answer read by org (`ByOrg`), `empty` where it has none;
-    without an org, the answer itself."""
+def lasting_of(
+    org: str | None,
+    read: Callable[..., Any],
+    sql: str,
+    parameters: Sequence,
+    shape: Callable[[Any], Any],
+    empty: Any,
+) -> Any:
+    """The answer of `read` (a publication's `lasting_rows` or `lasting_columns`) to `sql`,
+    shaped by `shape`; with an `org` (`by_org`), the answer read by org (`ByOrg`) and that
+    org's part of it, `empty` where it has none."""
     if org is None:
-        return answer
-    return answer.get(org, empty)
+        return read(sql, parameters, shape=shape)
+    return read(sql, parameters, shape=ByOrg(shape)).get(org, empty)
 
 
 @dataclass(frozen=True)
@@ -514,14 +521,12 @@ def _edge_hours(
         "partial_turns" in family.facts,
         reads=statement,
     )
-    running_sums = _RunningSums(len(keys), tuple(name in family.floats for name in names))
-    running = of_org(
+    running = lasting_of(
         org,
-        marts.lasting_columns(
-            with_clause(ctes) + statement,
-            parameters,
-            shape=ByOrg(running_sums) if org else running_sums,
-        ),
+        marts.lasting_columns,
+        with_clause(ctes) + statement,
+        parameters,
+        _RunningSums(len(keys), tuple(name in family.floats for name in names)),
         {},
     )
     sums: dict[tuple, list] = {}

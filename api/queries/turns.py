@@ -16,13 +16,12 @@ from api.queries.rollups import (
     PROVIDER_LATENCY,
     STAGE_ROWS,
     STAGES,
-    ByOrg,
     aggregate,
     by_org,
     by_stage,
     each_stage,
     hours_holding,
-    of_org,
+    lasting_of,
     partial_facts,
     rollup_reads,
     with_clause,
@@ -164,10 +163,9 @@ def _whole_intervals(
         parameters += read_parameters
     if not parts:
         return {}
-    intervals = marts.lasting_rows(
-        _merged_buckets(parts, lead), parameters, shape=ByOrg(_by_provider) if org else _by_provider
+    return lasting_of(
+        org, marts.lasting_rows, _merged_buckets(parts, lead), parameters, _by_provider, {}
     )
-    return of_org(org, intervals, {})
 
 
 def _partial_intervals(
@@ -189,14 +187,8 @@ def _partial_intervals(
     ctes, parameters = partial_facts(
         hours_holding(partial), read_selection, turns=True, reads=statement
     )
-    values = of_org(
-        org,
-        marts.lasting_columns(
-            with_clause(ctes) + statement,
-            parameters,
-            shape=ByOrg(_edge_values) if org else _edge_values,
-        ),
-        None,
+    values = lasting_of(
+        org, marts.lasting_columns, with_clause(ctes) + statement, parameters, _edge_values, None
     )
     return {} if values is None else values.intervals(partial)
 
