@@ -38,6 +38,15 @@ ERRORS = "/api/v1/analytics/errors"
 ACTIVE_CALLS = "/api/v1/analytics/active-calls"
 WINDOWED = (SUMMARY, CALL_VOLUME, WORKFLOW_STATS, PROVIDER_LATENCY, ERRORS)
 
+# org-b's one call with turns, c-4: each stage's one value is every statistic of it
+ORG_B_PROVIDER_LATENCY = [
+    {"provider_type": stage, "provider_name": name, "avg_latency_ms": value,
+     "p50_latency_ms": value, "p95_latency_ms": value, "p99_latency_ms": value,
+     "call_count": 1}
+    for stage, name, value in (("stt", "deepgram", 100), ("llm", "openai", 300),
+                               ("tts", "cartesia", 60))
+]  # fmt: skip
+
 
 def ok(result):
     assert result.status_code == 200, result.text
@@ -245,13 +254,7 @@ def test_provider_latency_percentiles_over_the_turn_values(get):
          "p50_latency_ms": 140, "p95_latency_ms": approx(149), "p99_latency_ms": approx(149.8),
          "call_count": 1},
     ]  # fmt: skip
-    assert ok(get(PROVIDER_LATENCY, "org-b")) == [
-        {"provider_type": stage, "provider_name": name, "avg_latency_ms": value,
-         "p50_latency_ms": value, "p95_latency_ms": value, "p99_latency_ms": value,
-         "call_count": 1}
-        for stage, name, value in (("stt", "deepgram", 100), ("llm", "openai", 300),
-                                   ("tts", "cartesia", 60))
-    ]  # fmt: skip
+    assert ok(get(PROVIDER_LATENCY, "org-b")) == ORG_B_PROVIDER_LATENCY
     assert ok(get(PROVIDER_LATENCY, period="1h")) == []  # c-5 and c-9 have no turns
 
 
@@ -314,13 +317,7 @@ def test_one_orgs_lasting_statements_read_every_orgs_answer(fixture_warehouse, m
     assert [(row["provider_name"], row["call_count"]) for row in org_a] == [
         ("deepgram", 2), ("openai", 2), ("cartesia", 1), ("elevenlabs", 1)
     ]  # fmt: skip
-    assert org_b == [
-        {"provider_type": stage, "provider_name": name, "avg_latency_ms": value,
-         "p50_latency_ms": value, "p95_latency_ms": value, "p99_latency_ms": value,
-         "call_count": 1}
-        for stage, name, value in (("stt", "deepgram", 100), ("llm", "openai", 300),
-                                   ("tts", "cartesia", 60))
-    ]  # fmt: skip
+    assert org_b == ORG_B_PROVIDER_LATENCY
 
 
 def test_partial_hours_values_fall_in_the_buckets_the_build_gives_them(query):

@@ -297,21 +297,28 @@ def test_threads_run_one_statement_with_their_own_values(tmp_path):
     ]
 
 
+def _noted_read(publication, threads: dict, threshold: int, lasting: bool = False):
+    """A read of LONG_CALLS over `threshold` (a lasting statement with `lasting`) that notes
+    in `threads` the thread it ran in."""
+
+    def run() -> list[tuple]:
+        threads[threshold] = threading.get_ident()
+        rows = publication.lasting_rows if lasting else publication.rows
+        return rows(LONG_CALLS, [threshold])
+
+    return run
+
+
 def test_reads_together_answer_in_their_order_from_more_than_one_thread(tmp_path):
     published = tmp_path / "published.duckdb"
     _publish(published, range(1000))
     marts = Marts(published)
     threads = {}
 
-    def read(threshold: int):
-        def run() -> list[tuple]:
-            threads[threshold] = threading.get_ident()
-            return publication.rows(LONG_CALLS, [threshold])
-
-        return run
-
     with marts.publication() as publication:
-        answers = publication.together(read(0), read(500), read(998))
+        answers = publication.together(
+            *(_noted_read(publication, threads, threshold) for threshold in (0, 500, 998))
+        )
     assert answers == [[(1000, 499_500)], [(500, 374_750)], [(2, 998 + 999)]]
     # the first in the calling thread, the others in the worker's threads
     assert threads[0] == threading.get_ident() != threads[500]
@@ -323,17 +330,13 @@ def test_reads_together_run_in_the_calling_thread_until_one_runs_a_statement(tmp
     marts = Marts(published)
     threads = {}
 
-    def read(threshold: int, lasting: bool):
-        def run() -> list[tuple]:
-            threads[threshold] = threading.get_ident()
-            rows = publication.lasting_rows if lasting else publication.rows
-            return rows(LONG_CALLS, [threshold])
-
-        return run
-
     with marts.publication() as publication:
         publication.lasting_rows(LONG_CALLS, [0])
-        answers = publication.together(read(0, True), read(998, False), read(500, False))
+        answers = publication.together(
+            _noted_read(publication, threads, 0, lasting=True),
+            _noted_read(publication, threads, 998),
+            _noted_read(publication, threads, 500),
+        )
     assert answers == [[(1000, 499_500)], [(2, 998 + 999)], [(500, 374_750)]]
     # the kept answer, then the first read with a statement, in the calling thread; the read
     # after it started in another thread when that statement ran
