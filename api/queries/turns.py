@@ -67,16 +67,20 @@ _BUCKET_COLUMNS = (
 )
 
 
+def _bucket_keys(lead: Sequence[str]) -> str:
+    """The columns `lead`, then provider, then bucket: a histogram bucket's key."""
+    return ", ".join([*lead, *_PROVIDER, "histogram_bucket"])
+
+
 def _in_order(lead: Sequence[str]) -> str:
-    """Rows by the columns `lead`, then provider, then bucket: each provider's buckets in
-    value order."""
-    return f" order by {', '.join([*lead, *_PROVIDER, 'histogram_bucket'])}"
+    """Rows by `_bucket_keys`: each provider's buckets in value order."""
+    return f" order by {_bucket_keys(lead)}"
 
 
 def _bucket_values(lead: Sequence[str]) -> str:
     """The turn values of whole hours per `lead` column, provider and bucket: their calls'
     starts and values, as two lists (`_EdgeValues`)."""
-    keys = ", ".join([*lead, *_PROVIDER, "histogram_bucket"])
+    keys = _bucket_keys(lead)
     return f"""
         select {keys}, list(started_at) as started_at, list(latency_ms) as latency_ms
         from ({_STAGE_VALUES}) as stage_values
@@ -296,7 +300,7 @@ def _merged(parts: list[Intervals]) -> Intervals:
 def _merged_buckets(parts: list[str], lead: Sequence[str]) -> str:
     """The intervals of `parts` (selects of the columns `lead`, then _BUCKET_COLUMNS) per
     `lead` column, provider and bucket."""
-    keys = ", ".join([*lead, *_PROVIDER, "histogram_bucket"])
+    keys = _bucket_keys(lead)
     return f"""
         select {keys}, min(min_latency_ms), max(max_latency_ms), cast(sum(turns) as bigint)
         from ({" union all ".join(parts)}) as buckets
