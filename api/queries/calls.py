@@ -1,16 +1,19 @@
 """What the call endpoints answer, from the CALLS family and its siblings (rollups.py), as
 rows named after their JSON fields (api.md; metrics.md)."""
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time
+
+import numpy as np
 
 from api.marts import Publication
 from api.params import Window
 from api.queries import measures
 from api.queries.periods import (
     DAY,
-    bucket_of,
+    INSTANT,
     bucket_starts,
     local_date,
     local_hour,
@@ -26,9 +29,10 @@ from api.queries.rollups import (
     TURN_LATENCIES,
     Family,
     aggregate,
+    keyed_sums,
 )
 from api.queries.selection import Selection
-from api.serialize import day, timestamp
+from api.serialize import day, timestamps
 
 
 def totals(marts: Publication, selection: Selection, components: Sequence[str]) -> dict:
@@ -78,33 +82,60 @@ def _with_calls(marts: Publication, selection: Selection, window: Window) -> Win
     return Window(lower, upper, inclusive)
 
 
+@dataclass(frozen=True)
+class Series:
+    """A time series of CALLS sums: its buckets' `starts` (INSTANT, in order) and, for each
+    component, its sum in each bucket (`sums`; a float component's as Python floats added row
+    by row, and 0 in a bucket without rows)."""
+
+    starts: np.ndarray
+    sums: dict[str, np.ndarray]
+
+    def buckets(self) -> list[tuple[datetime, dict]]:
+        """Each bucket's start and sums by component."""
+        names = list(self.sums)
+        columns = [self.sums[name].tolist() for name in names]
+        return [
+            (start, dict(zip(names, values, strict=True)))
+            for start, *values in zip(self.starts.tolist(), *columns, strict=True)
+        ]
+
+
 def series(
     marts: Publication,
     selection: Selection,
     interval: str,
     parameter: str,
     components: Sequence[str],
-) -> list[tuple[datetime, dict]]:
+) -> Series:
     """The CALLS `components` summed per local `interval` (hour, day, week) of the selection's zone,
     every bucket of the window listed by its start (metrics.md, Time series); a window of
     too many buckets is a 400 naming `parameter`."""
     window = closed(marts, selection)
-    if window is None:
-        return []
-    starts = bucket_starts(window, interval, selection.zone, parameter)
-    sums = [dict.fromkeys(components, 0) for _ in starts]
-    narrowed = _with_calls(marts, selection, window)
-    rows = narrowed and aggregate(
+    starts = (
+        np.array([], INSTANT)
+        if window is None
+        else bucket_starts(window, interval, selection.zone, parameter)
+    )
+    sums = {
+        name: np.zeros(len(starts), object if name in CALLS.floats else np.int64)
+        for name in components
+    }
+    narrowed = window and _with_calls(marts, selection, window)
+    totals = narrowed and keyed_sums(
         marts,
         CALLS,
         replace(selection, window=narrowed),
+        components,
         grain="hour" if interval == "hour" else "day",
         boundaries=starts,
-        components=components,
     )
-    for row in rows or ():
-        _add(sums[bucket_of(starts, row["period_start"])], row)
-    return list(zip(starts, sums, strict=True))
+    if totals:
+        listed = starts.tolist()
+        positions = [bisect_right(listed, period_start) - 1 for (period_start,) in totals]
+        for column, values in zip(sums.values(), zip(*totals.values(), strict=True), strict=True):
+            np.add.at(column, positions, values)
+    return Series(starts, sums)
 
 
 def by_local_hour(
@@ -139,7 +170,7 @@ def daily(
     """The `components` summed over the window, and its daily series,
     `{"date": ..., **fields(sums)}` per local day, from one read: the days add up to the
     window."""
-    days = series(marts, selection, "day", parameter, components)
+    days = series(marts, selection, "day", parameter, components).buckets()
     trend = [
         {"date": day(local_date(start, selection.zone)), **fields(sums)} for start, sums in days
     ]
@@ -441,19 +472,14 @@ def _active(marts: Publication, selection: Selection, now: datetime, window: boo
 
 
 def call_volume_series(marts: Publication, selection: Selection, interval: str) -> list[dict]:
+    counts = ("total_calls", "completed_calls", "failed_calls")
+    buckets = series(marts, selection, interval, "interval", counts)
     return [
-        {
-            "timestamp": timestamp(start),
-            "total": sums["total_calls"],
-            "completed": sums["completed_calls"],
-            "failed": sums["failed_calls"],
-        }
-        for start, sums in series(
-            marts,
-            selection,
-            interval,
-            "interval",
-            ("total_calls", "completed_calls", "failed_calls"),
+        {"timestamp": start, "total": total, "completed": completed, "failed": failed}
+        for start, total, completed, failed in zip(
+            timestamps(buckets.starts),
+            *(buckets.sums[name].tolist() for name in counts),
+            strict=True,
         )
     ]
 
@@ -610,7 +636,7 @@ def _by_day_and_hour(marts: Publication, selection: Selection) -> tuple[list[tup
     if window is None:
         return [], hours
     zone = selection.zone
-    starts = bucket_starts(window, "day", zone, "startDate")
+    starts = bucket_starts(window, "day", zone, "startDate").tolist()
     days = {local_date(start, zone): dict.fromkeys(components, 0) for start in starts}
     for start, sums in by_local_hour(marts, replace(selection, window=window), components):
         _add(days[start.date()], sums)
@@ -688,7 +714,7 @@ def calls_analytics(marts: Publication, selection: Selection, now: datetime) -> 
                 "completed": day_sums["completed_calls"],
                 "failed": day_sums["failed_calls"],
             }
-            for start, day_sums in series(marts, selection, "day", "period", counts)
+            for start, day_sums in series(marts, selection, "day", "period", counts).buckets()
             if day_sums["total_calls"]
         },
         "top_assistants": [

@@ -2,7 +2,7 @@
 `created_at`; an event is in scope through the call it belongs to (metrics.md, STT events)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -48,28 +48,67 @@ def stt_events(
     call_sid: str | None = None,
     event_type: str | None = None,
 ) -> list[dict]:
-    """The newest `limit` events, newest first, then by id."""
+    """The newest `limit` events, newest first, then by id.
+
+    Where lasting answers are kept, from the newest `limit` events of the whole UTC hours that
+    hold the window, a lasting statement: a window that slides within its hours, as a polling
+    dashboard's does, reads no events. The window's events among them are the newest of the
+    window unless events after its end (in its last hour) left too few of them and none before
+    its start: only then does it read the window's own (docs/decisions.md, Newest events
+    kept)."""
+    if marts.keeps_answers:
+        window = selection.window
+        hours = Window(
+            None if window.lower is None else floor(window.lower, HOUR),
+            None if window.upper is None else floor(window.upper, HOUR) + HOUR,
+            upper_inclusive=False,
+        )
+        kept = marts.lasting_rows(
+            *_newest(replace(selection, window=hours), limit, call_sid, event_type),
+            shape=_event_items,
+        )
+        newest = [item for created_at, item in kept if window.holds(created_at)]
+        if (
+            len(newest) == limit
+            or len(kept) < limit
+            or (window.lower is not None and kept[-1][0] < window.lower)
+        ):
+            return newest
+    rows = marts.rows(*_newest(selection, limit, call_sid, event_type))
+    return [item for _, item in _event_items(rows)]
+
+
+def _newest(
+    selection: Selection, limit: int, call_sid: str | None, event_type: str | None
+) -> tuple[str, list]:
+    """The statement of the selection's newest `limit` events, newest first, then by id."""
     where, parameters = _events(selection, call_sid, event_type)
-    rows = marts.rows(
-        f"""
+    sql = f"""
         select event_id, call_sid, event_type, provider_name, model, detail, created_at
         from marts.fct_stt_events_by_time
         where {where}
         order by created_at desc, event_id collate "C"
         limit ?
-        """,
-        [*parameters, limit],
-    )
+        """
+    return sql, [*parameters, limit]
+
+
+def _event_items(rows: list[tuple]) -> list[tuple[datetime, dict]]:
+    """Rows of `_newest` as `(created_at, the event's JSON object)` (a lasting answer's
+    shape)."""
     return [
-        {
-            "id": event_id,
-            "call_sid": call_sid,
-            "event_type": event_type,
-            "provider_name": provider,
-            "model": model,
-            "detail": orjson.loads(detail) if detail is not None else None,
-            "created_at": timestamp(created_at),
-        }
+        (
+            created_at,
+            {
+                "id": event_id,
+                "call_sid": call_sid,
+                "event_type": event_type,
+                "provider_name": provider,
+                "model": model,
+                "detail": orjson.loads(detail) if detail is not None else None,
+                "created_at": timestamp(created_at),
+            },
+        )
         for event_id, call_sid, event_type, provider, model, detail, created_at in rows
     ]
 

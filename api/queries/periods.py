@@ -7,14 +7,13 @@ A series' buckets are local days, hours or weeks of a time zone (api.md, `tz`); 
 would straddle a bucket's start is read from the facts, so every period lies in one bucket.
 """
 
-from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from itertools import pairwise
 
 import falcon
+import numpy as np
 
 from api.params import Window
 
@@ -26,6 +25,9 @@ STEPS = {"hour": HOUR, "day": DAY, "week": timedelta(weeks=1)}
 # other families keep the same bound, so no window can make an answer unboundedly large.
 MAX_BUCKETS = 10_000
 _EPOCH = datetime(2000, 1, 1)
+# Instants as numpy holds them: a series' bucket starts, and the boundaries a window is cut at.
+INSTANT = "datetime64[us]"
+_DAY_HOURS = np.arange(24) * np.timedelta64(HOUR)
 # The local hours kept per worker (`local_hour`): those of a year of hourly rows, in one zone.
 _LOCAL_HOURS = 8760
 
@@ -60,39 +62,38 @@ def floor(moment: datetime, step: timedelta) -> datetime:
     return moment - (moment - _EPOCH) % step
 
 
+def on_whole(moments: np.ndarray, step: timedelta) -> np.ndarray:
+    """Which of `moments` (INSTANT) start a `step` (a divisor of a day), as `floor` does."""
+    return (moments - np.datetime64(_EPOCH)) % np.timedelta64(step) == np.timedelta64(0)
+
+
 def _ceil(moment: datetime, step: timedelta) -> datetime:
     start = floor(moment, step)
     return start if start == moment else start + step
 
 
-def cut(window: Window, *, daily: bool, boundaries: Sequence[datetime] = ()) -> Periods:
-    """The periods of `window`, none straddling one of `boundaries` (bucket starts); with
-    `daily=False` whole days count as hours (rollups with no daily table). A boundary on a
-    whole UTC day (with `daily=False`, hour) is an edge of every period around it already."""
+def cut(window: Window, *, daily: bool, boundaries: np.ndarray | None = None) -> Periods:
+    """The periods of `window`, none straddling one of `boundaries` (bucket starts, INSTANT, in
+    order); with `daily=False` whole days count as hours (rollups with no daily table). A
+    boundary on a whole UTC day (with `daily=False`, hour) is an edge of every period around
+    it already."""
     start, end = window.lower, window.upper
     if end is not None and window.upper_inclusive:
         end += timedelta(microseconds=1)
     if start is not None and end is not None and start >= end:
         return Periods((), (), ())
     whole = DAY if daily else HOUR
+    marks = () if boundaries is None else boundaries[~on_whole(boundaries, whole)].tolist()
     inside = [
         moment
-        for moment in boundaries
-        if _after(moment, start) and _before(moment, end) and floor(moment, whole) != moment
+        for moment in marks
+        if (start is None or moment > start) and (end is None or moment < end)
     ]
     pieces = [_cut(Span(low, high), daily) for low, high in pairwise([start, *inside, end])]
     days, hours, partial = (
         _merged([span for piece in pieces for span in piece[kind]]) for kind in range(3)
     )
     return Periods(days, hours, partial)
-
-
-def _after(moment: datetime, start: datetime | None) -> bool:
-    return start is None or moment > start
-
-
-def _before(moment: datetime, end: datetime | None) -> bool:
-    return end is None or moment < end
 
 
 def _cut(span: Span, daily: bool) -> tuple[list[Span], list[Span], list[Span]]:
@@ -139,17 +140,18 @@ def local_date(moment: datetime, zone: tzinfo) -> date:
     return local(moment, zone).date()
 
 
-def bucket_starts(window: Window, interval: str, zone: tzinfo, parameter: str) -> list[datetime]:
-    """The starts (UTC instants) of the local hours, days or weeks (Monday 00:00) of `zone`
-    from the one holding the window's lower bound through the one holding its last instant
-    (metrics.md, Time series); both bounds must be set, and a window whose last instant is
-    before its lower bound in another bucket has none. A day starts at local midnight (or
-    the first instant after it, where a DST change skips midnight); a DST day has 23 or 25
-    hours. More than MAX_BUCKETS buckets is a 400 naming `parameter`."""
+def bucket_starts(window: Window, interval: str, zone: tzinfo, parameter: str) -> np.ndarray:
+    """The starts (UTC instants as INSTANT, whole seconds as zone offsets are) of the local
+    hours, days or weeks (Monday 00:00) of `zone` from the one holding the window's lower
+    bound through the one holding its last instant (metrics.md, Time series); both bounds
+    must be set, and a window whose last instant is before its lower bound in another bucket
+    has none. A day starts at local midnight (or the first instant after it, where a DST
+    change skips midnight); a DST day has 23 or 25 hours. More than MAX_BUCKETS buckets is a
+    400 naming `parameter`."""
     try:
         last = window.last_instant
     except OverflowError:  # an exclusive upper bound at the first instant holds nothing
-        return []
+        return np.array([], INSTANT)
     earliest, latest = min(window.lower, last), max(window.lower, last)
     count = (latest - earliest) // STEPS[interval] + 1
     if count > MAX_BUCKETS + 1:
@@ -163,10 +165,12 @@ def bucket_starts(window: Window, interval: str, zone: tzinfo, parameter: str) -
         for offset in range(0, (last_date - first_date).days + 1, step)
     ]
     if interval == "hour":
-        starts = [start for day in dates for start in _hour_starts(day, zone)]
+        starts = np.concatenate([_hour_starts(day, zone) for day in dates])
     else:
-        starts = [_day_start(day, zone) for day in dates]
-    starts = starts[bucket_of(starts, window.lower) : bucket_of(starts, last) + 1]
+        starts = np.array([_day_start(day, zone) for day in dates], INSTANT)
+    bounds = np.array([window.lower, last], INSTANT)
+    first, final = (np.searchsorted(starts, bounds, side="right") - 1).tolist()
+    starts = starts[first : final + 1]
     if len(starts) > MAX_BUCKETS:
         raise _too_many(len(starts), interval, parameter)
     return starts
@@ -176,11 +180,11 @@ def _day_start(day: date, zone: tzinfo) -> datetime:
     return _utc(datetime.combine(day, time(), zone))
 
 
-def _hour_starts(day: date, zone: tzinfo) -> list[datetime]:
+def _hour_starts(day: date, zone: tzinfo) -> np.ndarray:
     """The instants of `day` at which the local clock shows a whole hour: 23, 24 or 25."""
     start = _day_start(day, zone)
     if _day_start(day + DAY, zone) - start == DAY:  # no change of offset that day
-        return [start + hour * HOUR for hour in range(24)]
+        return np.datetime64(start) + _DAY_HOURS
     starts = []
     for hour in range(24):
         for fold in (0, 1):
@@ -188,7 +192,8 @@ def _hour_starts(day: date, zone: tzinfo) -> list[datetime]:
             shown = local(instant, zone)
             if (shown.date(), shown.hour, shown.minute, shown.second) == (day, hour, 0, 0):
                 starts.append(instant)
-    return sorted(set(starts))  # fold 1 is the same instant outside a repeated hour
+    # fold 1 is the same instant outside a repeated hour
+    return np.array(sorted(set(starts)), INSTANT)
 
 
 def _too_many(count: int, interval: str, parameter: str) -> falcon.HTTPInvalidParam:
@@ -200,24 +205,20 @@ def _too_many(count: int, interval: str, parameter: str) -> falcon.HTTPInvalidPa
     )
 
 
-def bucket_of(starts: Sequence[datetime], moment: datetime) -> int:
-    """The position in `starts` of the bucket holding `moment`."""
-    return bisect_right(starts, moment) - 1
-
-
-def split_hour_starts(window: Window, zone: tzinfo) -> list[datetime]:
+def split_hour_starts(window: Window, zone: tzinfo) -> np.ndarray:
     """The local hour starts inside a closed window that are not whole UTC hours (a
     half-hour zone's :30): the boundaries that grouping by local hour of day must not
-    straddle. None for whole-hour zones, so no number of hours is too many."""
-    starts = []
+    straddle (INSTANT). None for whole-hour zones, so no number of hours is too many."""
+    starts = [np.array([], INSTANT)]
     first_date = local_date(window.lower, zone)
     for offset in range((local_date(window.upper, zone) - first_date).days + 1):
         day = first_date + timedelta(days=offset)
         start = _day_start(day, zone)
         if floor(start, HOUR) == start and _day_start(day + DAY, zone) - start == DAY:
             continue
-        starts += [moment for moment in _hour_starts(day, zone) if floor(moment, HOUR) != moment]
-    return starts
+        hours = _hour_starts(day, zone)
+        starts.append(hours[~on_whole(hours, HOUR)])
+    return np.concatenate(starts)
 
 
 def local(moment: datetime, zone: tzinfo) -> datetime:

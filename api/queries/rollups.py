@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from api.marts import Publication
-from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor
+from api.queries.periods import HOUR, MINUTE, Periods, Span, cut, floor, on_whole
 from api.queries.selection import Selection
 
 
@@ -316,23 +316,46 @@ def aggregate(
     selection: Selection,
     by: Sequence[str] = (),
     grain: str | None = None,
-    boundaries: Sequence[datetime] = (),
+    boundaries: np.ndarray | None = None,
     components: Sequence[str] | None = None,
 ) -> list[dict]:
     """The sums of `family`'s `components` (all by default: a query reads only the columns it
-    names) over the selection, one dict per value of the dimensions `by`, keyed by column
-    name; without `by` or `grain`, one dict (zeros over an empty selection).
+    names) over the selection (`keyed_sums`), one dict per key keyed by column name: the
+    dimensions `by` and, with `grain`, `period_start`; without either, one dict (zeros over an
+    empty selection)."""
+    names = list(components or family.components)
+    totals = keyed_sums(marts, family, selection, names, by, grain, boundaries)
+    dimensions = [*(["period_start"] if grain else []), *by]
+    if not totals:
+        return [] if dimensions else [dict.fromkeys(names, 0)]
+    return [
+        dict(zip([*dimensions, *names], [*key, *values], strict=True))
+        for key, values in totals.items()
+    ]
 
-    With `grain` ("hour" or "day"), also one per `period_start`: the start of a rollup row's
-    UTC hour or day (hours only for "hour"), or of a partial hour's call's hour (its minute
-    when a boundary is not on a whole hour, its second when one is not on a whole minute). No
-    period straddles one of `boundaries`, so each lies in one bucket of a series whose
-    buckets start there.
+
+def keyed_sums(
+    marts: Publication,
+    family: Family,
+    selection: Selection,
+    names: Sequence[str],
+    by: Sequence[str] = (),
+    grain: str | None = None,
+    boundaries: np.ndarray | None = None,
+) -> dict[tuple, list]:
+    """The sums of `family`'s components `names` over the selection, as `{key: [sums in the
+    order of names]}`, one key per value of the dimensions `by` (an empty key without them).
+
+    With `grain` ("hour" or "day"), the key starts with `period_start`: the start of a rollup
+    row's UTC hour or day (hours only for "hour"), or of a partial hour's call's hour (its
+    minute when a boundary is not on a whole hour, its second when one is not on a whole
+    minute). No period straddles one of `boundaries` (INSTANT, in order), so each lies in one
+    bucket of a series whose buckets start there.
 
     The whole periods' sums are a lasting statement (`Publication.lasting_rows`): a window that
     slides by less than an hour, as a polling dashboard's does, reads again only its partial
     hours (docs/decisions.md, Whole periods kept). Where lasting answers are kept, one org's
-    selection reads them for every org at once (`by_org`).
+    selection reads them for every org at once (`by_org`). Callers must not change the lists.
     """
     periods = cut(
         selection.window,
@@ -340,7 +363,6 @@ def aggregate(
         boundaries=boundaries,
     )
     dimensions = [*(["period_start"] if grain else []), *by]
-    names = list(components or family.components)
     sums = [f"{_sum_sql(name, name in family.floats)} as {name}" for name in names]
     org, read_selection, lead = by_org(marts, selection)
     grouping = f" group by {', '.join([*lead, *dimensions])}" if lead or dimensions else ""
@@ -375,7 +397,7 @@ def aggregate(
             (
                 unit
                 for unit, step in (("hour", HOUR), ("minute", MINUTE))
-                if all(floor(boundary, step) == boundary for boundary in boundaries)
+                if boundaries is None or on_whole(boundaries, step).all()
             ),
             "second",
         )
@@ -385,12 +407,7 @@ def aggregate(
         for key, values in partial.items():
             kept = totals.get(key)
             totals[key] = values if kept is None else list(map(add, kept, values))
-    if not totals:
-        return [] if dimensions else [dict.fromkeys(names, 0)]
-    return [
-        dict(zip([*dimensions, *names], [*key, *values], strict=True))
-        for key, values in totals.items()
-    ]
+    return totals
 
 
 def by_org(marts: Publication, selection: Selection) -> tuple[str | None, Selection, list[str]]:

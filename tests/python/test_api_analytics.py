@@ -683,6 +683,35 @@ def test_stt_summary_keeps_its_whole_hours_and_reads_its_partial_hours(fixture_w
         assert "marts.fct_" in partial_hours and "marts.rpt_" not in partial_hours
 
 
+@pytest.mark.parametrize(
+    ("lower", "upper", "limit", "expected", "reads"),
+    [
+        # The hours 10:00 to 11:00 hold s-5 to s-8; the newest 2 (s-8 10:50:00, s-7
+        # 10:40:45) are both in the window: no statement but the kept one.
+        (None, datetime(2026, 3, 2, 10, 50), 2, [S8, S7], []),
+        # From 10:40:33 to 10:40:50, limit 3: the kept s-8, s-7, s-6 hold only s-7 of the
+        # window, but s-6 (10:40:32) is before it starts, so s-7 is all the window has.
+        (datetime(2026, 3, 2, 10, 40, 33), datetime(2026, 3, 2, 10, 40, 50), 3, [S7], []),
+        # To 10:40:31, limit 2: the kept s-8 and s-7 are both after the window's end, so it
+        # reads its own: s-5 (10:40:31, the bound is inclusive) and s-4 (09:31:05).
+        (None, datetime(2026, 3, 2, 10, 40, 31), 2, [S5, S4], ["rows"]),
+    ],
+)
+def test_stt_events_are_taken_from_the_newest_events_of_the_windows_hours(
+    fixture_warehouse, lower, upper, limit, expected, reads
+):
+    statements: list[tuple[str, str]] = []
+    marts = Marts(published_path(fixture_warehouse))
+    with marts.publication() as publication:
+        answer = events.stt_events(
+            RecordedReads(publication, statements),
+            Selection(Scope("all"), Window(lower, upper, upper_inclusive=True)),
+            limit,
+        )
+    assert answer == expected
+    assert [kind for kind, _ in statements] == ["lasting", *reads]
+
+
 @pytest.mark.parametrize("path", ALL_PATHS)
 def test_bad_window_bounds_are_400_naming_the_parameter(get, path):
     cases = [
