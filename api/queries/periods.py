@@ -144,19 +144,20 @@ def bucket_starts(window: Window, interval: str, zone: tzinfo, parameter: str) -
     """The starts (UTC instants as INSTANT, whole seconds as zone offsets are) of the local
     hours, days or weeks (Monday 00:00) of `zone` from the one holding the window's lower
     bound through the one holding its last instant (metrics.md, Time series); both bounds
-    must be set, and a window whose last instant is before its lower bound in another bucket
-    has none. A day starts at local midnight (or the first instant after it, where a DST
+    must be set, and an empty window (an exclusive upper bound at its lower bound) has none.
+    A day starts at local midnight (or the first instant after it, where a DST
     change skips midnight); a DST day has 23 or 25 hours. More than MAX_BUCKETS buckets is a
     400 naming `parameter`."""
     try:
         last = window.last_instant
     except OverflowError:  # an exclusive upper bound at the first instant holds nothing
         return np.array([], INSTANT)
-    earliest, latest = min(window.lower, last), max(window.lower, last)
-    count = (latest - earliest) // STEPS[interval] + 1
+    if last < window.lower:
+        return np.array([], INSTANT)
+    count = (last - window.lower) // STEPS[interval] + 1
     if count > MAX_BUCKETS + 1:
         raise _too_many(count, interval, parameter)
-    first_date, last_date = local_date(earliest, zone), local_date(latest, zone)
+    first_date, last_date = local_date(window.lower, zone), local_date(last, zone)
     if interval == "week":
         first_date -= timedelta(days=first_date.weekday())
     step = 7 if interval == "week" else 1

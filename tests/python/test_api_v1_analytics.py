@@ -184,8 +184,12 @@ def test_call_volume_replaces_an_open_bound_by_the_first_or_last_call(get):
     ]
     assert ok(get(CALL_VOLUME, started_after="2026-03-03"))["data"] == []  # no call to end on
     assert ok(get(CALL_VOLUME, "org-a", started_after="2026-03-02T10:30:00Z"))["data"] == []
-    empty = {"started_after": "2026-03-02T10:00:00Z", "started_before": "2026-03-02T10:00:00Z"}
-    assert ok(get(CALL_VOLUME, **empty))["data"] == []
+    # An empty window lists no bucket, whether its instant starts one or not.
+    for instant in ("2026-03-02T10:00:00Z", "2026-03-02T10:30:00Z"):
+        empty = {"started_after": instant, "started_before": instant}
+        for interval in ("hour", "day", "week"):
+            assert ok(get(CALL_VOLUME, interval=interval, **empty))["data"] == []
+        assert ok(get(CALL_VOLUME, tz="Asia/Kolkata", **empty))["data"] == []
 
 
 def test_call_volume_refuses_more_than_10000_buckets(get):
