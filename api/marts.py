@@ -4,6 +4,7 @@ answer the newest."""
 import hashlib
 import logging
 import os
+import pickle
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -337,12 +338,20 @@ class _Kept:
         """What a worker of the host shared under `key`, or None."""
         if self._shared is None:
             return None
-        return _shared_call(self._shared.get, (*self._shared_key, *key))
+        return _shared_call(self._shared.get, self._digest(key))
 
     def share(self, key: tuple, answer: Any) -> None:
         """Share `answer` under `key` with the host's workers."""
         if self._shared is not None:
-            _shared_call(self._shared.set, (*self._shared_key, *key), answer)
+            _shared_call(self._shared.set, self._digest(key), answer)
+
+    def _digest(self, key: tuple) -> str:
+        """The shared answers' key of `key`: a digest of it pickled, with the publication and
+        the code. Given the tuple, diskcache would pass its pickle through `pickletools.optimize`,
+        pure Python: 3.1 ms for the keys of a page of call records at each lookup and store,
+        against 0.2 ms for the digest."""
+        pickled = pickle.dumps((*self._shared_key, *key), protocol=pickle.HIGHEST_PROTOCOL)
+        return hashlib.sha256(pickled).hexdigest()
 
 
 @cache
