@@ -13,6 +13,7 @@ from api.marts import Publication
 from api.params import Window
 from api.queries import measures
 from api.queries.periods import HOUR, Periods, Span, cut, floor
+from api.queries.records import READ_AHEAD, spanned
 from api.queries.rollups import in_spans
 from api.queries.selection import Selection
 from api.serialize import timestamp
@@ -50,67 +51,100 @@ def stt_events(
 ) -> list[dict]:
     """The newest `limit` events, newest first, then by id.
 
-    Where lasting answers are kept, from the newest `limit` events of the whole UTC hours that
-    hold the window, a lasting statement: a window that slides within its hours, as a polling
-    dashboard's does, reads no events. The window's events among them are the newest of the
-    window unless events after its end (in its last hour) left too few of them and none before
-    its start: only then does it read the window's own (docs/decisions.md, Newest events
-    kept)."""
-    if marts.keeps_answers:
-        window = selection.window
-        hours = Window(
-            None if window.lower is None else floor(window.lower, HOUR),
-            None if window.upper is None else floor(window.upper, HOUR) + HOUR,
-            upper_inclusive=False,
+    Where lasting answers are kept, the page's keys (event id and time) come from two lasting
+    statements (`_newest_keys`), and its events are kept one by one
+    (`Publication.lasting_items`), so a window that slides within its hours, as a polling
+    dashboard's does, reads no events (docs/decisions.md, Newest events kept); otherwise
+    from one statement of the window's events."""
+    if not marts.keeps_answers:
+        where, parameters = _events(selection, call_sid, event_type)
+        rows = marts.rows(
+            f"select {_EVENT_COLUMNS} from marts.fct_stt_events_by_time"
+            f" where {where} order by {_NEWEST_FIRST} limit ?",
+            [*parameters, limit],
         )
-        kept = marts.lasting_rows(
-            *_newest(replace(selection, window=hours), limit, call_sid, event_type),
-            shape=_event_items,
+        return [_event(*row) for row in rows]
+    keys = _newest_keys(marts, selection, limit + int(limit * READ_AHEAD), call_sid, event_type)
+    return marts.lasting_items(event_records, keys[:limit], ahead=keys[limit:])
+
+
+_EVENT_COLUMNS = "event_id, call_sid, event_type, provider_name, model, detail, created_at"
+_NEWEST_FIRST = 'created_at desc, event_id collate "C"'
+
+
+def _newest_keys(
+    marts: Publication,
+    selection: Selection,
+    count: int,
+    call_sid: str | None,
+    event_type: str | None,
+) -> list[tuple[str, datetime]]:
+    """The keys `(event_id, created_at)` of the window's newest `count` events, newest first,
+    then by id, from two lasting statements whose bounds are whole UTC hours: every key of
+    the hour that holds the window's upper bound (`_HourKeys`), and the newest `count` keys
+    from the hour that holds its lower bound to that hour. The window's keys among the
+    latter are their newest: they are all the window has before the upper bound's hour
+    unless there are `count` of them."""
+    window = selection.window
+    lower = None if window.lower is None else floor(window.lower, HOUR)
+    last_hour = None if window.upper is None else floor(window.upper, HOUR)
+    keys = []
+    if last_hour is not None:
+        hour = Window(last_hour, last_hour + HOUR, upper_inclusive=False)
+        where, parameters = _events(replace(selection, window=hour), call_sid, event_type)
+        keys = marts.lasting_columns(
+            "select event_id, created_at from marts.fct_stt_events_by_time"
+            f" where {where} order by {_NEWEST_FIRST}",
+            parameters,
+            shape=_HourKeys,
+        ).within(window, count)
+    if len(keys) < count:
+        before = Window(lower, last_hour, upper_inclusive=False)
+        where, parameters = _events(replace(selection, window=before), call_sid, event_type)
+        earlier = marts.lasting_rows(
+            "select event_id, created_at from marts.fct_stt_events_by_time"
+            f" where {where} order by {_NEWEST_FIRST} limit ?",
+            [*parameters, count],
         )
-        newest = [item for created_at, item in kept if window.holds(created_at)]
-        if (
-            len(newest) == limit
-            or len(kept) < limit
-            or (window.lower is not None and kept[-1][0] < window.lower)
-        ):
-            return newest
-    rows = marts.rows(*_newest(selection, limit, call_sid, event_type))
-    return [item for _, item in _event_items(rows)]
+        keys += [key for key in earlier if window.holds(key[1])]
+    return keys[:count]
 
 
-def _newest(
-    selection: Selection, limit: int, call_sid: str | None, event_type: str | None
-) -> tuple[str, list]:
-    """The statement of the selection's newest `limit` events, newest first, then by id."""
-    where, parameters = _events(selection, call_sid, event_type)
-    sql = f"""
-        select event_id, call_sid, event_type, provider_name, model, detail, created_at
-        from marts.fct_stt_events_by_time
-        where {where}
-        order by created_at desc, event_id collate "C"
-        limit ?
-        """
-    return sql, [*parameters, limit]
+@dataclass(frozen=True)
+class _HourKeys:
+    """The columns `(event_id, created_at)` of an hour's events, newest first (a lasting
+    answer's shape)."""
+
+    columns: dict[str, np.ndarray]
+
+    def within(self, window: Window, count: int) -> list[tuple[str, datetime]]:
+        """The keys of the first `count` events in `window`, in their order."""
+        inside = _inside(window, self.columns["created_at"])
+        ids, created_at = (self.columns[name][inside][:count] for name in self.columns)
+        return list(zip(ids.tolist(), created_at.tolist(), strict=True))
 
 
-def _event_items(rows: list[tuple]) -> list[tuple[datetime, dict]]:
-    """Rows of `_newest` as `(created_at, the event's JSON object)` (a lasting answer's
-    shape)."""
-    return [
-        (
-            created_at,
-            {
-                "id": event_id,
-                "call_sid": call_sid,
-                "event_type": event_type,
-                "provider_name": provider,
-                "model": model,
-                "detail": orjson.loads(detail) if detail is not None else None,
-                "created_at": timestamp(created_at),
-            },
-        )
-        for event_id, call_sid, event_type, provider, model, detail, created_at in rows
-    ]
+def event_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
+    """The JSON object of each event of `keys` (event id, time), by its key."""
+    rows = marts.rows(
+        f"select {_EVENT_COLUMNS} from marts.fct_stt_events_by_time"
+        " where created_at between ? and ? and event_id = any(?)",
+        spanned(keys),
+    )
+    by_key = {(row[0], row[-1]): _event(*row) for row in rows}
+    return {key: by_key[key] for key in keys}
+
+
+def _event(event_id, call_sid, event_type, provider, model, detail, created_at) -> dict:
+    return {
+        "id": event_id,
+        "call_sid": call_sid,
+        "event_type": event_type,
+        "provider_name": provider,
+        "model": model,
+        "detail": orjson.loads(detail) if detail is not None else None,
+        "created_at": timestamp(created_at),
+    }
 
 
 def stt_summary(marts: Publication, selection: Selection) -> dict:

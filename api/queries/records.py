@@ -15,7 +15,7 @@ from api.serialize import timestamp
 MAX_OFFSET = 2**63 - 1
 # A page whose records are not all kept reads with them the records after it, this share of
 # its length: those a window moved back or the next page shows first.
-_READ_AHEAD = 0.25
+READ_AHEAD = 0.25
 
 # A page of errors is read as a page of calls is (below): the page's keys (error id and
 # time), from two columns, with the count of the window's errors; then the records of the
@@ -70,7 +70,7 @@ def errors(
         ),
         lambda: marts.rows(
             _ERROR_KEYS.format(where=where),
-            [*parameters, limit + int(limit * _READ_AHEAD), min(offset, MAX_OFFSET)],
+            [*parameters, limit + int(limit * READ_AHEAD), min(offset, MAX_OFFSET)],
         ),
     )
     [(total,)] = counted
@@ -80,12 +80,12 @@ def errors(
 
 def error_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
     """The record of each error of `keys` (error id, time), by its key."""
-    rows = marts.rows(_ERROR_COLUMNS_SQL, _spanned(keys))
+    rows = marts.rows(_ERROR_COLUMNS_SQL, spanned(keys))
     by_key = {(row[0], row[2]): _error(*row) for row in rows}
     return {key: by_key[key] for key in keys}
 
 
-def _spanned(keys: list[tuple[str, datetime]]) -> list:
+def spanned(keys: list[tuple[str, datetime]]) -> list:
     """The parameters of a read of the records of `keys` (id, time): the first and last time,
     then the ids."""
     times = [time for _, time in keys]
@@ -185,7 +185,7 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
         [
             *selection_parameters,
             *window_parameters,
-            limit + int(limit * _READ_AHEAD),
+            limit + int(limit * READ_AHEAD),
             min(offset, MAX_OFFSET),
         ],
     )
@@ -194,10 +194,10 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
 
 def call_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[tuple, dict]:
     """The record of each call of `keys` (call id, start), by its key."""
-    spanned = _spanned(keys)
+    bounds = spanned(keys)
     children, rows = marts.together(
-        lambda: _grouped(marts.rows(_CHILDREN_SQL, spanned * len(_CHILDREN))),
-        lambda: marts.rows(_COLUMNS_SQL, spanned),
+        lambda: _grouped(marts.rows(_CHILDREN_SQL, bounds * len(_CHILDREN))),
+        lambda: marts.rows(_COLUMNS_SQL, bounds),
     )
     by_id = {row[0]: row for row in rows}
     return {

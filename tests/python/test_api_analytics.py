@@ -24,7 +24,8 @@ import pytest
 from api_cases import RecordedReads
 from pytest import approx
 
-from api.marts import Marts
+from api import marts as marts_module
+from api.marts import Marts, Publication
 from api.params import Window
 from api.queries import events
 from api.queries.selection import Selection
@@ -683,33 +684,36 @@ def test_stt_summary_keeps_its_whole_hours_and_reads_its_partial_hours(fixture_w
         assert "marts.fct_" in partial_hours and "marts.rpt_" not in partial_hours
 
 
-@pytest.mark.parametrize(
-    ("lower", "upper", "limit", "expected", "reads"),
-    [
-        # The hours 10:00 to 11:00 hold s-5 to s-8; the newest 2 (s-8 10:50:00, s-7
-        # 10:40:45) are both in the window: no statement but the kept one.
-        (None, datetime(2026, 3, 2, 10, 50), 2, [S8, S7], []),
-        # From 10:40:33 to 10:40:50, limit 3: the kept s-8, s-7, s-6 hold only s-7 of the
-        # window, but s-6 (10:40:32) is before it starts, so s-7 is all the window has.
-        (datetime(2026, 3, 2, 10, 40, 33), datetime(2026, 3, 2, 10, 40, 50), 3, [S7], []),
-        # To 10:40:31, limit 2: the kept s-8 and s-7 are both after the window's end, so it
-        # reads its own: s-5 (10:40:31, the bound is inclusive) and s-4 (09:31:05).
-        (None, datetime(2026, 3, 2, 10, 40, 31), 2, [S5, S4], ["rows"]),
-    ],
-)
-def test_stt_events_are_taken_from_the_newest_events_of_the_windows_hours(
-    fixture_warehouse, lower, upper, limit, expected, reads
-):
-    statements: list[tuple[str, str]] = []
+def test_a_page_of_stt_events_is_read_from_kept_keys_and_events(fixture_warehouse, monkeypatch):
+    executed: list[str] = []
+    execute = Publication._execute
+
+    def recorded(publication, sql, parameters):
+        executed.append(sql)
+        return execute(publication, sql, parameters)
+
+    monkeypatch.setattr(Publication, "_execute", recorded)
+    monkeypatch.setattr(marts_module, "_shared_answers", lambda path: None)
     marts = Marts(published_path(fixture_warehouse))
+    at = datetime(2026, 3, 2, 10, 50)
+    pages = [
+        # To 10:50:00, limit 4 (and one more read ahead): the hour 10:00 holds s-8, s-7, s-6,
+        # s-5; the hours before it give s-4. Three statements: the hour's keys, the newest
+        # keys before it, the five events.
+        ((None, at), [S8, S7, S6, S5], 3),
+        # One second earlier: s-8 is after the window; the hour's keys, the keys before it
+        # and the events s-7 to s-4 are all kept.
+        ((None, at - timedelta(seconds=1)), [S7, S6, S5, S4], 0),
+        # From 09:31:05 (s-4) to 10:40:45 (s-7), both inclusive: the keys from 09:00 are
+        # read (s-4 to s-1, of which only s-4 is in the window), the events are kept.
+        ((datetime(2026, 3, 2, 9, 31, 5), datetime(2026, 3, 2, 10, 40, 45)), [S7, S6, S5, S4], 1),
+    ]
     with marts.publication() as publication:
-        answer = events.stt_events(
-            RecordedReads(publication, statements),
-            Selection(Scope("all"), Window(lower, upper, upper_inclusive=True)),
-            limit,
-        )
-    assert answer == expected
-    assert [kind for kind, _ in statements] == ["lasting", *reads]
+        for (lower, upper), expected, statements in pages:
+            executed.clear()
+            window = Window(lower, upper, upper_inclusive=True)
+            answer = events.stt_events(publication, Selection(Scope("all"), window), limit=4)
+            assert (answer, len(executed)) == (expected, statements)
 
 
 @pytest.mark.parametrize("path", ALL_PATHS)
