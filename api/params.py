@@ -271,14 +271,6 @@ class Window:
             parameters.append(self.upper)
         return " and ".join(clauses) or "true", parameters
 
-    def holds(self, moment: datetime) -> bool:
-        """Whether `moment` lies in the window (as `predicate` tells the engine)."""
-        if self.lower is not None and moment < self.lower:
-            return False
-        if self.upper is None:
-            return True
-        return moment <= self.upper if self.upper_inclusive else moment < self.upper
-
     @property
     def last_instant(self) -> datetime | None:
         """The last instant inside the window (its last day is this instant's day)."""

@@ -13,7 +13,7 @@ from api.marts import Publication
 from api.params import Window
 from api.queries import measures
 from api.queries.periods import HOUR, Periods, Span, cut, floor
-from api.queries.records import READ_AHEAD, spanned
+from api.queries.records import read_ahead, spanned
 from api.queries.rollups import in_spans
 from api.queries.selection import Selection
 from api.serialize import timestamp
@@ -64,7 +64,7 @@ def stt_events(
             [*parameters, limit],
         )
         return [_event(*row) for row in rows]
-    keys = _newest_keys(marts, selection, limit + int(limit * READ_AHEAD), call_sid, event_type)
+    keys = _newest_keys(marts, selection, read_ahead(limit), call_sid, event_type)
     return marts.lasting_items(event_records, keys[:limit], ahead=keys[limit:])
 
 
@@ -81,38 +81,47 @@ def _newest_keys(
 ) -> list[tuple[str, datetime]]:
     """The keys `(event_id, created_at)` of the window's newest `count` events, newest first,
     then by id, from two lasting statements whose bounds are whole UTC hours: every key of
-    the hour that holds the window's upper bound (`_HourKeys`), and the newest `count` keys
-    from the hour that holds its lower bound to that hour. The window's keys among the
-    latter are their newest: they are all the window has before the upper bound's hour
-    unless there are `count` of them."""
+    the hour that holds the window's upper bound, and the newest `count` keys from the hour
+    that holds its lower bound to that hour. The window's keys among the latter are their
+    newest: they are all the window has before the upper bound's hour unless there are
+    `count` of them."""
     window = selection.window
     lower = None if window.lower is None else floor(window.lower, HOUR)
     last_hour = None if window.upper is None else floor(window.upper, HOUR)
     keys = []
     if last_hour is not None:
         hour = Window(last_hour, last_hour + HOUR, upper_inclusive=False)
-        where, parameters = _events(replace(selection, window=hour), call_sid, event_type)
-        keys = marts.lasting_columns(
-            "select event_id, created_at from marts.fct_stt_events_by_time"
-            f" where {where} order by {_NEWEST_FIRST}",
-            parameters,
-            shape=_HourKeys,
-        ).within(window, count)
+        keys = _keys(marts, replace(selection, window=hour), call_sid, event_type, None)
+        keys = keys.within(window, count)
     if len(keys) < count:
         before = Window(lower, last_hour, upper_inclusive=False)
-        where, parameters = _events(replace(selection, window=before), call_sid, event_type)
-        earlier = marts.lasting_rows(
-            "select event_id, created_at from marts.fct_stt_events_by_time"
-            f" where {where} order by {_NEWEST_FIRST} limit ?",
-            [*parameters, count],
-        )
-        keys += [key for key in earlier if window.holds(key[1])]
-    return keys[:count]
+        earlier = _keys(marts, replace(selection, window=before), call_sid, event_type, count)
+        keys += earlier.within(window, count - len(keys))
+    return keys
+
+
+def _keys(
+    marts: Publication,
+    selection: Selection,
+    call_sid: str | None,
+    event_type: str | None,
+    count: int | None,
+) -> "_Keys":
+    """The keys of the selection's newest `count` events (all without a count), a lasting
+    statement."""
+    where, parameters = _events(selection, call_sid, event_type)
+    limit, limit_parameters = ("", []) if count is None else (" limit ?", [count])
+    return marts.lasting_columns(
+        "select event_id, created_at from marts.fct_stt_events_by_time"
+        f" where {where} order by {_NEWEST_FIRST}{limit}",
+        [*parameters, *limit_parameters],
+        shape=_Keys,
+    )
 
 
 @dataclass(frozen=True)
-class _HourKeys:
-    """The columns `(event_id, created_at)` of an hour's events, newest first (a lasting
+class _Keys:
+    """The columns `(event_id, created_at)` of events, newest first, then by id (a lasting
     answer's shape)."""
 
     columns: dict[str, np.ndarray]

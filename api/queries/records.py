@@ -15,7 +15,7 @@ from api.serialize import timestamp
 MAX_OFFSET = 2**63 - 1
 # A page whose records are not all kept reads with them the records after it, this share of
 # its length: those a window moved back or the next page shows first.
-READ_AHEAD = 0.25
+_READ_AHEAD = 0.25
 
 # A page of errors is read as a page of calls is (below): the page's keys (error id and
 # time), from two columns, with the count of the window's errors; then the records of the
@@ -70,7 +70,7 @@ def errors(
         ),
         lambda: marts.rows(
             _ERROR_KEYS.format(where=where),
-            [*parameters, limit + int(limit * READ_AHEAD), min(offset, MAX_OFFSET)],
+            [*parameters, read_ahead(limit), min(offset, MAX_OFFSET)],
         ),
     )
     [(total,)] = counted
@@ -83,6 +83,11 @@ def error_records(marts: Publication, keys: list[tuple[str, datetime]]) -> dict[
     rows = marts.rows(_ERROR_COLUMNS_SQL, spanned(keys))
     by_key = {(row[0], row[2]): _error(*row) for row in rows}
     return {key: by_key[key] for key in keys}
+
+
+def read_ahead(limit: int) -> int:
+    """How many keys a page of `limit` records reads: its own and those read ahead."""
+    return limit + int(limit * _READ_AHEAD)
 
 
 def spanned(keys: list[tuple[str, datetime]]) -> list:
@@ -185,7 +190,7 @@ def agent_calls(marts: Publication, selection: Selection, limit: int, offset: in
         [
             *selection_parameters,
             *window_parameters,
-            limit + int(limit * READ_AHEAD),
+            read_ahead(limit),
             min(offset, MAX_OFFSET),
         ],
     )
