@@ -5,6 +5,8 @@ import pytest
 from falcon import testing
 from warehouses import assert_same_json
 
+from api import marts as marts_module
+from api.marts import Publication
 from api.openapi_document import document
 from callstats.keys import Scope
 
@@ -103,6 +105,21 @@ def assert_same_answers(
         for api in (expected, actual)
     ]
     assert_same_answer(*answers, path)
+
+
+def executed_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list to which every statement a publication runs from now on adds its text; no
+    answer is shared between processes, so each lasting statement runs once in the test's."""
+    executed: list[str] = []
+    execute = Publication._execute
+
+    def recorded(publication, sql, parameters):
+        executed.append(sql)
+        return execute(publication, sql, parameters)
+
+    monkeypatch.setattr(Publication, "_execute", recorded)
+    monkeypatch.setattr(marts_module, "_shared_answers", lambda path: None)
+    return executed
 
 
 class RecordedReads:

@@ -21,11 +21,10 @@ CA2 (c-2), s-4 09:31:05 closed CA2, s-5 10:40:31 rejected (c-4), s-6 10:40:32 op
 from datetime import datetime, timedelta
 
 import pytest
-from api_cases import RecordedReads
+from api_cases import RecordedReads, executed_statements
 from pytest import approx
 
-from api import marts as marts_module
-from api.marts import Marts, Publication
+from api.marts import Marts
 from api.params import Window
 from api.queries import events
 from api.queries.selection import Selection
@@ -685,15 +684,7 @@ def test_stt_summary_keeps_its_whole_hours_and_reads_its_partial_hours(fixture_w
 
 
 def test_a_page_of_stt_events_is_read_from_kept_keys_and_events(fixture_warehouse, monkeypatch):
-    executed: list[str] = []
-    execute = Publication._execute
-
-    def recorded(publication, sql, parameters):
-        executed.append(sql)
-        return execute(publication, sql, parameters)
-
-    monkeypatch.setattr(Publication, "_execute", recorded)
-    monkeypatch.setattr(marts_module, "_shared_answers", lambda path: None)
+    executed = executed_statements(monkeypatch)
     marts = Marts(published_path(fixture_warehouse))
     at = datetime(2026, 3, 2, 10, 50)
     pages = [

@@ -19,11 +19,10 @@ error), e-4 (c-404, not an accepted call, 12:00:00, workflow error).
 from datetime import datetime, timedelta
 
 import pytest
-from api_cases import RecordedReads
+from api_cases import RecordedReads, executed_statements
 from pytest import approx
 
-from api import marts as marts_module
-from api.marts import Marts, Publication
+from api.marts import Marts
 from api.params import Window
 from api.queries import records, turns
 from api.queries.selection import Selection
@@ -300,15 +299,7 @@ def test_a_windows_whole_periods_and_edge_hours_are_lasting_statements(fixture_w
 def test_one_orgs_lasting_statements_read_every_orgs_answer(fixture_warehouse, monkeypatch):
     # 08:30 to 10:50, as above: org-a's calls with turns are c-1 and c-2 (09:00, 09:30, a
     # whole hour), org-b's is c-4 (10:40, a partial hour)
-    executed: list[str] = []
-    execute = Publication._execute
-
-    def recorded(publication, sql, parameters):
-        executed.append(sql)
-        return execute(publication, sql, parameters)
-
-    monkeypatch.setattr(Publication, "_execute", recorded)
-    monkeypatch.setattr(marts_module, "_shared_answers", lambda path: None)
+    executed = executed_statements(monkeypatch)
     marts = Marts(published_path(fixture_warehouse))
     window = Window(datetime(2026, 3, 2, 8, 30), datetime(2026, 3, 2, 10, 50), False)
     with marts.publication() as publication:
