@@ -38,13 +38,20 @@
             {%- set parts = [1, (rows / var('sort_part_rows')) | round(0, 'ceil') | int] | max %}
             {%- set sorted = this.incorporate(path={'identifier': this.identifier ~ '__sorted'}) %}
             {%- do run_query('create table ' ~ sorted ~ ' as select * from ' ~ this ~ ' limit 0') %}
-            {%- set quantile = '(select quantile_disc(' ~ column ~ ', {}) from ' ~ this ~ ')' %}
+            {#- the parts' bounds in one scan: q(1/p), ..., q(p/p), where quantile_disc(x, q) is
+                the ceil(n q)-th value; part k holds (q(k/p), q((k+1)/p)], the last the nulls too -#}
+            {%- set bounds = 'sort_part_bounds__' ~ this.identifier %}
+            {%- set fractions = [] %}
+            {%- for part in range(1, parts + 1) %}{% do fractions.append(part / parts) %}{% endfor %}
+            {%- do run_query(
+                'create temp table ' ~ bounds ~ ' as select quantile_disc(' ~ column ~ ', ['
+                ~ fractions | join(', ') ~ ']) as bounds from ' ~ this
+            ) %}
+            {%- set bound = '(select bounds[{}] from ' ~ bounds ~ ')' %}
             {%- for part in range(parts) %}
-                {#- (q(k/p), q((k+1)/p)]: quantile_disc(x, q) is the ceil(n q)-th value -#}
-                {%- set lower = column ~ ' > ' ~ quantile.format(part / parts) if part else 'true' %}
+                {%- set lower = column ~ ' > ' ~ bound.format(part) if part else 'true' %}
                 {%- if part < parts - 1 %}
-                    {%- set upper = column ~ ' <= ' ~ quantile.format((part + 1) / parts) %}
-                    {%- set where = lower ~ ' and ' ~ upper %}
+                    {%- set where = lower ~ ' and ' ~ column ~ ' <= ' ~ bound.format(part + 1) %}
                 {%- else %}
                     {%- set where = lower ~ ' or ' ~ column ~ ' is null' %}
                 {%- endif %}
@@ -53,6 +60,7 @@
                     ~ ' order by ' ~ column
                 ) %}
             {%- endfor %}
+            {%- do run_query('drop table ' ~ bounds) %}
             {%- do run_query('drop table ' ~ this) %}
             {%- do run_query('alter table ' ~ sorted ~ ' rename to ' ~ this.identifier) %}
             {%- do persist_docs(this.incorporate(type='table'), model) %}
