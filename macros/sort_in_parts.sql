@@ -1,10 +1,10 @@
 {% macro sorts_in_parts(relation, key) %}
     {#-
-        Whether a model stored in an order, whose rows are those of the distinct `key`s of
-        `relation`, leaves its sort to sort_in_parts: on DuckDB, when the run rebuilds every
-        row and there are more of them (counted approximately) than the `sort_part_rows` var.
-        DuckDB sorts a whole table's wide rows at once by spilling them to temporary files;
-        ranges of the rows sorted one after the other fit in memory.
+        Whether a model stored in an order, whose rows belong to the distinct `key`s of
+        `relation`, is sorted in parts (sort_in_parts, sort_parts_of): on DuckDB, when the run
+        rebuilds every row and there are more keys (counted approximately) than the
+        `sort_part_rows` var. DuckDB sorts a whole table's rows at once by spilling them to
+        temporary files; ranges of the rows sorted one after the other fit in memory.
     -#}
     {%- if not (execute and target.type == 'duckdb' and rebuilds_everything()) %}
         {{ return(false) }}
@@ -17,53 +17,96 @@
     {{ return(run_query(query).columns[0].values()[0] > var('sort_part_rows')) }}
 {% endmacro %}
 
+{% macro sort_part_bounds(relation, column) %}
+    {#-
+        Sets the DuckDB variable `sort_part_bounds` to the list q(1/p), ..., q(p/p) of the
+        values of `relation`'s `column`, where quantile_disc(x, q) is the ceil(n q)-th value
+        and p is the number of parts of at most the `sort_part_rows` var's rows of `relation`
+        (but for ties); returns p. Part k holds the rows whose `column` is in
+        (q((k-1)/p), q(k/p)] (the first from the smallest value), the last also those without
+        one: in_sort_part, once the variable `sort_part` is k.
+    -#}
+    {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values()[0] %}
+    {%- set parts = [1, (rows / var('sort_part_rows')) | round(0, 'ceil') | int] | max %}
+    {%- set fractions = [] %}
+    {%- for part in range(1, parts + 1) %}{% do fractions.append(part / parts) %}{% endfor %}
+    {%- do run_query(
+        'set variable sort_part_bounds = (select quantile_disc(' ~ column ~ ', ['
+        ~ fractions | join(', ') ~ ']) from ' ~ relation ~ ')'
+    ) %}
+    {{ return(parts) }}
+{% endmacro %}
+
+{% macro in_sort_part(column) -%}
+    {#- The condition that a row's `column` is in part number `sort_part` (sort_part_bounds);
+        DuckDB reads the variables as constants, so a table stored in `column` order is read
+        in that part's row groups only. -#}
+    (
+        (
+            {{ column }} > getvariable('sort_part_bounds')[getvariable('sort_part') - 1]
+            or getvariable('sort_part') = 1
+        )
+        and {{ column }} <= getvariable('sort_part_bounds')[getvariable('sort_part')]
+        or {{ column }} is null
+        and getvariable('sort_part') = len(getvariable('sort_part_bounds'))
+    )
+{%- endmacro %}
+
 {% macro sort_in_parts(column) %}
     {#-
         Post-hook of a model whose query ends in `order by <column>` unless sorts_in_parts():
         on DuckDB, when the run rebuilds every row and the model's table is not in `column`
-        order (nulls last), writes its rows into a new table in that order, in parts of at
-        most the `sort_part_rows` var's rows but for ties (ranges of `column` from one of its
-        quantiles to the next, the nulls in the last), each sorted on its own; puts it in the
-        model's place and persists the model's docs on it again.
+        order (nulls last), writes its rows into a new table in that order, part by part
+        (sort_part_bounds), each part sorted on its own; puts it in the model's place and
+        persists the model's docs on it again.
     -#}
     {%- if execute and target.type == 'duckdb' and rebuilds_everything() %}
-        {%- set counted = run_query(
-            'select count(*), count(*) filter (where ' ~ column ~ ' < previous'
+        {%- set steps_back = run_query(
+            'select count(*) filter (where ' ~ column ~ ' < previous'
             ~ ' or previous is null and ' ~ column ~ ' is not null and position > 1)'
             ~ ' from (select ' ~ column ~ ', lag(' ~ column ~ ') over (order by rowid) as previous,'
             ~ ' row_number() over (order by rowid) as position from ' ~ this ~ ') as stored'
-        ).rows[0] %}
-        {%- set rows, steps_back = counted[0], counted[1] %}
+        ).columns[0].values()[0] %}
         {%- if steps_back > 0 %}
-            {%- set parts = [1, (rows / var('sort_part_rows')) | round(0, 'ceil') | int] | max %}
             {%- set sorted = this.incorporate(path={'identifier': this.identifier ~ '__sorted'}) %}
             {%- do run_query('create table ' ~ sorted ~ ' as select * from ' ~ this ~ ' limit 0') %}
-            {#- the parts' bounds in one scan: q(1/p), ..., q(p/p), where quantile_disc(x, q) is
-                the ceil(n q)-th value; part k holds (q(k/p), q((k+1)/p)], the last the nulls too -#}
-            {%- set bounds = 'sort_part_bounds__' ~ this.identifier %}
-            {%- set fractions = [] %}
-            {%- for part in range(1, parts + 1) %}{% do fractions.append(part / parts) %}{% endfor %}
-            {%- do run_query(
-                'create temp table ' ~ bounds ~ ' as select quantile_disc(' ~ column ~ ', ['
-                ~ fractions | join(', ') ~ ']) as bounds from ' ~ this
-            ) %}
-            {%- set bound = '(select bounds[{}] from ' ~ bounds ~ ')' %}
-            {%- for part in range(parts) %}
-                {%- set lower = column ~ ' > ' ~ bound.format(part) if part else 'true' %}
-                {%- if part < parts - 1 %}
-                    {%- set where = lower ~ ' and ' ~ column ~ ' <= ' ~ bound.format(part + 1) %}
-                {%- else %}
-                    {%- set where = lower ~ ' or ' ~ column ~ ' is null' %}
-                {%- endif %}
+            {%- for part in range(1, sort_part_bounds(this, column) + 1) %}
+                {%- do run_query('set variable sort_part = ' ~ part) %}
                 {%- do run_query(
-                    'insert into ' ~ sorted ~ ' select * from ' ~ this ~ ' where ' ~ where
-                    ~ ' order by ' ~ column
+                    'insert into ' ~ sorted ~ ' select * from ' ~ this
+                    ~ ' where ' ~ in_sort_part(column) ~ ' order by ' ~ column
                 ) %}
             {%- endfor %}
-            {%- do run_query('drop table ' ~ bounds) %}
             {%- do run_query('drop table ' ~ this) %}
             {%- do run_query('alter table ' ~ sorted ~ ' rename to ' ~ this.identifier) %}
             {%- do persist_docs(this.incorporate(type='table'), model) %}
         {%- endif %}
+    {%- endif %}
+{% endmacro %}
+
+{% macro sort_parts_of(parent, column, key) %}
+    {#-
+        Pre-hook of a model stored in `column` order whose rows each belong to one row of
+        the model `parent`, stored in that order too, and which reads `parent` and its other
+        parents where in_sort_part() holds when sorts_in_parts(ref(parent), key): sets the
+        parts of `parent`'s `column` (sort_part_bounds) and starts at the first, so that the
+        model's statement writes the first part, sorted on its own; insert_sort_parts writes
+        the others.
+    -#}
+    {%- if execute and sorts_in_parts(ref(parent), key) %}
+        {%- do sort_part_bounds(ref(parent), column) %}
+        {%- do run_query('set variable sort_part = 1') %}
+    {%- endif %}
+{% endmacro %}
+
+{% macro insert_sort_parts(parent, key) %}
+    {#- Post-hook of a model with the pre-hook sort_parts_of(parent, column, key): appends the
+        rows of each part after the first, in order, each from the model's query. -#}
+    {%- if execute and sorts_in_parts(ref(parent), key) %}
+        {%- set parts = run_query("select len(getvariable('sort_part_bounds'))").columns[0].values()[0] %}
+        {%- for part in range(2, parts + 1) %}
+            {%- do run_query('set variable sort_part = ' ~ part) %}
+            {%- do run_query('insert into ' ~ this ~ ' ' ~ model.compiled_code) %}
+        {%- endfor %}
     {%- endif %}
 {% endmacro %}

@@ -383,29 +383,38 @@ def test_marts_are_stored_in_their_models_order(query):
         assert in_stored_order(rows, order), table
 
 
-def test_a_build_of_every_row_stores_fct_calls_in_start_order_part_by_part(
+def test_a_build_of_every_row_stores_fct_calls_and_turn_latencies_in_start_order_part_by_part(
     fixture_warehouse, tmp_path, query
 ):
-    """sort_in_parts: with parts of at most two rows, the model's query leaves the six calls
-    unsorted and its post-hook stores them in three parts: the same rows as the fixture's
-    build, in started_at order, with the model's docs on the table."""
+    """sort_in_parts: with parts of at most two calls, fct_calls' query leaves the six calls
+    unsorted and its post-hook stores them in three parts; sort_parts_of: the turn latencies
+    are written from the same three parts of the calls, each read and sorted on its own. The
+    same rows as the fixture's build, in started_at order, with fct_calls' docs on its table."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     run_dbt(
         "run",
         "--select",
         "fct_calls",
+        "fct_call_turn_latencies",
         "--full-refresh",
         "--vars",
         "{sort_part_rows: 2}",
         warehouse=warehouse,
     )
     assert "order by started_at" not in run_result("fct_calls")["compiled_code"]
+    assert "getvariable('sort_part')" in run_result("fct_call_turn_latencies")["compiled_code"]
     rebuilt = query_function(building_path(warehouse))
-    expected = query("select * from marts.fct_calls order by call_id")
-    assert rebuilt("select * from marts.fct_calls order by call_id") == expected
-    assert len(expected) == 6
-    starts = rebuilt("select started_at from marts.fct_calls")
-    assert in_stored_order(starts, [("started_at", False)])
+    for table, start, key in (
+        ("fct_calls", "started_at", "call_id"),
+        ("fct_call_turn_latencies", "call_started_at", "call_id, turn_index"),
+    ):
+        expected = query(f"select * from marts.{table} order by {key}")
+        assert rebuilt(f"select * from marts.{table} order by {key}") == expected, table
+        starts = rebuilt(f"select {start} from marts.{table}")
+        assert in_stored_order(starts, [(start, False)]), table
+    assert len(query("select * from marts.fct_calls")) == 6
+    # c-1's four turns (its turn 2 sent twice), c-2's two, c-4's one; c-6 is ambiguous
+    assert len(query("select * from marts.fct_call_turn_latencies")) == 7
     [(comment,)] = rebuilt("select comment from duckdb_tables() where table_name = 'fct_calls'")
     assert comment.startswith("One row per call: its current version")
     assert rebuilt(

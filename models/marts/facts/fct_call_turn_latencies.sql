@@ -1,3 +1,14 @@
+{#-
+    On DuckDB a build of every row of more calls than one sort holds in memory writes the
+    turns part by part of their calls' starts (sort_parts_of): each part reads only its row
+    groups of the two facts, both stored in start order, and is sorted on its own.
+-#}
+{%- set in_parts = sorts_in_parts(ref('fct_calls'), 'call_id') %}
+{{ config(
+    pre_hook="{{ sort_parts_of('fct_calls', 'started_at', 'call_id') }}",
+    post_hook="{{ insert_sort_parts('fct_calls', 'call_id') }}",
+) }}
+
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
@@ -31,6 +42,11 @@ described as (
     from turns
     inner join calls
         on turns.call_id = calls.call_id
+    {%- if in_parts %}
+    where
+        {{ in_sort_part('turns.call_started_at') }}
+        and {{ in_sort_part('calls.started_at') }}
+    {%- endif %}
 )
 
 -- Stored in start order, so a read of a few hours of calls touches only their rows (by name:
