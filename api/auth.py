@@ -1,4 +1,6 @@
-"""Bearer tokens: every resource needs one unless it says `requires_token = False`."""
+"""Bearer tokens: every resource needs one unless it says `requires_token = False`; a method
+the resource does not answer is left to Falcon's 405, token or not (api.md, Parameters and
+errors)."""
 
 import falcon
 
@@ -11,6 +13,8 @@ class BearerAuth:
 
     def process_resource(self, req, resp, resource, params) -> None:
         if resource is None or not getattr(resource, "requires_token", True):
+            return
+        if not hasattr(resource, f"on_{req.method.lower()}"):
             return
         scheme, _, token = (req.get_header("Authorization") or "").partition(" ")
         scope = self._keys.scope_of(token.strip()) if scheme.lower() == "bearer" else None

@@ -59,6 +59,10 @@ def test_unknown_paths_and_other_methods_answer_json(client, tokens):
     posted = client.simulate_post("/health")
     assert posted.status_code == 405
     assert posted.json["description"] == "POST is not allowed on /health; use GET."
+    # no token needed to learn that a method is not allowed
+    deleted = client.simulate_delete("/analytics/overview")
+    assert deleted.status_code == 405
+    assert deleted.json["description"] == "DELETE is not allowed on /analytics/overview; use GET."
 
 
 def test_a_worker_answers_every_endpoint_once_before_its_first_request(
