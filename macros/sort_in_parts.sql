@@ -103,8 +103,8 @@
     {#- Post-hook of a model with the pre-hook sort_parts_of(parent, column, key): appends the
         rows of each part after the first, in order, each from the model's query. -#}
     {%- if execute and sorts_in_parts(ref(parent), key) %}
-        {%- set parts = run_query("select len(getvariable('sort_part_bounds'))").columns[0].values()[0] %}
-        {%- for part in range(2, parts + 1) %}
+        {%- set bounds = run_query("select len(getvariable('sort_part_bounds'))") %}
+        {%- for part in range(2, bounds.columns[0].values()[0] + 1) %}
             {%- do run_query('set variable sort_part = ' ~ part) %}
             {%- do run_query('insert into ' ~ this ~ ' ' ~ model.compiled_code) %}
         {%- endfor %}
