@@ -243,6 +243,13 @@ def gunicorn_command(host: str, port: int, workers: int, app: str = "api.wsgi:ap
         # and the API answers each parameter's bad value in JSON.
         "--limit-request-line",
         "0",
+        # So would a header over 8 kB (a long bogus token) or more than 100 headers (431):
+        # headers of up to 64 kB and up to 500 of them reach the API, and a request's headers
+        # stay bounded (32 MB).
+        "--limit-request-field_size",
+        "65536",
+        "--limit-request-fields",
+        "500",
         "--chdir",
         str(project.PROJECT_DIR),
         app,

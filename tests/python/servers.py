@@ -19,8 +19,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def http_get(url: str, token: str | None = None, timeout: float = 10) -> tuple[int, dict]:
-    request = urllib.request.Request(url)
+def http_get(
+    url: str, token: str | None = None, timeout: float = 10, headers: dict | None = None
+) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:

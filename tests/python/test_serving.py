@@ -33,6 +33,21 @@ def test_a_long_request_line_reaches_the_api(server, tokens):
     assert (status, body["description"]) == (404, "agent_ids: 'agent-0000' is not found.")
 
 
+def test_long_or_many_headers_reach_the_api(server, tokens):
+    # over gunicorn's default limits (a header of 8 kB, 100 headers), which it answers in HTML
+    # (callstats serve raises them to 64 kB and 500)
+    assert http_get(f"{server}/analytics/overview", "x" * 20_000) == (
+        401,
+        {
+            "title": "Unauthorized",
+            "description": "Authorization: Bearer <token> with a valid token is required.",
+        },
+    )
+    many = {f"X-Header-{number}": "1" for number in range(200)}
+    status, body = http_get(f"{server}/analytics/overview", tokens["all"], headers=many)
+    assert (status, body["total_calls"]) == (200, 6)
+
+
 def test_the_apis_log_lines_are_gunicorns_with_their_time_and_pid(tmp_path):
     warehouse = tmp_path / "callstats.duckdb"
     _, token = SqliteKeyStore(keys_path(warehouse)).create(Scope("all"), "log")
