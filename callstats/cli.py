@@ -190,9 +190,20 @@ def _run_keys_command(store: KeyStore, args: argparse.Namespace) -> int:
         print(token)
         return 0
     if args.keys_command == "list":
-        for key in store.list():
-            state = f"revoked {key.revoked_at}" if key.revoked_at else "active"
-            print(f"{key.key_id}  {_describe(key.scope)}  {key.name or '-'}  {state}")
+        rows = [
+            (
+                key.key_id,
+                _describe(key.scope),
+                key.name or "-",
+                f"revoked {key.revoked_at}" if key.revoked_at else "active",
+            )
+            for key in store.list()
+        ]
+        # each column as wide as its widest value, two spaces apart
+        widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+        for row in rows:
+            padded = (value.ljust(width) for value, width in zip(row, widths, strict=True))
+            print("  ".join(padded).rstrip())
         return 0
     if not store.revoke(args.key_id):
         print(f"callstats: no active key {args.key_id!r}", file=sys.stderr)

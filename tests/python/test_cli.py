@@ -164,6 +164,12 @@ def test_keys_are_created_listed_without_the_token_and_revoked(tmp_path):
     listed = run_callstats("keys", "list", warehouse=warehouse).stdout
     assert listed == f"{key_id}  org org-a  ops  active\n"
     assert token not in listed
+    created = run_callstats("keys", "create", "--all", warehouse=warehouse)
+    other_id = created.stdout.split("created key ")[1].split()[0]
+    # each column as wide as its widest value
+    assert sorted(run_callstats("keys", "list", warehouse=warehouse).stdout.splitlines()) == sorted(
+        [f"{key_id}  org org-a  ops  active", f"{other_id}  all        -    active"]
+    )
 
     assert run_callstats("keys", "revoke", key_id, warehouse=warehouse).stdout == (
         f"revoked key {key_id}\n"
