@@ -383,18 +383,20 @@ def test_marts_are_stored_in_their_models_order(query):
         assert in_stored_order(rows, order), table
 
 
-def test_a_build_of_every_row_stores_fct_calls_and_turn_latencies_in_start_order_part_by_part(
+def test_a_build_of_every_row_stores_fct_calls_and_turns_in_start_order_part_by_part(
     fixture_warehouse, tmp_path, query
 ):
     """sort_in_parts: with parts of at most two calls, fct_calls' query leaves the six calls
-    unsorted and its post-hook stores them in three parts; sort_parts_of: the turn latencies
-    are written from the same three parts of the calls, each read and sorted on its own. The
-    same rows as the fixture's build, in started_at order, with fct_calls' docs on its table."""
+    unsorted and its post-hook stores them in three parts; sort_parts_of: the turns and the
+    turn latencies are written from the same three parts of the calls, each read and sorted on
+    its own, the turns of no accepted call in the last. The same rows as the fixture's build,
+    in started_at order, with fct_calls' docs on its table."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     run_dbt(
         "run",
         "--select",
         "fct_calls",
+        "fct_call_turns",
         "fct_call_turn_latencies",
         "--full-refresh",
         "--vars",
@@ -402,10 +404,12 @@ def test_a_build_of_every_row_stores_fct_calls_and_turn_latencies_in_start_order
         warehouse=warehouse,
     )
     assert "order by started_at" not in run_result("fct_calls")["compiled_code"]
-    assert "getvariable('sort_part')" in run_result("fct_call_turn_latencies")["compiled_code"]
+    for model in ("fct_call_turns", "fct_call_turn_latencies"):
+        assert "getvariable('sort_part')" in run_result(model)["compiled_code"], model
     rebuilt = query_function(building_path(warehouse))
     for table, start, key in (
         ("fct_calls", "started_at", "call_id"),
+        ("fct_call_turns", "call_started_at", "call_id, turn_index"),
         ("fct_call_turn_latencies", "call_started_at", "call_id, turn_index"),
     ):
         expected = query(f"select * from marts.{table} order by {key}")
@@ -413,7 +417,10 @@ def test_a_build_of_every_row_stores_fct_calls_and_turn_latencies_in_start_order
         starts = rebuilt(f"select {start} from marts.{table}")
         assert in_stored_order(starts, [(start, False)]), table
     assert len(query("select * from marts.fct_calls")) == 6
-    # c-1's four turns (its turn 2 sent twice), c-2's two, c-4's one; c-6 is ambiguous
+    # c-1's four turns (its turn 2 sent twice), c-2's two, c-4's one; c-6 is ambiguous, so
+    # its turn has no call's start: it is a turn, stored last, and not a turn latency
+    turns = rebuilt("select call_id, call_started_at is null from marts.fct_call_turns")
+    assert turns == [("c-1", False)] * 4 + [("c-2", False)] * 2 + [("c-4", False), ("c-6", True)]
     assert len(query("select * from marts.fct_call_turn_latencies")) == 7
     [(comment,)] = rebuilt("select comment from duckdb_tables() where table_name = 'fct_calls'")
     assert comment.startswith("One row per call: its current version")

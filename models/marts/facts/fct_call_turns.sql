@@ -1,3 +1,15 @@
+{#-
+    On DuckDB a build of every row of more calls than one sort holds in memory writes the
+    turns part by part of their calls' starts (sort_parts_of): each part joins the staged
+    turns with its row groups of fct_calls, stored in start order, and is sorted on its own;
+    the turns of no accepted call (no start) go in the last.
+-#}
+{%- set in_parts = sorts_in_parts(ref('fct_calls'), 'call_id') %}
+{{ config(
+    pre_hook="{{ sort_parts_of('fct_calls', 'started_at', 'call_id') }}",
+    post_hook="{{ insert_sort_parts('fct_calls', 'call_id') }}",
+) }}
+
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
@@ -37,6 +49,9 @@ described as (
     from turns
     left join calls
         on turns.call_id = calls.call_id
+    {%- if in_parts %}
+    where {{ in_sort_part('calls.started_at') }}
+    {%- endif %}
 )
 
 -- Stored in the order of their calls' starts, so the records of a page of calls (seed 004)
