@@ -6,10 +6,6 @@
         `sort_part_rows` var. DuckDB sorts a whole table's rows at once by spilling them to
         temporary files; ranges of the rows sorted one after the other fit in memory.
     -#}
-    {#- a unit test's given rows are few, and its graph has no build manifest to read -#}
-    {%- if model.resource_type == 'unit_test' %}
-        {{ return(false) }}
-    {%- endif %}
     {%- if not (execute and target.type == 'duckdb' and rebuilds_everything()) %}
         {{ return(false) }}
     {%- endif %}
