@@ -76,7 +76,6 @@ turns_per_call as (
         coalesce(sum(total_latency_ms), 0) as total_latency_sum_ms,
         count(total_latency_ms) as total_latency_turns
     from turns
-    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -87,7 +86,6 @@ tool_calls_per_call as (
         count(is_success) as tool_calls_with_outcome,
         count(case when is_success then 1 end) as tool_calls_succeeded
     from tool_calls
-    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -97,7 +95,6 @@ errors_per_call as (
         count(*) as errors,
         count(case when is_call_affecting then 1 end) as call_affecting_errors
     from call_errors
-    where call_id in (select latest_versions.call_id from latest_versions)
     group by 1
 ),
 
@@ -109,7 +106,6 @@ failed_providers as (
     where
         is_call_affecting
         and provider_name is not null
-        and call_id in (select latest_versions.call_id from latest_versions)
 ),
 
 derived as (
