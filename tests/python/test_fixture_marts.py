@@ -386,11 +386,11 @@ def test_marts_are_stored_in_their_models_order(query):
 def test_a_build_of_every_row_stores_fct_calls_and_turns_in_start_order_part_by_part(
     fixture_warehouse, tmp_path, query
 ):
-    """sort_in_parts: with parts of at most two calls, fct_calls' query leaves the six calls
-    unsorted and its post-hook stores them in three parts; sort_parts_of: the turns and the
-    turn latencies are written from the same three parts of the calls, each read and sorted on
-    its own, the turns of no accepted call in the last. The same rows as the fixture's build,
-    in started_at order, with fct_calls' docs on its table."""
+    """sort_parts_of: with parts of at most two calls, fct_calls' six calls are written in
+    three parts of int_calls_summarised's starts, and the turns and the turn latencies in the
+    same three parts of the calls, each part read and sorted on its own, the turns of no
+    accepted call in the last. The same rows as the fixture's build, in started_at order, with
+    fct_calls' docs on its table."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     run_dbt(
         "run",
@@ -403,8 +403,7 @@ def test_a_build_of_every_row_stores_fct_calls_and_turns_in_start_order_part_by_
         "{sort_part_rows: 2}",
         warehouse=warehouse,
     )
-    assert "order by started_at" not in run_result("fct_calls")["compiled_code"]
-    for model in ("fct_call_turns", "fct_call_turn_latencies"):
+    for model in ("fct_calls", "fct_call_turns", "fct_call_turn_latencies"):
         assert "getvariable('sort_part')" in run_result(model)["compiled_code"], model
     rebuilt = query_function(building_path(warehouse))
     for table, start, key in (
@@ -428,4 +427,3 @@ def test_a_build_of_every_row_stores_fct_calls_and_turns_in_start_order_part_by_
         "select comment from duckdb_columns()"
         " where table_name = 'fct_calls' and column_name = 'call_id'"
     ) == [("Call id.",)]
-    assert rebuilt("select table_name from duckdb_tables() where table_name like '%sorted'") == []

@@ -170,14 +170,11 @@ def assert_same_json(expected, actual, where: str = "") -> None:
 
 def stored_orders() -> dict[str, list[tuple[str, bool]]]:
     """The marts models stored in an order, each with its columns and whether each is
-    descending: their query ends in `order by <column> [desc], ...` (or in its `if` block, as
-    fct_calls' does: sort_in_parts)."""
+    descending: their query ends in `order by <column> [desc], ...`."""
     found = {}
     for model in sorted((PROJECT_DIR / "models" / "marts").rglob("*.sql")):
         text = model.read_text().strip()
-        ending = re.search(
-            r"^\s*order by ([\w ,]+?)\s*(--.*)?(\s*\{%- endif %\})?\Z", text, re.MULTILINE
-        )
+        ending = re.search(r"^\s*order by ([\w ,]+?)\s*(--.*)?\Z", text, re.MULTILINE)
         if ending:
             found[model.stem] = [
                 (column, descending == " desc")

@@ -1,9 +1,24 @@
+{#-
+    On DuckDB a build of every row of more calls than one sort holds in memory writes the
+    calls part by part of their starts (sort_parts_of): each part reads the versions of its
+    calls that int_calls_summarised names, and is sorted on its own.
+-#}
+{%- set in_parts = sorts_in_parts(ref('int_calls_summarised'), 'call_id') %}
+{{ config(
+    pre_hook="{{ sort_parts_of('int_calls_summarised', 'started_at', 'call_id') }}",
+    post_hook="{{ insert_sort_parts('int_calls_summarised', 'call_id') }}",
+) }}
+
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 
 with
 
 call_versions as {{ not_materialized() }} (
     select * from {{ ref('stg_raw__calls') }}
+),
+
+summarised_calls as (
+    select * from {{ ref('int_calls_summarised') }}
     {%- if is_incremental() %}
         where {{ in_change_set('call_id') }}
     {%- endif %}
@@ -17,95 +32,41 @@ outcome_resolutions as (
     select * from {{ ref('outcome_resolutions') }}
 ),
 
-turns as (
-    select * from {{ ref('stg_raw__call_turns') }}
-    {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
-    {%- endif %}
-),
-
-tool_calls as (
-    select * from {{ ref('stg_raw__tool_calls') }}
-    {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
-    {%- endif %}
-),
-
-call_errors as (
-    select
+failed_providers as (
+    select distinct
         call_id,
-        provider_name,
-        level = 'error' as is_call_affecting
+        provider_name
     from {{ ref('stg_raw__call_errors') }}
-    {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
-    {%- endif %}
-),
-
-latest_versions as (
-    select
-        call_id,
-        max(updated_at) as updated_at,
-        count(*) as accepted_versions
-    from call_versions
-    group by 1
+    where level = 'error' and provider_name is not null
 ),
 
 current_versions as (
     select
         call_versions.*,
-        latest_versions.accepted_versions
-    from call_versions
-    inner join latest_versions
+        summarised_calls.accepted_versions,
+        summarised_calls.turns,
+        summarised_calls.interrupted_turns,
+        summarised_calls.stt_latency_sum_ms,
+        summarised_calls.stt_latency_turns,
+        summarised_calls.llm_latency_sum_ms,
+        summarised_calls.llm_latency_turns,
+        summarised_calls.tts_latency_sum_ms,
+        summarised_calls.tts_latency_turns,
+        summarised_calls.total_latency_sum_ms,
+        summarised_calls.total_latency_turns,
+        summarised_calls.tool_calls,
+        summarised_calls.tool_calls_with_outcome,
+        summarised_calls.tool_calls_succeeded,
+        summarised_calls.errors,
+        summarised_calls.call_affecting_errors
+    from summarised_calls
+    inner join call_versions
         on
-            call_versions.call_id = latest_versions.call_id
-            and call_versions.updated_at = latest_versions.updated_at
-),
-
-turns_per_call as (
-    select
-        call_id,
-        count(*) as turns,
-        count(case when is_interrupted then 1 end) as interrupted_turns,
-        coalesce(sum(stt_latency_ms), 0) as stt_latency_sum_ms,
-        count(stt_latency_ms) as stt_latency_turns,
-        coalesce(sum(llm_latency_ms), 0) as llm_latency_sum_ms,
-        count(llm_latency_ms) as llm_latency_turns,
-        coalesce(sum(tts_latency_ms), 0) as tts_latency_sum_ms,
-        count(tts_latency_ms) as tts_latency_turns,
-        coalesce(sum(total_latency_ms), 0) as total_latency_sum_ms,
-        count(total_latency_ms) as total_latency_turns
-    from turns
-    group by 1
-),
-
-tool_calls_per_call as (
-    select
-        call_id,
-        count(*) as tool_calls,
-        count(is_success) as tool_calls_with_outcome,
-        count(case when is_success then 1 end) as tool_calls_succeeded
-    from tool_calls
-    group by 1
-),
-
-errors_per_call as (
-    select
-        call_id,
-        count(*) as errors,
-        count(case when is_call_affecting then 1 end) as call_affecting_errors
-    from call_errors
-    group by 1
-),
-
-failed_providers as (
-    select distinct
-        call_id,
-        provider_name
-    from call_errors
-    where
-        is_call_affecting
-        and provider_name is not null
+            summarised_calls.call_id = call_versions.call_id
+            and summarised_calls.updated_at = call_versions.updated_at
+    {%- if in_parts %}
+    where {{ in_sort_part('summarised_calls.started_at') }}
+    {%- endif %}
 ),
 
 derived as (
@@ -228,35 +189,29 @@ final as (
         ).items() %}
             {{ value }} as {{ key }},
         {%- endfor %}
-        coalesce(turns_per_call.turns, 0) as turns,
-        coalesce(turns_per_call.interrupted_turns, 0) > 0 as has_barge_in,
-        coalesce(turns_per_call.stt_latency_sum_ms, 0) as stt_latency_sum_ms,
-        coalesce(turns_per_call.stt_latency_turns, 0) as stt_latency_turns,
-        coalesce(turns_per_call.llm_latency_sum_ms, 0) as llm_latency_sum_ms,
-        coalesce(turns_per_call.llm_latency_turns, 0) as llm_latency_turns,
-        coalesce(turns_per_call.tts_latency_sum_ms, 0) as tts_latency_sum_ms,
-        coalesce(turns_per_call.tts_latency_turns, 0) as tts_latency_turns,
-        coalesce(turns_per_call.total_latency_sum_ms, 0) as total_latency_sum_ms,
-        coalesce(turns_per_call.total_latency_turns, 0) as total_latency_turns,
+        measured.turns,
+        measured.interrupted_turns > 0 as has_barge_in,
+        measured.stt_latency_sum_ms,
+        measured.stt_latency_turns,
+        measured.llm_latency_sum_ms,
+        measured.llm_latency_turns,
+        measured.tts_latency_sum_ms,
+        measured.tts_latency_turns,
+        measured.total_latency_sum_ms,
+        measured.total_latency_turns,
         {%- for column in latency_summary_columns() %}
             measured.{{ column }},
         {%- endfor %}
-        coalesce(tool_calls_per_call.tool_calls, 0) as tool_calls,
-        coalesce(tool_calls_per_call.tool_calls_with_outcome, 0) as tool_calls_with_outcome,
-        coalesce(tool_calls_per_call.tool_calls_succeeded, 0) as tool_calls_succeeded,
-        coalesce(errors_per_call.errors, 0) as errors,
-        coalesce(errors_per_call.call_affecting_errors, 0) > 0 as has_error,
+        measured.tool_calls,
+        measured.tool_calls_with_outcome,
+        measured.tool_calls_succeeded,
+        measured.errors,
+        measured.call_affecting_errors > 0 as has_error,
         stt_failures.provider_name is not null as has_stt_provider_error,
         llm_failures.provider_name is not null as has_llm_provider_error,
         tts_failures.provider_name is not null as has_tts_provider_error,
         measured.accepted_versions
     from measured
-    left join turns_per_call
-        on measured.call_id = turns_per_call.call_id
-    left join tool_calls_per_call
-        on measured.call_id = tool_calls_per_call.call_id
-    left join errors_per_call
-        on measured.call_id = errors_per_call.call_id
     left join failed_providers as stt_failures
         on
             measured.call_id = stt_failures.call_id
@@ -272,9 +227,6 @@ final as (
 )
 
 -- Stored in start order, so a read of a few hours of calls touches only their rows (by name:
--- a position among the columns of `select *` would say nothing); on DuckDB a build of every
--- row of more calls than one sort holds in memory sorts them in parts instead (sort_in_parts).
+-- a position among the columns of `select *` would say nothing).
 select * from final
-{%- if not sorts_in_parts(ref('stg_raw__calls'), 'call_id') %}
-    order by started_at  -- noqa: AM06
-{%- endif %}
+order by started_at  -- noqa: AM06

@@ -1,7 +1,7 @@
 {% macro sorts_in_parts(relation, key) %}
     {#-
         Whether a model stored in an order, whose rows belong to the distinct `key`s of
-        `relation`, is sorted in parts (sort_in_parts, sort_parts_of): on DuckDB, when the run
+        `relation`, is written in parts (sort_parts_of): on DuckDB, when the run
         rebuilds every row and there are more keys (counted approximately) than the
         `sort_part_rows` var. DuckDB sorts a whole table's rows at once by spilling them to
         temporary files; ranges of the rows sorted one after the other fit in memory.
@@ -52,43 +52,12 @@
     )
 {%- endmacro %}
 
-{% macro sort_in_parts(column) %}
-    {#-
-        Post-hook of a model whose query ends in `order by <column>` unless sorts_in_parts():
-        on DuckDB, when the run rebuilds every row and the model's table is not in `column`
-        order (nulls last), writes its rows into a new table in that order, part by part
-        (sort_part_bounds), each part sorted on its own; puts it in the model's place and
-        persists the model's docs on it again.
-    -#}
-    {%- if execute and target.type == 'duckdb' and rebuilds_everything() %}
-        {%- set steps_back = run_query(
-            'select count(*) filter (where ' ~ column ~ ' < previous'
-            ~ ' or previous is null and ' ~ column ~ ' is not null and position > 1)'
-            ~ ' from (select ' ~ column ~ ', lag(' ~ column ~ ') over (order by rowid) as previous,'
-            ~ ' row_number() over (order by rowid) as position from ' ~ this ~ ') as stored'
-        ).columns[0].values()[0] %}
-        {%- if steps_back > 0 %}
-            {%- set sorted = this.incorporate(path={'identifier': this.identifier ~ '__sorted'}) %}
-            {%- do run_query('create table ' ~ sorted ~ ' as select * from ' ~ this ~ ' limit 0') %}
-            {%- for part in range(1, sort_part_bounds(this, column) + 1) %}
-                {%- do run_query('set variable sort_part = ' ~ part) %}
-                {%- do run_query(
-                    'insert into ' ~ sorted ~ ' select * from ' ~ this
-                    ~ ' where ' ~ in_sort_part(column) ~ ' order by ' ~ column
-                ) %}
-            {%- endfor %}
-            {%- do run_query('drop table ' ~ this) %}
-            {%- do run_query('alter table ' ~ sorted ~ ' rename to ' ~ this.identifier) %}
-            {%- do persist_docs(this.incorporate(type='table'), model) %}
-        {%- endif %}
-    {%- endif %}
-{% endmacro %}
-
 {% macro sort_parts_of(parent, column, key) %}
     {#-
         Pre-hook of a model stored in `column` order whose rows each belong to one row of
-        the model `parent`, stored in that order too, and which reads `parent` and its other
-        parents where in_sort_part() holds when sorts_in_parts(ref(parent), key): sets the
+        the model `parent` (if `parent` is stored in that order too, a part reads only its
+        row groups of it), and which reads `parent` and its other parents where
+        in_sort_part() holds when sorts_in_parts(ref(parent), key): sets the
         parts of `parent`'s `column` (sort_part_bounds) and starts at the first, so that the
         model's statement writes the first part, sorted on its own; insert_sort_parts writes
         the others.
