@@ -15,6 +15,9 @@ with
 
 call_versions as {{ not_materialized() }} (
     select * from {{ ref('stg_raw__calls') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set('call_id') }}
+    {%- endif %}
 ),
 
 summarised_calls as (
