@@ -25,22 +25,30 @@ call_versions as (
         updated_at,
         started_at
     from {{ ref('stg_raw__calls') }}
-    where {{ in_change_set('call_id') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set('call_id') }}
+    {%- endif %}
 ),
 
 turns as (
     select * from {{ ref('stg_raw__call_turns') }}
-    where {{ in_change_set('call_id') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set('call_id') }}
+    {%- endif %}
 ),
 
 tool_calls as (
     select * from {{ ref('stg_raw__tool_calls') }}
-    where {{ in_change_set('call_id') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set('call_id') }}
+    {%- endif %}
 ),
 
 call_errors as (
     select * from {{ ref('stg_raw__call_errors') }}
-    where {{ in_change_set('call_id') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set('call_id') }}
+    {%- endif %}
 ),
 
 latest_versions as (

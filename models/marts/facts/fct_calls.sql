@@ -4,6 +4,8 @@
     calls that int_calls_summarised names, and is sorted on its own.
 -#}
 {%- set in_parts = sorts_in_parts(ref('int_calls_summarised'), 'call_id') %}
+{%- set conditions = [in_change_set('call_id')] if is_incremental() else [] %}
+{%- if in_parts %}{% do conditions.append(in_sort_part('started_at')) %}{% endif %}
 {{ config(
     pre_hook="{{ sort_parts_of('int_calls_summarised', 'started_at', 'call_id') }}",
     post_hook="{{ insert_sort_parts('int_calls_summarised', 'call_id') }}",
@@ -13,17 +15,15 @@
 
 with
 
-call_versions as {{ not_materialized() }} (
+call_versions as (
     select * from {{ ref('stg_raw__calls') }}
-    {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
-    {%- endif %}
 ),
 
-summarised_calls as (
+-- computed first: joined to the staged versions, its calls' keys limit what is read of them
+summarised_calls as {{ materialized() }} (
     select * from {{ ref('int_calls_summarised') }}
-    {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
+    {%- if conditions %}
+        where {{ conditions | join(' and ') }}
     {%- endif %}
 ),
 
@@ -67,9 +67,6 @@ current_versions as (
         on
             summarised_calls.call_id = call_versions.call_id
             and summarised_calls.updated_at = call_versions.updated_at
-    {%- if in_parts %}
-    where {{ in_sort_part('summarised_calls.started_at') }}
-    {%- endif %}
 ),
 
 derived as (
