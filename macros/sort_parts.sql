@@ -79,3 +79,17 @@
         {%- endfor %}
     {%- endif %}
 {% endmacro %}
+
+{% macro written_in_parts(parent, column, key) %}
+    {#-
+        For a model stored in `column` order whose rows each belong to one row of the model
+        `parent`: gives it the hooks that write it in parts (sort_parts_of, insert_sort_parts)
+        and returns whether this run does (sorts_in_parts), when its query reads its parents
+        where in_sort_part() holds.
+    -#}
+    {{- config(
+        pre_hook="{{ sort_parts_of('" ~ parent ~ "', '" ~ column ~ "', '" ~ key ~ "') }}",
+        post_hook="{{ insert_sort_parts('" ~ parent ~ "', '" ~ key ~ "') }}",
+    ) }}
+    {{ return(sorts_in_parts(ref(parent), key)) }}
+{% endmacro %}

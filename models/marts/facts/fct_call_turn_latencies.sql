@@ -3,11 +3,7 @@
     turns part by part of their calls' starts (sort_parts_of): each part reads only its row
     groups of the two facts, both stored in start order, and is sorted on its own.
 -#}
-{%- set in_parts = sorts_in_parts(ref('fct_calls'), 'call_id') %}
-{{ config(
-    pre_hook="{{ sort_parts_of('fct_calls', 'started_at', 'call_id') }}",
-    post_hook="{{ insert_sort_parts('fct_calls', 'call_id') }}",
-) }}
+{%- set in_parts = written_in_parts('fct_calls', 'started_at', 'call_id') %}
 
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 

@@ -4,11 +4,7 @@
     turns with its row groups of fct_calls, stored in start order, and is sorted on its own;
     the turns of no accepted call (no start) go in the last.
 -#}
-{%- set in_parts = sorts_in_parts(ref('fct_calls'), 'call_id') %}
-{{ config(
-    pre_hook="{{ sort_parts_of('fct_calls', 'started_at', 'call_id') }}",
-    post_hook="{{ insert_sort_parts('fct_calls', 'call_id') }}",
-) }}
+{%- set in_parts = written_in_parts('fct_calls', 'started_at', 'call_id') %}
 
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 

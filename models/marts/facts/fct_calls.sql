@@ -3,13 +3,9 @@
     calls part by part of their starts (sort_parts_of): each part reads the versions of its
     calls that int_calls_summarised names, and is sorted on its own.
 -#}
-{%- set in_parts = sorts_in_parts(ref('int_calls_summarised'), 'call_id') %}
+{%- set in_parts = written_in_parts('int_calls_summarised', 'started_at', 'call_id') %}
 {%- set conditions = [in_change_set('call_id')] if is_incremental() else [] %}
 {%- if in_parts %}{% do conditions.append(in_sort_part('started_at')) %}{% endif %}
-{{ config(
-    pre_hook="{{ sort_parts_of('int_calls_summarised', 'started_at', 'call_id') }}",
-    post_hook="{{ insert_sort_parts('int_calls_summarised', 'call_id') }}",
-) }}
 
 -- depends_on: {{ ref('int_calls_changed_this_run') }}
 
