@@ -367,6 +367,35 @@ def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
     assert counts["model_rows"] == 6
 
 
+def test_a_repeated_combination_fails_the_models_test_with_its_occurrences(
+    fixture_warehouse, tmp_path
+):
+    """unique_combination_of_columns (tests/generic/): on fct_call_turns' (call_id,
+    turn_index), every row of it when no complete build came before. A turn stored twice, and
+    two turns of one call without an index (nulls equal to nulls), are found with their counts;
+    the fixture's other turns are not."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(published_path(warehouse))) as marts:
+        marts.execute("delete from marts.build_manifest")
+        marts.execute(
+            "insert into marts.fct_call_turns"
+            " select * from marts.fct_call_turns where call_id = 'c-1' and turn_index = 1"
+        )
+        marts.execute(
+            "insert into marts.fct_call_turns select * replace (null as turn_index)"
+            " from marts.fct_call_turns where call_id = 'c-2'"
+        )
+    selection = "fct_call_turns,test_name:unique_combination_of_columns"
+    failed = run_dbt("test", "--select", selection, warehouse=warehouse, check=False)
+    assert failed.returncode == 1
+    assert "Got 2 results, configured to fail if != 0" in failed.stdout
+    [result] = [result for result in run_results() if result["unique_id"].startswith("test.")]
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
+        found = connection.execute(result["compiled_code"]).fetchall()
+    assert sorted(found, key=str) == [("c-1", 1, 2), ("c-2", None, 2)]
+
+
 def test_marts_are_stored_in_their_models_order(query):
     """A model ending in `order by` is stored in that order, which the API's reads of a few
     hours or days rely on to skip the other row groups."""
