@@ -1,6 +1,6 @@
 {% macro classify_rows(
     raw_table, relation, columns, required_columns, time_column, invalid_when={},
-    json_columns=[], tie_rank='0'
+    json_columns=[], tie_rank=none
 ) %}
     {#-
         Renders the CTEs that classify every row of `relation` (normalised raw rows) exactly
@@ -9,7 +9,8 @@
         or the accepted row of its key (raw-tables.md). `invalid_when` maps a rejection reason
         to the condition that triggers it. Among a key's rows tied on the newest loaded_at, the
         greatest `tie_rank` wins (raw.calls: the status's lifecycle rank) and the others are
-        superseded; rows still tied are all ambiguous.
+        superseded; rows still tied are all ambiguous. One window ranks a key's rows so,
+        newest first (one sort of the rows compared, not one per rule).
 
         Most keys have one row: those rows are only checked. Only the rows whose row_key_hash
         occurs more than once go through the window functions that compare rows with each
@@ -131,19 +132,18 @@ checked as (
     from occurrences
 ),
 
+{%- set newest_first %}
+            partition by invalid_reason is null, {{ key_columns | join(', ') }}
+            order by loaded_at desc{{ ', ' ~ tie_rank ~ ' desc' if tie_rank }}
+{%- endset %}
+
 ranked as (
     select
         *,
-        max(loaded_at) over (
-            partition by invalid_reason is null, {{ key_columns | join(', ') }}
-        ) as newest_loaded_at,
-        {{ tie_rank }} as row_rank,
-        max({{ tie_rank }}) over (
-            partition by invalid_reason is null, {{ key_columns | join(', ') }}, loaded_at
-        ) as newest_rank,
-        count(*) over (
-            partition by
-                invalid_reason is null, {{ key_columns | join(', ') }}, loaded_at, {{ tie_rank }}
+        rank() over ({{ newest_first }}
+        ) as version_rank,
+        count(*) over ({{ newest_first }}
+            range between current row and current row
         ) as rows_at_rank
     from checked
     where content_occurrence = 1
@@ -156,14 +156,13 @@ classified_repeats as (
         {%- endfor %}
         case
             when invalid_reason is not null then 'rejected'
-            when loaded_at < newest_loaded_at then 'rejected'
-            when row_rank < newest_rank then 'rejected'
+            when version_rank > 1 then 'rejected'
             when rows_at_rank > 1 then 'rejected'
             else 'accepted'
         end as row_disposition,
         case
             when invalid_reason is not null then invalid_reason
-            when loaded_at < newest_loaded_at or row_rank < newest_rank then 'superseded'
+            when version_rank > 1 then 'superseded'
             when rows_at_rank > 1 then 'ambiguous_version'
         end as rejection_reason
     from ranked
