@@ -4,14 +4,19 @@
     The STT events this run rebuilds in fct_stt_events: those staged since the last complete
     build, and every event that may belong to a changed call, by its call_id or by the
     call_sid of any version of that call. None when the run rebuilds everything
-    (rebuilds_everything).
+    (rebuilds_everything): then no event is read (the change set of calls is empty too, but
+    DuckDB scanned the 19 M events of 10 M calls to find that out, 3.5 s).
 -#}
 
 with
 
 stt_events as (
     select * from {{ ref('base_raw__stt_events') }}
-    where event_id is not null
+    where
+        event_id is not null
+        {%- if rebuilds_everything() %}
+            and false
+        {%- endif %}
 ),
 
 changed_calls as (
