@@ -36,14 +36,12 @@ changed_call_sids as (
 ),
 
 changed_events as (
-    select event_id from stt_events
-    where {{ staged_since_last_build() }}
-    union
-    select event_id from stt_events
-    where call_id in (select changed_calls.call_id from changed_calls)
-    union
-    select event_id from stt_events
-    where call_sid in (select changed_call_sids.call_sid from changed_call_sids)
+    {#- one scan of the events for the three reasons -#}
+    select distinct event_id from stt_events
+    where
+        {{ staged_since_last_build() }}
+        or call_id in (select changed_calls.call_id from changed_calls)
+        or call_sid in (select changed_call_sids.call_sid from changed_call_sids)
 )
 
 select * from changed_events
