@@ -341,6 +341,21 @@ def test_dbt_unit_tests_pass(fixture_warehouse, tmp_path):
     run_dbt("test", "--select", "test_type:unit", warehouse=warehouse)
 
 
+def failing_test_rows(warehouse, selection: str, failures: int) -> list[dict]:
+    """Run the one data test `selection` names, which must fail with `failures` rows, and
+    return those rows (column: value) as its compiled query finds them in the built marts."""
+    failed = run_dbt("test", "--select", selection, warehouse=warehouse, check=False)
+    assert failed.returncode == 1
+    plural = "" if failures == 1 else "s"
+    assert f"Got {failures} result{plural}, configured to fail if != 0" in failed.stdout
+    [result] = [result for result in run_results() if result["unique_id"].startswith("test.")]
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
+        found = connection.execute(result["compiled_code"])
+        columns = [column for column, *_ in found.description]
+        return [dict(zip(columns, row, strict=True)) for row in found.fetchall()]
+
+
 def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
     fixture_warehouse, tmp_path
 ):
@@ -351,17 +366,8 @@ def test_a_null_or_a_negative_fails_the_models_test_with_its_count_per_column(
         marts.execute("delete from marts.build_manifest")
         marts.execute("update marts.fct_calls set org_id = null where call_id = 'c-1'")
         marts.execute("update marts.fct_calls set cost_usd = -1 where call_id in ('c-2', 'c-3')")
-    selection = "fct_calls,test_name:no_nulls_or_negatives"
-    failed = run_dbt("test", "--select", selection, warehouse=warehouse, check=False)
-    assert failed.returncode == 1
-    assert "Got 1 result, configured to fail if != 0" in failed.stdout
     # the row it found: the rows that break each rule
-    [result] = [result for result in run_results() if result["unique_id"].startswith("test.")]
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
-        found = connection.execute(result["compiled_code"])
-        [row] = found.fetchall()
-        counts = dict(zip([column for column, *_ in found.description], row, strict=True))
+    [counts] = failing_test_rows(warehouse, "fct_calls,test_name:no_nulls_or_negatives", 1)
     assert (counts["org_id__null_rows"], counts["call_id__null_rows"]) == (1, 0)
     assert (counts["cost_usd__negative_rows"], counts["duration_s__negative_rows"]) == (2, 0)
     assert counts["model_rows"] == 6
@@ -386,13 +392,7 @@ def test_a_repeated_combination_fails_the_models_test_with_its_occurrences(
             " from marts.fct_call_turns where call_id = 'c-2'"
         )
     selection = "fct_call_turns,test_name:unique_combination_of_columns"
-    failed = run_dbt("test", "--select", selection, warehouse=warehouse, check=False)
-    assert failed.returncode == 1
-    assert "Got 2 results, configured to fail if != 0" in failed.stdout
-    [result] = [result for result in run_results() if result["unique_id"].startswith("test.")]
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{building_path(warehouse)}' as callstats_marts (read_only)")
-        found = connection.execute(result["compiled_code"]).fetchall()
+    found = [tuple(row.values()) for row in failing_test_rows(warehouse, selection, 2)]
     assert sorted(found, key=str) == [("c-1", 1, 2), ("c-2", None, 2)]
 
 
