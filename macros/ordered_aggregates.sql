@@ -33,3 +33,21 @@
 {% macro duckdb__array_agg_sorted(expression, condition) -%}
     list_sort(array_agg({{ expression }}) filter (where {{ condition }}))
 {%- endmacro %}
+
+{% macro list_min_above(list, bound) -%}
+    {#- The least element of the array `list` greater than `bound`; null for none, or when
+        `list` or `bound` is null. -#}
+    {{ return(adapter.dispatch('list_min_above', 'callstats')(list, bound)) }}
+{%- endmacro %}
+
+{% macro default__list_min_above(list, bound) -%}
+    (select min(element) from unnest({{ list }}) as element where element > {{ bound }})
+{%- endmacro %}
+
+{% macro spark__list_min_above(list, bound) -%}
+    array_min(filter({{ list }}, element -> element > {{ bound }}))
+{%- endmacro %}
+
+{% macro duckdb__list_min_above(list, bound) -%}
+    list_min(list_filter({{ list }}, lambda element: element > {{ bound }}))
+{%- endmacro %}

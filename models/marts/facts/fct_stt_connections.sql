@@ -14,10 +14,7 @@ stt_events as (
         connection_key,
         org_id,
         event_type,
-        created_at,
-        min(case when event_type = 'connection_opened' then created_at end)
-            over (partition by connection_key, org_id)
-            as opened_at
+        created_at
     from {{ ref('fct_stt_events') }}
     where connection_key is not null
     {%- if is_incremental() %}
@@ -31,14 +28,19 @@ connections as (
         org_id,
         min(created_at) as first_event_at,
         max(created_at) as last_event_at,
-        min(opened_at) as opened_at,
-        min(created_at) filter (
-            where event_type = 'connection_closed' and created_at > opened_at
-        ) as closed_at,
+        min(created_at) filter (where event_type = 'connection_opened') as opened_at,
         {{ array_agg_sorted('created_at', "event_type = 'connection_opened'") }} as opened_ats,
         {{ array_agg_sorted('created_at', "event_type = 'connection_closed'") }} as closed_ats
     from stt_events
     group by 1, 2
+),
+
+-- a connection closes at its first closing after its first opening
+closings as (
+    select
+        *,
+        {{ list_min_above('closed_ats', 'opened_at') }} as closed_at
+    from connections
 ),
 
 final as (
@@ -55,7 +57,7 @@ final as (
         {{ seconds_between('opened_at', 'closed_at') }} as duration_s,
         opened_ats,
         closed_ats
-    from connections
+    from closings
 )
 
 select * from final
