@@ -14,3 +14,20 @@
     {%- set started = run_query('select max(run_started_at) from ' ~ manifest).columns[0].values()[0] -%}
     {{ return(none if started is none else timestamp_literal(started)) }}
 {% endmacro %}
+
+{% macro marts_partly_rebuilt() %}
+    {#-
+        Whether a run began since the last complete build and did not complete
+        (record_build_attempt): a selection, a failure or a stopped run may have rebuilt some
+        of the marts and not the others, which then disagree on the keys it rebuilt until a
+        complete run rebuilds them all again.
+    -#}
+    {%- set attempts = marts_relation('build_attempts') -%}
+    {%- if adapter.get_relation(attempts.database, attempts.schema, attempts.identifier) is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set query = 'select count(*) from ' ~ attempts
+        ~ ' where run_started_at > ' ~ last_complete_build_at()
+        ~ ' and run_started_at < ' ~ timestamp_literal(run_started_at) -%}
+    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+{% endmacro %}

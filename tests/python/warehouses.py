@@ -21,7 +21,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_NOW = "2026-03-02T12:00:00Z"
 # Tables of schema marts that record builds (when, which) rather than hold data.
-BUILD_RECORDS = "'build_manifest', 'publication'"
+BUILD_RECORDS = "'build_attempts', 'build_manifest', 'publication'"
 
 
 def _run(
