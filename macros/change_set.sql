@@ -22,13 +22,15 @@
     {{- 'false' if since is none else 'staged_at > ' ~ since -}}
 {%- endmacro %}
 
-{% macro in_change_set(key, value=none) -%}
+{% macro in_change_set(key, value=none, change_set=none) -%}
     {#-
         The condition that a row's `key` (call_id, started_hour or started_date; event_id;
         connection_key), or the `value` that stands for it, is in what this run rebuilds: in
-        the run's change set, or anywhere when the run rebuilds everything.
+        the run's change set of that key (the model `change_set`, by default
+        int_calls_changed_this_run for a call or its hours; the marts of turns read its part
+        int_call_turns_changed_this_run), or anywhere when the run rebuilds everything.
     -#}
-    {%- set change_set = ref({
+    {%- set change_set = ref(change_set or {
         'event_id': 'int_stt_events_changed_this_run',
         'connection_key': 'int_stt_connections_changed_this_run',
     }.get(key, 'int_calls_changed_this_run')) -%}

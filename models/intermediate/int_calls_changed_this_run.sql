@@ -7,9 +7,18 @@
     hour and day of each of its versions (a call whose start moved leaves its old hour).
     A tool call or error without an id is rejected whatever else arrives and never reaches
     the facts, so it names no call: every such row is re-staged whenever another arrives.
+    Each call says whether the marts of its turns are rebuilt too (turns_changed): when
+    turns of it were staged, or the start, org, agent or providers its turns are described
+    with are not those of the fct_calls the last build left (source previous_build), as when
+    a call gains or loses its accepted version. A call re-sent with another cost keeps its
+    turns. After a run that rebuilt only some of the marts (marts_partly_rebuilt), every
+    call's turns are rebuilt.
     A run that rebuilds everything (rebuilds_everything) has none: in_change_set is then
     true of every row.
 -#}
+
+-- depends_on: {{ ref('stg_raw__calls') }}
+-- depends_on: {{ source('previous_build', 'fct_calls') }}
 {%- set since_last_build = staged_since_last_build() %}
 {%- set staged = {
     'base_raw__calls': 'call_id',
@@ -17,6 +26,10 @@
     'base_raw__tool_calls': 'tool_call_id',
     'base_raw__call_errors': 'error_id',
 } %}
+{#- what the marts of turns take from their call's newest accepted version -#}
+{%- set turn_context = [
+    'call_id', 'started_at', 'org_id', 'agent_id', 'stt_provider', 'llm_provider', 'tts_provider',
+] %}
 
 with
 
@@ -51,6 +64,68 @@ start_hours as (
     from changed_calls
     left join call_versions
         on changed_calls.call_id = call_versions.call_id
+),
+
+{%- if rebuilds_everything() or marts_partly_rebuilt() %}
+
+    turns_changed as (
+        select call_id
+        from changed_calls
+    ),
+{%- else %}
+
+    accepted_versions as (
+        select
+            {{ turn_context | join(',\n            ') }},
+            updated_at
+        from {{ ref('stg_raw__calls') }}
+        where call_id in (select changed_calls.call_id from changed_calls)
+    ),
+
+    newest_versions as (
+        select
+            call_id,
+            max(updated_at) as updated_at
+        from accepted_versions
+        group by 1
+    ),
+
+    current_contexts as (
+        select accepted_versions.*
+        from accepted_versions
+        inner join newest_versions
+            on
+                accepted_versions.call_id = newest_versions.call_id
+                and accepted_versions.updated_at = newest_versions.updated_at
+    ),
+
+    published_contexts as (
+        select {{ turn_context | join(', ') }}
+        from {{ source('previous_build', 'fct_calls') }}
+        where call_id in (select changed_calls.call_id from changed_calls)
+    ),
+
+    turns_changed as (
+        select changed_calls.call_id
+        from changed_calls
+        left join current_contexts
+            on changed_calls.call_id = current_contexts.call_id
+        left join published_contexts
+            on changed_calls.call_id = published_contexts.call_id
+        where
+            changed_calls.call_id in (select base_raw__call_turns.call_id from base_raw__call_turns)
+            {%- for column in turn_context %}
+            or current_contexts.{{ column }} is distinct from published_contexts.{{ column }}
+            {%- endfor %}
+    ),
+{%- endif %}
+
+final as (
+    select
+        start_hours.*,
+        start_hours.call_id in (select turns_changed.call_id from turns_changed)
+            as turns_changed
+    from start_hours
 )
 
-select * from start_hours
+select * from final

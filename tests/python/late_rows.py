@@ -29,6 +29,15 @@ LATE_ROWS = {
             started_at - interval 2 hour as started_at
          ) from raw.calls where status = 'failed' order by call_id limit 5)
         union all by name
+        -- a later version naming another LLM provider for 5 completed calls: the latencies of
+        -- their turns move to it, though no turn of theirs is re-sent
+        (select * exclude (loaded_at) replace (
+            updated_at + interval 2 day as updated_at,
+            'late-llm' as llm_provider
+         ) from raw.calls where status = 'completed' and llm_provider is not null
+         qualify row_number() over (partition by call_id order by updated_at desc) = 1
+         order by call_id desc limit 5)
+        union all by name
         -- two different rows for every version of the only call of an hour, landing
         -- together: the call loses all its versions and its hour is left without calls
         (select calls.* exclude (loaded_at) replace (choices.outcome as outcome)

@@ -9,12 +9,14 @@ from warehouses import (
     BUILD_RECORDS,
     FIXTURES,
     assert_same_rows,
+    copy_warehouse,
     query_function,
     run_callstats,
+    run_dbt,
     run_result,
 )
 
-from callstats.publish import published_path
+from callstats.publish import publish, published_path
 
 pytestmark = pytest.mark.slow(cpu_s=115)
 
@@ -125,6 +127,18 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     )
     [(calls,)] = query("select count(*) from marts.fct_calls")
     assert 0 < changed < calls / 2
+    # the turns of a call re-sent with another cost are kept; those of a call that names
+    # another provider are rebuilt
+    [(turns_kept,)] = raw(
+        "select count(distinct call_id) from intermediate.int_calls_changed_this_run"
+        " where not turns_changed"
+    )
+    assert turns_kept > 0
+    assert raw(
+        "select count(distinct call_id) from intermediate.int_call_turns_changed_this_run"
+        " where call_id in (select call_id from raw.calls where llm_provider = 'late-llm')"
+    ) == [(5,)]
+    assert query("select count(*) from marts.fct_calls where llm_provider = 'late-llm'") == [(5,)]
     assert query(
         "select turns, stt_latency_sum_ms from marts.fct_calls where call_id = 'old-stamp-call'"
     ) == [(1, 321.0)]
@@ -150,3 +164,38 @@ def test_incremental_build_equals_full_refresh(tmp_path):
     ]
     lonely_hour_calls = "select count(*) from marts.rpt_calls_hourly where started_hour = "
     assert query(f"{lonely_hour_calls} timestamp '{lonely_hour}'") == [(0,)]
+
+
+def test_a_run_after_an_incomplete_one_rebuilds_the_turns_of_every_changed_call(
+    fixture_warehouse, tmp_path
+):
+    """A selection that rebuilds fct_calls but not the marts of turns leaves them apart: the
+    run after it, seeing that one did not complete, rebuilds the turns of every call changed
+    since the last complete build, though fct_calls already names the new provider."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    query = query_function(published_path(warehouse))
+    [(call_id, turns)] = query(
+        "select call_id, turns from marts.fct_calls where turns > 0 and llm_provider is not null"
+        " order by call_id limit 1"
+    )
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into raw.calls by name select * replace (updated_at + interval 1 day as"
+            " updated_at, 'late-llm' as llm_provider, timestamp '2026-03-20 00:00:00' as"
+            " loaded_at) from raw.calls where call_id = ? order by updated_at desc limit 1",
+            [call_id],
+        )
+    run_dbt("run", "--select", "+fct_calls", warehouse=warehouse)
+    publish(warehouse)
+    latency_providers = (
+        "select llm_provider, count(*) from marts.fct_call_turn_latencies"
+        f" where call_id = '{call_id}' group by 1"
+    )
+    assert query(f"select llm_provider from marts.fct_calls where call_id = '{call_id}'") == [
+        ("late-llm",)
+    ]
+    assert query(latency_providers) != [("late-llm", turns)]
+
+    run_callstats("build", warehouse=warehouse)
+
+    assert query(latency_providers) == [("late-llm", turns)]

@@ -6,14 +6,14 @@
 -#}
 {%- set in_parts = written_in_parts('fct_calls', 'started_at', 'call_id') %}
 
--- depends_on: {{ ref('int_calls_changed_this_run') }}
+-- depends_on: {{ ref('int_call_turns_changed_this_run') }}
 
 with
 
 turns as (
     select * from {{ ref('stg_raw__call_turns') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
+        where {{ in_change_set('call_id', change_set='int_call_turns_changed_this_run') }}
     {%- endif %}
 ),
 
@@ -23,7 +23,7 @@ calls as (
         started_at
     from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
+        where {{ in_change_set('call_id', change_set='int_call_turns_changed_this_run') }}
     {%- endif %}
 ),
 

@@ -1,6 +1,6 @@
 {{ config(unique_key='started_date') }}
 
--- depends_on: {{ ref('int_calls_changed_this_run') }}
+-- depends_on: {{ ref('int_call_turns_changed_this_run') }}
 
 with
 
@@ -8,7 +8,9 @@ hourly as (
     select * from {{ ref('rpt_provider_latency_histogram_hourly') }}
     {%- if is_incremental() %}
         where {{ in_change_set(
-            'started_date', 'cast(' ~ dbt.date_trunc('day', 'started_hour') ~ ' as date)'
+            'started_date',
+            'cast(' ~ dbt.date_trunc('day', 'started_hour') ~ ' as date)',
+            'int_call_turns_changed_this_run',
         ) }}
     {%- endif %}
 ),

@@ -1,11 +1,13 @@
--- depends_on: {{ ref('int_calls_changed_this_run') }}
+-- depends_on: {{ ref('int_call_turns_changed_this_run') }}
 
 with
 
 turns as (
     select * from {{ ref('fct_call_turn_latencies') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('started_hour', 'call_started_hour') }}
+        where {{ in_change_set(
+            'started_hour', 'call_started_hour', 'int_call_turns_changed_this_run'
+        ) }}
     {%- endif %}
 ),
 

@@ -1,4 +1,4 @@
--- depends_on: {{ ref('int_calls_changed_this_run') }}
+-- depends_on: {{ ref('int_call_turns_changed_this_run') }}
 
 with
 
@@ -6,7 +6,9 @@ turns as (
     select * from {{ ref('fct_call_turn_latencies') }}
     where latency_bucket is not null
     {%- if is_incremental() %}
-        and {{ in_change_set('started_hour', 'call_started_hour') }}
+        and {{ in_change_set(
+            'started_hour', 'call_started_hour', 'int_call_turns_changed_this_run'
+        ) }}
     {%- endif %}
 ),
 
