@@ -8,16 +8,16 @@
     A tool call or error without an id is rejected whatever else arrives and never reaches
     the facts, so it names no call: every such row is re-staged whenever another arrives.
     Each call says whether the marts of its turns are rebuilt too (turns_changed): when
-    turns of it were staged, or the start, org, agent or providers its turns are described
-    with are not those of the fct_calls the last build left (source previous_build), as when
-    a call gains or loses its accepted version. A call re-sent with another cost keeps its
+    turns of it were staged, or versions of it were staged and the start, org, agent or
+    providers of the newest accepted one, which its turns are described with, are not those
+    of the fct_calls the last build left (source previous_build), as when a call gains or
+    loses its accepted version. A call re-sent with another cost keeps its
     turns. After a run that rebuilt only some of the marts (marts_partly_rebuilt), every
     call's turns are rebuilt.
     A run that rebuilds everything (rebuilds_everything) has none: in_change_set is then
     true of every row.
 -#}
 
--- depends_on: {{ ref('stg_raw__calls') }}
 -- depends_on: {{ source('previous_build', 'fct_calls') }}
 {%- set since_last_build = staged_since_last_build() %}
 {%- set staged = {
@@ -74,12 +74,17 @@ start_hours as (
     ),
 {%- else %}
 
+    -- every row of a call with a version staged now was staged again with it (classify_rows):
+    -- the accepted versions of those calls, whose newest may have changed
     accepted_versions as (
         select
             {{ turn_context | join(',\n            ') }},
             updated_at
-        from {{ ref('stg_raw__calls') }}
-        where call_id in (select changed_calls.call_id from changed_calls)
+        from {{ ref('base_raw__calls') }}
+        where
+            call_id is not null
+            and {{ since_last_build }}
+            and row_disposition = 'accepted'
     ),
 
     newest_versions as (
@@ -99,24 +104,34 @@ start_hours as (
                 and accepted_versions.updated_at = newest_versions.updated_at
     ),
 
+    restaged_calls as (
+        select distinct call_id from base_raw__calls
+    ),
+
     published_contexts as (
         select {{ turn_context | join(', ') }}
         from {{ source('previous_build', 'fct_calls') }}
-        where call_id in (select changed_calls.call_id from changed_calls)
+        where call_id in (select restaged_calls.call_id from restaged_calls)
+    ),
+
+    context_changes as (
+        select restaged_calls.call_id
+        from restaged_calls
+        left join current_contexts
+            on restaged_calls.call_id = current_contexts.call_id
+        left join published_contexts
+            on restaged_calls.call_id = published_contexts.call_id
+        where
+            {%- for column in turn_context %}
+            {{ 'or ' if not loop.first }}current_contexts.{{ column }}
+            is distinct from published_contexts.{{ column }}
+            {%- endfor %}
     ),
 
     turns_changed as (
-        select changed_calls.call_id
-        from changed_calls
-        left join current_contexts
-            on changed_calls.call_id = current_contexts.call_id
-        left join published_contexts
-            on changed_calls.call_id = published_contexts.call_id
-        where
-            changed_calls.call_id in (select base_raw__call_turns.call_id from base_raw__call_turns)
-            {%- for column in turn_context %}
-            or current_contexts.{{ column }} is distinct from published_contexts.{{ column }}
-            {%- endfor %}
+        select call_id from base_raw__call_turns
+        union
+        select call_id from context_changes
     ),
 {%- endif %}
 
