@@ -11,9 +11,8 @@
     turns of it were staged, or versions of it were staged and the start, org, agent or
     providers of the newest accepted one, which its turns are described with, are not those
     of the fct_calls the last build left (source previous_build), as when a call gains or
-    loses its accepted version. A call re-sent with another cost keeps its
-    turns. After a run that rebuilt only some of the marts (marts_partly_rebuilt), every
-    call's turns are rebuilt.
+    loses its accepted version. A call re-sent with another cost keeps its turns. After a
+    run that did not complete (marts_partly_rebuilt), every call's turns are rebuilt.
     A run that rebuilds everything (rebuilds_everything) has none: in_change_set is then
     true of every row.
 -#}
