@@ -7,11 +7,7 @@
     {%- if not execute -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set manifest = marts_relation('build_manifest') -%}
-    {%- if adapter.get_relation(manifest.database, manifest.schema, manifest.identifier) is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set started = run_query('select max(run_started_at) from ' ~ manifest).columns[0].values()[0] -%}
+    {%- set started = read_build_record('build_manifest', 'max(run_started_at)') -%}
     {{ return(none if started is none else timestamp_literal(started)) }}
 {% endmacro %}
 
@@ -26,11 +22,10 @@
     {%- if since is none -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set attempts = marts_relation('build_attempts') -%}
-    {%- if adapter.get_relation(attempts.database, attempts.schema, attempts.identifier) is none -%}
-        {{ return(false) }}
-    {%- endif -%}
-    {%- set query = 'select count(*) from ' ~ attempts ~ ' where run_started_at > ' ~ since
-        ~ ' and run_started_at < ' ~ timestamp_literal(run_started_at) -%}
-    {{ return(run_query(query).columns[0].values()[0] > 0) }}
+    {%- set attempts = read_build_record(
+        'build_attempts',
+        'count(*)',
+        'run_started_at > ' ~ since ~ ' and run_started_at < ' ~ timestamp_literal(run_started_at),
+    ) -%}
+    {{ return(attempts is not none and attempts > 0) }}
 {% endmacro %}

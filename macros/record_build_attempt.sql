@@ -8,10 +8,6 @@
     {%- if not (execute and flags.WHICH in ['build', 'run']) -%}
         {{ return('select 1') }}
     {%- endif -%}
-    {%- set attempts = marts_relation('build_attempts') -%}
-    {%- do adapter.create_schema(attempts) -%}
-    {{ return(statements([
-        'create table if not exists ' ~ attempts ~ ' (run_started_at ' ~ dbt.type_timestamp() ~ ')',
-        'insert into ' ~ attempts ~ ' values (' ~ timestamp_literal(run_started_at) ~ ')',
-    ])) }}
+    {%- do adapter.create_schema(marts_relation('build_attempts')) -%}
+    {{ return(append_run_start('build_attempts')) }}
 {% endmacro %}

@@ -15,12 +15,8 @@
     {%- set built = results
         | selectattr('status', 'equalto', 'success')
         | map(attribute='node.unique_id') | list -%}
-    {%- set manifest = marts_relation('build_manifest') -%}
     {%- if incremental | reject('in', built) | list | length == 0 -%}
-    {{ statements([
-        'create table if not exists ' ~ manifest ~ ' (run_started_at ' ~ dbt.type_timestamp() ~ ')',
-        'insert into ' ~ manifest ~ ' values (' ~ timestamp_literal(run_started_at) ~ ')',
-    ]) }}
+    {{ append_run_start('build_manifest') }}
     {%- else -%}
     select 1
     {%- endif -%}
