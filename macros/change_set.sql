@@ -22,13 +22,16 @@
     {{- 'false' if since is none else 'staged_at > ' ~ since -}}
 {%- endmacro %}
 
-{% macro in_change_set(key, value=none, change_set=none) -%}
+{% macro in_change_set(key, value=none, change_set=none, started_at=none) -%}
     {#-
         The condition that a row's `key` (call_id, started_hour or started_date; event_id;
         connection_key), or the `value` that stands for it, is in what this run rebuilds: in
         the run's change set of that key (the model `change_set`, by default
         int_calls_changed_this_run for a call or its hours; the marts of turns read its part
         int_call_turns_changed_this_run), or anywhere when the run rebuilds everything.
+        `started_at`, for a call's row in a table stored in the order of its call's start,
+        names that column: the row must then also lie within the change set's start hours
+        (within_change_set_starts), so the engine reads only their row groups.
     -#}
     {%- set change_set = ref(change_set or {
         'event_id': 'int_stt_events_changed_this_run',
@@ -37,6 +40,61 @@
     {%- if rebuilds_everything() -%}
         true
     {%- else -%}
+        {%- if started_at -%}
+            ({{ within_change_set_starts(started_at, change_set) }}) and {% endif -%}
         {{ value or key }} in (select {{ key }} from {{ change_set }})
     {%- endif -%}
+{%- endmacro %}
+
+{% macro within_change_set_starts(column, change_set) -%}
+    {#-
+        The condition that `column`, a call's start (null for a row of no accepted call), lies
+        in an hour in which a version of a call of `change_set` starts, or is null. The hours
+        are written as literal ranges (consecutive hours merged; more than 24 ranges taken as
+        one, from the first to the last), which an engine compares with each row group's
+        min and max and skips the others: a subquery of the change set's hours is not.
+        The change set holds the start hour of every version of each of its calls, so each row
+        a run rebuilds or replaces of a table whose rows carry their call's start lies within
+        them.
+    -#}
+    {%- if not execute -%}
+        true
+    {%- else -%}
+        {%- set hours = run_query(
+            'select distinct started_hour from ' ~ change_set
+            ~ ' where started_hour is not null order by 1'
+        ).columns[0].values() -%}
+        {%- set an_hour = modules.datetime.timedelta(hours=1) -%}
+        {%- set ranges = [] -%}
+        {%- for hour in hours -%}
+            {%- if ranges and ranges[-1][1] == hour -%}
+                {%- do ranges[-1].pop() -%}
+                {%- do ranges[-1].append(hour + an_hour) -%}
+            {%- else -%}
+                {%- do ranges.append([hour, hour + an_hour]) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if ranges | length > 24 -%}
+            {%- set ranges = [[ranges[0][0], ranges[-1][1]]] -%}
+        {%- endif -%}
+        {%- for first, last in ranges -%}
+            {{ column }} >= {{ timestamp_literal(first) }} and {{ column }} < {{ timestamp_literal(last) }} or {% endfor -%}
+        {{ column }} is null
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro call_start_column(relation) -%}
+    {#-
+        The column of the model built into `relation` that holds its rows' call start, by whose
+        order the table is stored (its config's meta.call_start_column); none for another
+        model, and while dbt parses the project (no graph yet).
+    -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.relation_name == relation | string -%}
+        {{ return(node.config.meta.get('call_start_column')) }}
+    {%- endfor -%}
+    {{ return(none) }}
 {%- endmacro %}

@@ -5,7 +5,9 @@
         the `*_changed_this_run` model the mart reads, so that the run's rows replace them and
         a key left without rows (a call that lost its only accepted version, an hour left
         without calls) does not linger. The change set is found among the mart's parents, so
-        the DAG stays declared by the models themselves.
+        the DAG stays declared by the models themselves. A fact stored in the order of its
+        calls' starts (call_start_column) deletes within the change set's start hours only
+        (within_change_set_starts), reading only their row groups.
     -#}
     {%- if execute and is_incremental() %}
         {%- set key = config.get('unique_key') %}
@@ -17,7 +19,16 @@
             )) %}
         {%- endfor %}
         {#- a run that rebuilds everything has no change set: every row is replaced -#}
-        {%- set replaced = this if rebuilds_everything() else change_sets[0] %}
-        {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ replaced) }}
+        {%- if rebuilds_everything() %}
+            {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ this) }}
+        {%- else %}
+            {%- set started_at = call_start_column(this) %}
+            {{ delete_rows(
+                this,
+                key,
+                'select distinct ' ~ key ~ ' from ' ~ change_sets[0],
+                within_change_set_starts(started_at, change_sets[0]) if started_at else 'true',
+            ) }}
+        {%- endif %}
     {%- endif %}
 {% endmacro %}

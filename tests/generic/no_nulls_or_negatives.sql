@@ -15,7 +15,7 @@ with rule_breaks as (
         count(*) as model_rows
     from {{ model }}
     {%- if rebuilt_by %}
-    where {{ in_change_set(rebuilt_by) }}
+    where {{ in_change_set(rebuilt_by, started_at=call_start_column(model)) }}
     {%- endif %}
 )
 

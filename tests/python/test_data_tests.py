@@ -32,6 +32,18 @@ def _change_set(warehouse, sql: str, call_id: str | None = None) -> None:
         )
 
 
+def _add_to_change_set(warehouse, call_id: str) -> None:
+    """Put the call into the change set as a run that changed it does: with the start hour
+    and day of each of its versions."""
+    _change_set(
+        warehouse,
+        "insert into {change_set} (call_id, started_hour, started_date)"
+        " select distinct call_id, date_trunc('hour', started_at), cast(started_at as date)"
+        " from staging.base_raw__calls where call_id = ?",
+        call_id,
+    )
+
+
 def _test_unique_calls(warehouse) -> dict:
     run_dbt("test", "--select", UNIQUE_CALLS, warehouse=warehouse, check=False)
     [result] = [
@@ -61,7 +73,7 @@ def test_only_the_change_set_is_checked_after_a_complete_build(fixture_warehouse
 
     assert _test_unique_calls(warehouse)["status"] == "pass"
 
-    _change_set(warehouse, "insert into {change_set} (call_id) values (?)", call_id)
+    _add_to_change_set(warehouse, call_id)
 
     result = _test_unique_calls(warehouse)
     assert (result["status"], result["failures"]) == ("fail", 1)
@@ -94,5 +106,5 @@ def test_a_facts_values_are_checked_on_the_change_set_after_a_complete_build(
     _change_set(warehouse, "delete from {change_set} where call_id = ?", call_id)
     assert failures() == {}
 
-    _change_set(warehouse, "insert into {change_set} (call_id) values (?)", call_id)
+    _add_to_change_set(warehouse, call_id)
     assert failures() == {"no_nulls_or_negatives": 1, "expression_is_true": 1}

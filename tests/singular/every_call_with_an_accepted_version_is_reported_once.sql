@@ -9,7 +9,7 @@ accepted_calls as (
 
 reported_calls as (
     select call_id from {{ ref('fct_calls') }}
-    where {{ in_change_set('call_id') }}
+    where {{ in_change_set('call_id', started_at='started_at') }}
 )
 
 select

@@ -12,7 +12,7 @@ call_errors as (
 calls as (
     select * from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
+        where {{ in_change_set('call_id', started_at='started_at') }}
     {%- endif %}
 ),
 

@@ -24,7 +24,7 @@ calls as (
         started_at
     from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id') }}
+        where {{ in_change_set('call_id', started_at='started_at') }}
     {%- endif %}
 ),
 

@@ -12,12 +12,19 @@ with
 calls as (
     select * from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id', change_set='int_call_turns_changed_this_run') }}
+        where {{ in_change_set(
+            'call_id', change_set='int_call_turns_changed_this_run', started_at='started_at'
+        ) }}
     {%- endif %}
 ),
 
 turns as (
     select * from {{ ref('fct_call_turns') }}
+    {%- if is_incremental() %}
+        where {{ in_change_set(
+            'call_id', change_set='int_call_turns_changed_this_run', started_at='call_started_at'
+        ) }}
+    {%- endif %}
 ),
 
 described as (

@@ -23,7 +23,9 @@ calls as (
         started_at
     from {{ ref('fct_calls') }}
     {%- if is_incremental() %}
-        where {{ in_change_set('call_id', change_set='int_call_turns_changed_this_run') }}
+        where {{ in_change_set(
+            'call_id', change_set='int_call_turns_changed_this_run', started_at='started_at'
+        ) }}
     {%- endif %}
 ),
 
