@@ -49,36 +49,58 @@
 {% macro within_change_set_starts(column, change_set) -%}
     {#-
         The condition that `column`, a call's start (null for a row of no accepted call), lies
-        in an hour in which a version of a call of `change_set` starts, or is null. The hours
-        are written as literal ranges (consecutive hours merged; more than 24 ranges taken as
-        one, from the first to the last), which an engine compares with each row group's
-        min and max and skips the others: a subquery of the change set's hours is not.
-        The change set holds the start hour of every version of each of its calls, so each row
-        a run rebuilds or replaces of a table whose rows carry their call's start lies within
-        them.
+        in an hour in which a call of `change_set` starts or started at the last build, or is
+        null. The hours are written as literal ranges, which an engine compares with each row
+        group's min and max to skip the others (a subquery of the hours it does not): each run
+        of consecutive hours is one range, the last one open-ended (so no bound is computed
+        past the newest hour), and more than 24 ranges are taken as one from the first hour.
+        The change set holds the start hour of every staged version of each of its calls and
+        the one the last build gave it, so each row a run replaces lies within them while the
+        marts agree with each other; after a run that did not complete
+        (marts_partly_rebuilt), a fact may hold an older start, and every row is looked at.
     -#}
-    {%- if not execute -%}
+    {%- if not execute or marts_partly_rebuilt() -%}
         true
     {%- else -%}
-        {%- set hours = run_query(
-            'select distinct started_hour from ' ~ change_set
-            ~ ' where started_hour is not null order by 1'
-        ).columns[0].values() -%}
-        {%- set an_hour = modules.datetime.timedelta(hours=1) -%}
-        {%- set ranges = [] -%}
-        {%- for hour in hours -%}
-            {%- if ranges and ranges[-1][1] == hour -%}
-                {%- do ranges[-1].pop() -%}
-                {%- do ranges[-1].append(hour + an_hour) -%}
-            {%- else -%}
-                {%- do ranges.append([hour, hour + an_hour]) -%}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- set ranges_query -%}
+            with
+
+            hours as (
+                select distinct started_hour from {{ change_set }}
+                where started_hour is not null
+            ),
+
+            numbered as (
+                select
+                    started_hour,
+                    row_number() over (order by started_hour) as hour_number
+                from hours
+            ),
+
+            islands as (
+                select
+                    started_hour,
+                    {{ dbt.dateadd('hour', '-hour_number', 'started_hour') }} as island
+                from numbered
+            )
+
+            select
+                cast(min(started_hour) as {{ dbt.type_string() }}) as first_hour,
+                case when max(started_hour) < (select max(hours.started_hour) from hours)
+                    then cast({{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
+                        as {{ dbt.type_string() }})
+                end as after_last_hour
+            from islands
+            group by island
+            order by min(started_hour)
+        {%- endset -%}
+        {%- set ranges = run_query(ranges_query).rows | list -%}
         {%- if ranges | length > 24 -%}
-            {%- set ranges = [[ranges[0][0], ranges[-1][1]]] -%}
+            {%- set ranges = [[ranges[0][0], none]] -%}
         {%- endif -%}
-        {%- for first, last in ranges -%}
-            {{ column }} >= {{ timestamp_literal(first) }} and {{ column }} < {{ timestamp_literal(last) }} or {% endfor -%}
+        {%- for first_hour, after_last_hour in ranges -%}
+            {{ column }} >= cast('{{ first_hour }}' as {{ dbt.type_timestamp() }})
+            {%- if after_last_hour is not none %} and {{ column }} < cast('{{ after_last_hour }}' as {{ dbt.type_timestamp() }}){% endif %} or {% endfor -%}
         {{ column }} is null
     {%- endif -%}
 {%- endmacro %}

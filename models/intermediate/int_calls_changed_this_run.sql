@@ -4,7 +4,9 @@
     The calls this run rebuilds in the marts: every call named by a call version, turn, tool
     call or error staged since the last complete build (a re-sent tool call or error is
     re-staged with every row of its id, so the call it named before comes too), with the start
-    hour and day of each of its versions (a call whose start moved leaves its old hour).
+    hour and day of each of its versions (a call whose start moved leaves its old hour) and
+    those the last build gave it in fct_calls (a call built from a platform's lines has one
+    staged row, which a later line replaces: its old start is no longer staged).
     A tool call or error without an id is rejected whatever else arrives and never reaches
     the facts, so it names no call: every such row is re-staged whenever another arrives.
     Each call says whether the marts of its turns are rebuilt too (turns_changed): when
@@ -63,6 +65,17 @@ start_hours as (
     from changed_calls
     left join call_versions
         on changed_calls.call_id = call_versions.call_id
+    {%- if not rebuilds_everything() %}
+
+        union
+
+        select
+            call_id,
+            started_hour,
+            started_date
+        from {{ source('previous_build', 'fct_calls') }}
+        where call_id in (select changed_calls.call_id from changed_calls)
+    {%- endif %}
 ),
 
 {%- if rebuilds_everything() or marts_partly_rebuilt() %}

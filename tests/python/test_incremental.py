@@ -1,6 +1,6 @@
 """An incremental build after late and repeated rows gives the same marts as a full refresh."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
@@ -32,6 +32,12 @@ LIVEKIT_LATE_LINE = (
     '"timestamp":1772443890.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
     '"prompt_tokens":512,"speech_id":"speech_late"}\n'
 )
+# A line of room-b41d09's agent from two days before its first (2026-02-28 09:31:03).
+LIVEKIT_EARLY_LINE = (
+    '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-early",'
+    '"timestamp":1772271063.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
+    '"prompt_tokens":512,"speech_id":"speech_early"}\n'
+)
 
 
 def _insert_turn(warehouse, call_id: str, stt_latency_ms: float, loaded_at: datetime) -> None:
@@ -44,11 +50,18 @@ def _insert_turn(warehouse, call_id: str, stt_latency_ms: float, loaded_at: date
         )
 
 
-def _insert_call(warehouse, call_id: str, started_at: datetime, stt_latency_ms: float) -> None:
+def _insert_call(
+    warehouse,
+    call_id: str,
+    started_at: datetime,
+    stt_latency_ms: float,
+    loaded_at: datetime | None = None,
+) -> None:
     """A completed five-minute call from `started_at` (the org and agent of the first generated
-    call), loaded a minute after its end, with its turn 0 loaded with it: the turn's raw call id
-    is `call_id` as given, the call's is `call_id` without spaces around it."""
-    loaded_at = started_at + timedelta(minutes=6)
+    call), loaded at `loaded_at` (by default a minute after its end), with its turn 0 loaded
+    with it: the turn's raw call id is `call_id` as given, the call's is `call_id` without
+    spaces around it."""
+    loaded_at = loaded_at or started_at + timedelta(minutes=6)
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(
             "insert into raw.calls (call_id, updated_at, org_id, agent_id, status, started_at,"
@@ -199,3 +212,59 @@ def test_a_run_after_an_incomplete_one_rebuilds_the_turns_of_every_changed_call(
     run_callstats("build", warehouse=warehouse)
 
     assert query(latency_providers) == [("late-llm", turns)]
+
+
+def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
+    """A LiveKit call is one staged row, built from all its log lines: a line from before the
+    others moves its start two days back and replaces that row, so no staged row holds the
+    old start any more. The run still rebuilds the old hour and day (the change set takes
+    them from the last build's fct_calls), and deletes the call's old rows there."""
+    warehouse = tmp_path / "callstats.duckdb"
+    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
+    run_callstats("generate", *generated, warehouse=warehouse)
+    room = str(LIVEKIT / "room-b41d09.jsonl")
+    run_callstats(*LIVEKIT_LOAD, room, warehouse=warehouse, now="2026-03-07T00:00:00Z")
+    run_callstats("build", warehouse=warehouse)
+    query = query_function(published_path(warehouse))
+    lk_hours = (
+        "select started_hour, total_calls from marts.rpt_calls_hourly"
+        " where org_id = 'org_lk_demo' order by 1"
+    )
+    lk_days = (
+        "select started_date, total_calls from marts.rpt_calls_daily"
+        " where org_id = 'org_lk_demo' order by 1"
+    )
+    assert query(lk_hours) == [(datetime(2026, 3, 2, 9), 1)]
+
+    early = tmp_path / "early" / "room-b41d09.jsonl"
+    early.parent.mkdir()
+    early.write_text(LIVEKIT_EARLY_LINE)
+    run_callstats(*LIVEKIT_LOAD, str(early), warehouse=warehouse, now="2026-03-07T01:00:00Z")
+    run_callstats("build", warehouse=warehouse)
+
+    assert query("select started_at from marts.fct_calls where call_id = 'room-b41d09'") == [
+        (datetime(2026, 2, 28, 9, 31, 3),)
+    ]
+    assert query(lk_hours) == [(datetime(2026, 2, 28, 9), 1)]
+    assert query(lk_days) == [(date(2026, 2, 28), 1)]
+    assert query(
+        "select distinct call_started_at from marts.fct_call_turn_latencies"
+        " where call_id = 'room-b41d09'"
+    ) == [(datetime(2026, 2, 28, 9, 31, 3),)]
+
+
+def test_a_call_started_in_the_last_hour_python_can_hold_is_built_incrementally(
+    fixture_warehouse, tmp_path
+):
+    """The change set's start hours bound the facts' reads with no hour computed past the
+    newest: a call started at 9999-12-31 23:30 builds like any other."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    started_at, loaded_at = datetime(9999, 12, 31, 23, 30), datetime(2026, 3, 20)
+    _insert_call(warehouse, "far-call", started_at, stt_latency_ms=5, loaded_at=loaded_at)
+
+    run_callstats("build", warehouse=warehouse)
+
+    assert query_function(published_path(warehouse))(
+        "select started_hour, turns, stt_latency_sum_ms from marts.fct_calls"
+        " where call_id = 'far-call'"
+    ) == [(datetime(9999, 12, 31, 23), 1, 5.0)]
