@@ -53,7 +53,8 @@
         null. The hours are written as literal ranges, which an engine compares with each row
         group's min and max to skip the others (a subquery of the hours it does not): each run
         of consecutive hours is one range, the last one open-ended (so no bound is computed
-        past the newest hour), and more than 24 ranges are taken as one from the first hour.
+        past the newest hour), as is one whose next hour is not later (-infinity's), and more
+        than 24 ranges are taken as one from the first hour.
         The change set holds the start hour of every staged version of each of its calls and
         the one the last build gave it, so each row a run replaces lies within them while the
         marts agree with each other; after a run that did not complete
@@ -86,9 +87,13 @@
 
             select
                 cast(min(started_hour) as {{ dbt.type_string() }}) as first_hour,
-                case when max(started_hour) < (select max(hours.started_hour) from hours)
-                    then cast({{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
-                        as {{ dbt.type_string() }})
+                case
+                    when
+                        max(started_hour) < (select max(hours.started_hour) from hours)
+                        and {{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
+                        > max(started_hour)
+                        then cast({{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
+                            as {{ dbt.type_string() }})
                 end as after_last_hour
             from islands
             group by island

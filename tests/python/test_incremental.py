@@ -253,18 +253,22 @@ def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
     ) == [(datetime(2026, 2, 28, 9, 31, 3),)]
 
 
-def test_a_call_started_in_the_last_hour_python_can_hold_is_built_incrementally(
-    fixture_warehouse, tmp_path
-):
+def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_warehouse, tmp_path):
     """The change set's start hours bound the facts' reads with no hour computed past the
-    newest: a call started at 9999-12-31 23:30 builds like any other."""
+    newest, nor a range that ends where it starts: a call started at 9999-12-31 23:30 (the
+    last hour Python's datetimes hold) and one at -infinity build like any other."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
-    started_at, loaded_at = datetime(9999, 12, 31, 23, 30), datetime(2026, 3, 20)
-    _insert_call(warehouse, "far-call", started_at, stt_latency_ms=5, loaded_at=loaded_at)
+    loaded_at = datetime(2026, 3, 20)
+    _insert_call(warehouse, "far-call", datetime(9999, 12, 31, 23, 30), 5, loaded_at)
+    _insert_call(warehouse, "early-call", datetime(2026, 1, 1), 7, loaded_at)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "update raw.calls set started_at = '-infinity' where call_id = 'early-call'"
+        )
 
     run_callstats("build", warehouse=warehouse)
 
     assert query_function(published_path(warehouse))(
-        "select started_hour, turns, stt_latency_sum_ms from marts.fct_calls"
-        " where call_id = 'far-call'"
-    ) == [(datetime(9999, 12, 31, 23), 1, 5.0)]
+        "select call_id, cast(started_hour as varchar), turns, stt_latency_sum_ms"
+        " from marts.fct_calls where call_id in ('far-call', 'early-call') order by 1"
+    ) == [("early-call", "-infinity", 1, 7.0), ("far-call", "9999-12-31 23:00:00", 1, 5.0)]
