@@ -18,7 +18,7 @@ from warehouses import (
 
 from callstats.publish import publish, published_path
 
-pytestmark = pytest.mark.slow(cpu_s=115)
+pytestmark = pytest.mark.slow(cpu_s=175)
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
