@@ -19,16 +19,13 @@
             )) %}
         {%- endfor %}
         {#- a run that rebuilds everything has no change set: every row is replaced -#}
-        {%- if rebuilds_everything() %}
-            {{ delete_rows(this, key, 'select distinct ' ~ key ~ ' from ' ~ this) }}
-        {%- else %}
-            {%- set started_at = call_start_column(this) %}
-            {{ delete_rows(
-                this,
-                key,
-                'select distinct ' ~ key ~ ' from ' ~ change_sets[0],
-                within_change_set_starts(started_at, change_sets[0]) if started_at else 'true',
-            ) }}
-        {%- endif %}
+        {%- set replaced = this if rebuilds_everything() else change_sets[0] %}
+        {%- set started_at = none if rebuilds_everything() else call_start_column(this) %}
+        {{ delete_rows(
+            this,
+            key,
+            'select distinct ' ~ key ~ ' from ' ~ replaced,
+            within_change_set_starts(started_at, replaced) if started_at else 'true',
+        ) }}
     {%- endif %}
 {% endmacro %}
