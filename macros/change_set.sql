@@ -50,11 +50,10 @@
     {#-
         The condition that `column`, a call's start (null for a row of no accepted call), lies
         in an hour in which a call of `change_set` starts or started at the last build, or is
-        null. The hours are written as literal ranges, which an engine compares with each row
-        group's min and max to skip the others (a subquery of the hours it does not): each run
-        of consecutive hours is one range, the last one open-ended (so no bound is computed
-        past the newest hour), as is one whose next hour is not later (-infinity's), and more
-        than 24 ranges are taken as one from the first hour.
+        null. The hours are written as literal ranges (hour_ranges, within_hour_ranges), which
+        an engine compares with each row group's min and max to skip the others (a subquery of
+        the hours it does not): the last range open-ended, and more than 24 ranges taken as
+        one from the first hour.
         The change set holds the start hour of every staged version of each of its calls and
         the one the last build gave it, so each row a run replaces lies within them while the
         marts agree with each other; after a run that did not complete
@@ -63,50 +62,17 @@
     {%- if not execute or marts_partly_rebuilt() -%}
         true
     {%- else -%}
-        {%- set ranges_query -%}
-            with
-
-            hours as (
-                select distinct started_hour from {{ change_set }}
-                where started_hour is not null
-            ),
-
-            numbered as (
-                select
-                    started_hour,
-                    row_number() over (order by started_hour) as hour_number
-                from hours
-            ),
-
-            islands as (
-                select
-                    started_hour,
-                    {{ dbt.dateadd('hour', '-hour_number', 'started_hour') }} as island
-                from numbered
-            )
-
-            select
-                cast(min(started_hour) as {{ dbt.type_string() }}) as first_hour,
-                case
-                    when
-                        max(started_hour) < (select max(hours.started_hour) from hours)
-                        and {{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
-                        > max(started_hour)
-                        then cast({{ dbt.dateadd('hour', 1, 'max(started_hour)') }}
-                            as {{ dbt.type_string() }})
-                end as after_last_hour
-            from islands
-            group by island
-            order by min(started_hour)
-        {%- endset -%}
-        {%- set ranges = run_query(ranges_query).rows | list -%}
+        {%- set ranges = hour_ranges(
+            'select started_hour from ' ~ change_set ~ ' where started_hour is not null',
+            'started_hour',
+        ) -%}
         {%- if ranges | length > 24 -%}
-            {%- set ranges = [[ranges[0][0], none]] -%}
+            {%- set ranges = ranges[:1] -%}
         {%- endif -%}
-        {%- for first_hour, after_last_hour in ranges -%}
-            {{ column }} >= cast('{{ first_hour }}' as {{ dbt.type_timestamp() }})
-            {%- if after_last_hour is not none %} and {{ column }} < cast('{{ after_last_hour }}' as {{ dbt.type_timestamp() }}){% endif %} or {% endfor -%}
-        {{ column }} is null
+        {%- if ranges -%}
+            {%- set ranges = ranges[:-1] + [[ranges[-1][0], none]] -%}
+        {%- endif -%}
+        {{ within_hour_ranges(column, ranges + [[none, none]]) }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -6,12 +6,12 @@
         {{ clean_text(raw_key_columns()[raw_table][0]) }} as id,
         *
     from {{ staged_rows(raw_table) }}
-    where {{ loaded_in_hours(changed_hours) }}
+    where {{ within_hour_ranges('loaded_at', changed_hours) }}
 {%- endmacro %}
 
 {% macro loaded_with_changed_ids(raw_table, changed_hours) %}
     {#-
-        Run at execution: a predicate on loaded_at (loaded_in_hours) that holds for every row
+        Run at execution: a predicate on loaded_at (within_hour_ranges) that holds for every row
         of raw.<raw_table> (and the platform rows shaped like it) of an id with a row loaded
         in `changed_hours`: within an hour that holds such a row. Reading only those hours,
         an engine skips the blocks of the raw table loaded at other times.
@@ -37,9 +37,8 @@
         where
             ({{ id_column }} like ' %' or {{ id_column }} like '% ')
             and {{ clean_text(id_column) }} in ({{ changed_ids }})
-        order by 1
     {%- endset %}
-    {{ return(loaded_in_hours(run_query(query).columns[0].values() | list)) }}
+    {{ return(within_hour_ranges('loaded_at', hour_ranges(query, 'loaded_hour'))) }}
 {% endmacro %}
 
 {% macro changed_blank_id_times(raw_table, changed_hours, time_column) %}

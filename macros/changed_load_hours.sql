@@ -6,6 +6,7 @@
         the hour. Rows landed since; or a platform row derived from several records whose
         newest record landed since, in the same hour as the others (its loaded_at moved).
         Offsets are summed over platform rows only: a raw row's loaded_at never moves.
+        Returned as ranges of consecutive hours (hour_ranges).
     -#}
     {%- set hour = dbt.date_trunc('hour', 'loaded_at') %}
     {%- set offset_us = 'cast(' ~ dbt.datediff(hour, 'loaded_at', 'microsecond') ~ ' as '
@@ -57,7 +58,6 @@
         having
             sum(raw_rows) != sum(staged_rows)
             or sum(raw_offset_us) != sum(staged_offset_us)
-        order by 1
     {%- endset %}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {{ return(hour_ranges(query, 'loaded_hour')) }}
 {% endmacro %}

@@ -48,7 +48,7 @@
     {%- set changed_hours = changed_load_hours(raw_table) %}
 restaged_ids as (
     select distinct {{ id_column }} from {{ relation }}
-    where {{ loaded_in_hours(changed_hours) }}
+    where {{ within_hour_ranges('loaded_at', changed_hours) }}
 ),
 
 restaged as (
@@ -64,7 +64,7 @@ restaged as (
         {{ id_column }} is null
         and {{ time_column }} in (
             select {{ time_column }} from {{ relation }}
-            where {{ id_column }} is null and {{ loaded_in_hours(changed_hours) }}
+            where {{ id_column }} is null and {{ within_hour_ranges('loaded_at', changed_hours) }}
         )
     {%- endif %}
     {%- if false in blank_id_times %}

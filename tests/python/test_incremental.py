@@ -18,7 +18,7 @@ from warehouses import (
 
 from callstats.publish import publish, published_path
 
-pytestmark = pytest.mark.slow(cpu_s=175)
+pytestmark = pytest.mark.slow(cpu_s=205)
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
@@ -272,3 +272,33 @@ def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_wareh
         "select call_id, cast(started_hour as varchar), turns, stt_latency_sum_ms"
         " from marts.fct_calls where call_id in ('far-call', 'early-call') order by 1"
     ) == [("early-call", "-infinity", 1, 7.0), ("far-call", "9999-12-31 23:00:00", 1, 5.0)]
+
+
+def test_rows_loaded_at_the_ends_of_time_are_staged_incrementally(fixture_warehouse, tmp_path):
+    """The changed hours of loaded_at bound staging's reads with no timestamp passing through
+    Python: a call loaded at 9999-12-31 23:30 (the last hour Python's datetimes hold) and one
+    loaded at infinity are staged by an incremental build, and so is a later version of each."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    started_at = datetime(2026, 3, 10, 9)
+    _insert_call(warehouse, "late-load-call", started_at, 5, datetime(9999, 12, 31, 23, 30))
+    _insert_call(warehouse, "endless-load-call", started_at, 7, datetime(2026, 3, 20))
+    with duckdb.connect(str(warehouse)) as connection:
+        for table in ("calls", "call_turns"):
+            connection.execute(
+                f"update raw.{table} set loaded_at = 'infinity' where call_id = 'endless-load-call'"
+            )
+    run_callstats("build", warehouse=warehouse)
+    # a newer version of each, loaded as usual, re-classifies the rows loaded at those times
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into raw.calls by name select * replace ("
+            " updated_at + interval 1 minute as updated_at, 'failed' as status,"
+            " timestamp '2026-03-21' as loaded_at)"
+            " from raw.calls where call_id in ('late-load-call', 'endless-load-call')"
+        )
+    run_callstats("build", warehouse=warehouse)
+
+    assert query_function(published_path(warehouse))(
+        "select call_id, status, turns, stt_latency_sum_ms from marts.fct_calls"
+        " where call_id in ('late-load-call', 'endless-load-call') order by 1"
+    ) == [("endless-load-call", "failed", 1, 7.0), ("late-load-call", "failed", 1, 5.0)]
