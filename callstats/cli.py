@@ -68,14 +68,44 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     gen = commands.add_parser("generate", help="write synthetic raw data")
-    gen.add_argument("--calls", type=_positive_int, default=generate.DEFAULT_CALLS)
-    gen.add_argument("--days", type=_positive_int, default=generate.DEFAULT_DAYS)
-    gen.add_argument("--orgs", type=_positive_int, default=generate.DEFAULT_ORGS)
     gen.add_argument(
-        "--agents-per-org", type=_positive_int, default=generate.DEFAULT_AGENTS_PER_ORG
+        "--calls",
+        metavar="N",
+        type=_positive_int,
+        default=generate.DEFAULT_CALLS,
+        help="calls to append (default: %(default)s)",
     )
-    gen.add_argument("--end", type=_timestamp, help="newest start time (default: now)")
-    gen.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    gen.add_argument(
+        "--days",
+        metavar="D",
+        type=_positive_int,
+        default=generate.DEFAULT_DAYS,
+        help="days before --end over which the calls start (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--orgs",
+        metavar="K",
+        type=_positive_int,
+        default=generate.DEFAULT_ORGS,
+        help="organizations (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--agents-per-org",
+        metavar="A",
+        type=_positive_int,
+        default=generate.DEFAULT_AGENTS_PER_ORG,
+        help="agents of each organization (default: %(default)s)",
+    )
+    gen.add_argument(
+        "--end", type=_timestamp, metavar="TIMESTAMP", help="newest start time (default: now)"
+    )
+    gen.add_argument(
+        "--seed",
+        metavar="S",
+        type=int,
+        default=generate.DEFAULT_SEED,
+        help="the same seed writes the same rows (default: %(default)s)",
+    )
 
     loader = commands.add_parser("load", help="append files into the raw tables")
     loader.add_argument("paths", nargs="+", metavar="PATH")
@@ -97,23 +127,34 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
-    builder.add_argument("--full-refresh", action="store_true")
+    builder.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every staged row and mart from the raw tables, not only what changed",
+    )
     builder.add_argument("--verbose", action="store_true", help="show dbt's own log")
 
     server = commands.add_parser("serve", help="serve the API with gunicorn")
-    server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=_port, default=8000)
-    server.add_argument("--workers", type=_positive_int, default=2)
+    server.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
+    server.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
+    server.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=2,
+        help="gunicorn worker processes (default: %(default)s)",
+    )
 
     key_commands = commands.add_parser("keys", help="API tokens").add_subparsers(
         dest="keys_command", required=True, parser_class=_Parser
     )
     creator = key_commands.add_parser("create", help="create a token")
     scope = creator.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--org", type=_id, metavar="ID")
-    scope.add_argument("--reseller", type=_id, metavar="ID")
-    scope.add_argument("--all", action="store_true")
-    creator.add_argument("--name")
+    scope.add_argument("--org", type=_id, metavar="ID", help="the token sees this org")
+    scope.add_argument(
+        "--reseller", type=_id, metavar="ID", help="the token sees this reseller's orgs"
+    )
+    scope.add_argument("--all", action="store_true", help="the token sees every org")
+    creator.add_argument("--name", help="a label shown by keys list")
     key_commands.add_parser("list", help="list tokens (never the token itself)")
     revoker = key_commands.add_parser("revoke", help="revoke a token")
     revoker.add_argument("key_id", metavar="ID")
