@@ -58,16 +58,25 @@ def _port(text: str) -> int:
     return number
 
 
+def _command(commands: argparse._SubParsersAction, name: str, summary: str) -> _Parser:
+    """A subcommand listed with `summary`, which also heads its own --help."""
+    return commands.add_parser(name, help=summary, description=summary)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="callstats", description=__doc__)
+    parser = _Parser(
+        prog="callstats",
+        description="Call analytics for voice-AI agents: generate or load raw call data, build"
+        " the marts with dbt, serve the vendor APIs' analytics endpoints.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    demo = commands.add_parser("demo", help="generate sample data, build and show headline numbers")
+    demo = _command(commands, "demo", "generate sample data, build and show headline numbers")
     demo.add_argument(
         "--source", choices=PLATFORMS, help="instead, a voice platform's sample payloads"
     )
 
-    gen = commands.add_parser("generate", help="write synthetic raw data")
+    gen = _command(commands, "generate", "write synthetic raw data")
     gen.add_argument(
         "--calls",
         metavar="N",
@@ -97,18 +106,24 @@ def _parser() -> argparse.ArgumentParser:
         help="agents of each organization (default: %(default)s)",
     )
     gen.add_argument(
-        "--end", type=_timestamp, metavar="TIMESTAMP", help="newest start time (default: now)"
+        "--end",
+        type=_timestamp,
+        metavar="TIMESTAMP",
+        help="newest start time, ISO 8601, UTC unless it has an offset (default: now)",
     )
     gen.add_argument(
         "--seed",
         metavar="S",
         type=int,
         default=generate.DEFAULT_SEED,
-        help="the same seed writes the same rows (default: %(default)s)",
+        help="with the same other options, the same seed writes the same rows"
+        " (default: %(default)s)",
     )
 
-    loader = commands.add_parser("load", help="append files into the raw tables")
-    loader.add_argument("paths", nargs="+", metavar="PATH")
+    loader = _command(commands, "load", "append files into the raw tables")
+    loader.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files named after their table (calls.jsonl, ...)"
+    )
     loader.add_argument("--dry-run", action="store_true", help="only report what would load")
     loader.add_argument(
         "--source", choices=PLATFORMS, help="a voice platform's exports, landed as they are"
@@ -126,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --source: the records' agent (livekit, pipecat: the framework's name if none)",
     )
 
-    builder = commands.add_parser("build", help="dbt build, then publish the marts to the API")
+    builder = _command(commands, "build", "dbt build, then publish the marts to the API")
     builder.add_argument(
         "--full-refresh",
         action="store_true",
@@ -134,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     builder.add_argument("--verbose", action="store_true", help="show dbt's own log")
 
-    server = commands.add_parser("serve", help="serve the API with gunicorn")
+    server = _command(commands, "serve", "serve the API with gunicorn")
     server.add_argument("--host", default="127.0.0.1", help="address (default: %(default)s)")
     server.add_argument("--port", type=_port, default=8000, help="port (default: %(default)s)")
     server.add_argument(
@@ -144,10 +159,10 @@ def _parser() -> argparse.ArgumentParser:
         help="gunicorn worker processes (default: %(default)s)",
     )
 
-    key_commands = commands.add_parser("keys", help="API tokens").add_subparsers(
+    key_commands = _command(commands, "keys", "API tokens").add_subparsers(
         dest="keys_command", required=True, parser_class=_Parser
     )
-    creator = key_commands.add_parser("create", help="create a token")
+    creator = _command(key_commands, "create", "create a token")
     scope = creator.add_mutually_exclusive_group(required=True)
     scope.add_argument("--org", type=_id, metavar="ID", help="the token sees this org")
     scope.add_argument(
@@ -155,8 +170,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     scope.add_argument("--all", action="store_true", help="the token sees every org")
     creator.add_argument("--name", help="a label shown by keys list")
-    key_commands.add_parser("list", help="list tokens (never the token itself)")
-    revoker = key_commands.add_parser("revoke", help="revoke a token")
+    _command(key_commands, "list", "list tokens (never the token itself)")
+    revoker = _command(key_commands, "revoke", "revoke a token")
     revoker.add_argument("key_id", metavar="ID")
     return parser
 

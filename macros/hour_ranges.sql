@@ -2,10 +2,12 @@
     {#-
         Run at execution: the hours in `column` of `query` (hour starts, null included) as
         ranges of consecutive hours, oldest first: a list of (first hour, the hour after the
-        last) as SQL timestamp text, the second none when it is not later than the last
-        (-infinity's, infinity's); a null hour as (none, none), after the others. Computed in
-        SQL: no timestamp passes through Python, whose datetimes stop at year 9999.
+        last) as SQL timestamp text; a null hour as (none, none), after the others. Computed in
+        SQL: no timestamp passes through Python, whose datetimes stop at year 9999. No hour is
+        computed before a listed one, nor after one from 9999-12-31 23:00 on (the last that
+        every engine holds): such a range has no end (none), as has infinity's.
     -#}
+    {%- set last_hour = "cast('9999-12-31 23:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
     {%- set ranges_query %}
         with
 
@@ -14,30 +16,63 @@
             from ({{ query }}) as listed
         ),
 
+        previous_hours as (
+            select
+                listed_hour,
+                lag(listed_hour) over (order by listed_hour) as previous_hour
+            from hours
+            where listed_hour is not null
+        ),
+
+        range_starts as (
+            select
+                listed_hour,
+                case
+                    when
+                        previous_hour < {{ last_hour }}
+                        and {{ dbt.dateadd('hour', 1, 'previous_hour') }} = listed_hour
+                        then 0
+                    else 1
+                end as starts_range
+            from previous_hours
+        ),
+
         numbered as (
             select
                 listed_hour,
-                row_number() over (order by listed_hour) as hour_number
-            from hours
+                sum(starts_range) over (
+                    order by listed_hour rows between unbounded preceding and current row
+                ) as range_number
+            from range_starts
         ),
 
-        islands as (
+        ranges as (
             select
-                listed_hour,
-                {{ dbt.dateadd('hour', '-hour_number', 'listed_hour') }} as island
+                range_number,
+                cast(min(listed_hour) as {{ dbt.type_string() }}) as first_hour,
+                case
+                    when
+                        max(listed_hour) < {{ last_hour }}
+                        and {{ dbt.dateadd('hour', 1, 'max(listed_hour)') }} > max(listed_hour)
+                        then cast({{ dbt.dateadd('hour', 1, 'max(listed_hour)') }}
+                            as {{ dbt.type_string() }})
+                end as after_last_hour
             from numbered
+            group by range_number
+            union all
+            select
+                null as range_number,
+                null as first_hour,
+                null as after_last_hour
+            from hours
+            where listed_hour is null
         )
 
         select
-            cast(min(listed_hour) as {{ dbt.type_string() }}) as first_hour,
-            case
-                when {{ dbt.dateadd('hour', 1, 'max(listed_hour)') }} > max(listed_hour)
-                    then cast({{ dbt.dateadd('hour', 1, 'max(listed_hour)') }}
-                        as {{ dbt.type_string() }})
-            end as after_last_hour
-        from islands
-        group by island
-        order by min(listed_hour) nulls last
+            first_hour,
+            after_last_hour
+        from ranges
+        order by range_number nulls last
     {%- endset %}
     {{ return(run_query(ranges_query).rows | map('list') | list) }}
 {% endmacro %}

@@ -255,38 +255,63 @@ def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
 
 def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_warehouse, tmp_path):
     """The change set's start hours bound the facts' reads with no hour computed past the
-    newest, nor a range that ends where it starts: a call started at 9999-12-31 23:30 (the
-    last hour Python's datetimes hold) and one at -infinity build like any other."""
+    newest, nor a range that ends where it starts: calls started at 9999-12-31 23:30 (the last
+    hour Python's datetimes hold), at -infinity, and in the first and last hours DuckDB's
+    timestamps hold build like any other."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     loaded_at = datetime(2026, 3, 20)
     _insert_call(warehouse, "far-call", datetime(9999, 12, 31, 23, 30), 5, loaded_at)
-    _insert_call(warehouse, "early-call", datetime(2026, 1, 1), 7, loaded_at)
+    starts = {
+        "early-call": "-infinity",
+        "latest-call": "294247-01-10 04:00:00",
+        "earliest-call": "290309-12-22 (BC) 00:00:00",
+    }
+    for call_id in starts:
+        _insert_call(warehouse, call_id, datetime(2026, 1, 1), 7, loaded_at)
     with duckdb.connect(str(warehouse)) as connection:
-        connection.execute(
-            "update raw.calls set started_at = '-infinity' where call_id = 'early-call'"
-        )
+        for call_id, started_at in starts.items():
+            connection.execute(
+                "update raw.calls set started_at = $started_at, ended_at = $started_at"
+                " where call_id = $call_id",
+                {"call_id": call_id, "started_at": started_at},
+            )
 
     run_callstats("build", warehouse=warehouse)
 
     assert query_function(published_path(warehouse))(
         "select call_id, cast(started_hour as varchar), turns, stt_latency_sum_ms"
-        " from marts.fct_calls where call_id in ('far-call', 'early-call') order by 1"
-    ) == [("early-call", "-infinity", 1, 7.0), ("far-call", "9999-12-31 23:00:00", 1, 5.0)]
+        " from marts.fct_calls"
+        " where call_id in ('early-call', 'earliest-call', 'far-call', 'latest-call') order by 1"
+    ) == [
+        ("earliest-call", "290309-12-22 (BC) 00:00:00", 1, 7.0),
+        ("early-call", "-infinity", 1, 7.0),
+        ("far-call", "9999-12-31 23:00:00", 1, 5.0),
+        ("latest-call", "294247-01-10 04:00:00", 1, 7.0),
+    ]
 
 
 def test_rows_loaded_at_the_ends_of_time_are_staged_incrementally(fixture_warehouse, tmp_path):
     """The changed hours of loaded_at bound staging's reads with no timestamp passing through
-    Python: a call loaded at 9999-12-31 23:30 (the last hour Python's datetimes hold) and one
-    loaded at infinity are staged by an incremental build, and so is a later version of each."""
+    Python and none computed past the ends of time: calls loaded at 9999-12-31 23:30 (the last
+    hour Python's datetimes hold), at infinity, and at the first and last instants DuckDB's
+    timestamps hold are staged by an incremental build, and so is a later version of each."""
     warehouse = copy_warehouse(fixture_warehouse, tmp_path)
     started_at = datetime(2026, 3, 10, 9)
     _insert_call(warehouse, "late-load-call", started_at, 5, datetime(9999, 12, 31, 23, 30))
-    _insert_call(warehouse, "endless-load-call", started_at, 7, datetime(2026, 3, 20))
+    loaded_ats = {
+        "endless-load-call": "infinity",
+        "latest-load-call": "294247-01-10 04:00:54.775806",
+        "earliest-load-call": "290309-12-22 (BC) 00:00:00",
+    }
+    for call_id in loaded_ats:
+        _insert_call(warehouse, call_id, started_at, 7, datetime(2026, 3, 20))
     with duckdb.connect(str(warehouse)) as connection:
-        for table in ("calls", "call_turns"):
-            connection.execute(
-                f"update raw.{table} set loaded_at = 'infinity' where call_id = 'endless-load-call'"
-            )
+        for call_id, loaded_at in loaded_ats.items():
+            for table in ("calls", "call_turns"):
+                connection.execute(
+                    f"update raw.{table} set loaded_at = $loaded_at where call_id = $call_id",
+                    {"call_id": call_id, "loaded_at": loaded_at},
+                )
     run_callstats("build", warehouse=warehouse)
     # a newer version of each, loaded as usual, re-classifies the rows loaded at those times
     with duckdb.connect(str(warehouse)) as connection:
@@ -294,11 +319,16 @@ def test_rows_loaded_at_the_ends_of_time_are_staged_incrementally(fixture_wareho
             "insert into raw.calls by name select * replace ("
             " updated_at + interval 1 minute as updated_at, 'failed' as status,"
             " timestamp '2026-03-21' as loaded_at)"
-            " from raw.calls where call_id in ('late-load-call', 'endless-load-call')"
+            " from raw.calls where call_id like '%-load-call'"
         )
     run_callstats("build", warehouse=warehouse)
 
     assert query_function(published_path(warehouse))(
         "select call_id, status, turns, stt_latency_sum_ms from marts.fct_calls"
-        " where call_id in ('late-load-call', 'endless-load-call') order by 1"
-    ) == [("endless-load-call", "failed", 1, 7.0), ("late-load-call", "failed", 1, 5.0)]
+        " where call_id like '%-load-call' order by 1"
+    ) == [
+        ("earliest-load-call", "failed", 1, 7.0),
+        ("endless-load-call", "failed", 1, 7.0),
+        ("late-load-call", "failed", 1, 5.0),
+        ("latest-load-call", "failed", 1, 7.0),
+    ]
