@@ -68,8 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="callstats",
         description="Call analytics for voice-AI agents: generate or load raw call data, build"
         " the marts with dbt, serve the vendor APIs' analytics endpoints.",
+        epilog="The warehouse is the file CALLSTATS_WAREHOUSE names (default:"
+        " warehouse/callstats.duckdb); the README lists every setting.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     demo = _command(commands, "demo", "generate sample data, build and show headline numbers")
     demo.add_argument(
@@ -122,7 +126,11 @@ def _parser() -> argparse.ArgumentParser:
 
     loader = _command(commands, "load", "append files into the raw tables")
     loader.add_argument(
-        "paths", nargs="+", metavar="PATH", help="files named after their table (calls.jsonl, ...)"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files named after their table (calls.jsonl, ...); with --source, the platform's"
+        " exports under any name",
     )
     loader.add_argument("--dry-run", action="store_true", help="only report what would load")
     loader.add_argument(
@@ -145,7 +153,8 @@ def _parser() -> argparse.ArgumentParser:
     builder.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild every staged row and mart from the raw tables, not only what changed",
+        help="rebuild every staged row and mart from the raw tables, not only what changed:"
+        " needed after deleting or updating raw rows, or changing the dbt vars",
     )
     builder.add_argument("--verbose", action="store_true", help="show dbt's own log")
 
@@ -160,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     key_commands = _command(commands, "keys", "API tokens").add_subparsers(
-        dest="keys_command", required=True, parser_class=_Parser
+        dest="keys_command", metavar="COMMAND", required=True, parser_class=_Parser
     )
     creator = _command(key_commands, "create", "create a token")
     scope = creator.add_mutually_exclusive_group(required=True)
@@ -172,7 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     creator.add_argument("--name", help="a label shown by keys list")
     _command(key_commands, "list", "list tokens (never the token itself)")
     revoker = _command(key_commands, "revoke", "revoke a token")
-    revoker.add_argument("key_id", metavar="ID")
+    revoker.add_argument("key_id", metavar="ID", help="the key's id, as keys list shows it")
     return parser
 
 
