@@ -81,34 +81,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     gen = _command(commands, "generate", "write synthetic raw data")
-    gen.add_argument(
-        "--calls",
-        metavar="N",
-        type=_positive_int,
-        default=generate.DEFAULT_CALLS,
-        help="calls to append (default: %(default)s)",
-    )
-    gen.add_argument(
-        "--days",
-        metavar="D",
-        type=_positive_int,
-        default=generate.DEFAULT_DAYS,
-        help="days before --end over which the calls start (default: %(default)s)",
-    )
-    gen.add_argument(
-        "--orgs",
-        metavar="K",
-        type=_positive_int,
-        default=generate.DEFAULT_ORGS,
-        help="organizations (default: %(default)s)",
-    )
-    gen.add_argument(
-        "--agents-per-org",
-        metavar="A",
-        type=_positive_int,
-        default=generate.DEFAULT_AGENTS_PER_ORG,
-        help="agents of each organization (default: %(default)s)",
-    )
+    for flag, metavar, default, meaning in (
+        ("--calls", "N", generate.DEFAULT_CALLS, "calls to append"),
+        ("--days", "D", generate.DEFAULT_DAYS, "days before --end over which the calls start"),
+        ("--orgs", "K", generate.DEFAULT_ORGS, "organizations"),
+        ("--agents-per-org", "A", generate.DEFAULT_AGENTS_PER_ORG, "agents of each organization"),
+    ):
+        gen.add_argument(
+            flag,
+            metavar=metavar,
+            type=_positive_int,
+            default=default,
+            help=f"{meaning} (default: %(default)s)",
+        )
     gen.add_argument(
         "--end",
         type=_timestamp,

@@ -19,8 +19,9 @@
             )) %}
         {%- endfor %}
         {#- a run that rebuilds everything has no change set: every row is replaced -#}
-        {%- set replaced = this if rebuilds_everything() else change_sets[0] %}
-        {%- set started_at = none if rebuilds_everything() else call_start_column(this) %}
+        {%- set everything = rebuilds_everything() %}
+        {%- set replaced = this if everything else change_sets[0] %}
+        {%- set started_at = none if everything else call_start_column(this) %}
         {{ delete_rows(
             this,
             key,

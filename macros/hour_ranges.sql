@@ -8,6 +8,7 @@
         every engine holds): such a range has no end (none), as has infinity's.
     -#}
     {%- set last_hour = "cast('9999-12-31 23:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
+    {%- set after_last = dbt.dateadd('hour', 1, 'max(listed_hour)') %}
     {%- set ranges_query %}
         with
 
@@ -53,9 +54,8 @@
                 case
                     when
                         max(listed_hour) < {{ last_hour }}
-                        and {{ dbt.dateadd('hour', 1, 'max(listed_hour)') }} > max(listed_hour)
-                        then cast({{ dbt.dateadd('hour', 1, 'max(listed_hour)') }}
-                            as {{ dbt.type_string() }})
+                        and {{ after_last }} > max(listed_hour)
+                        then cast({{ after_last }} as {{ dbt.type_string() }})
                 end as after_last_hour
             from numbered
             group by range_number
@@ -83,17 +83,20 @@
         an end is open-ended, (none, none) stands for null); false for no range. Literal
         ranges, which an engine compares with each row group's min and max to skip the others.
     -#}
+    {%- set as_timestamp = "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set conditions = [] -%}
     {%- for first_hour, after_last_hour in ranges -%}
         {%- if first_hour is none -%}
             {%- do conditions.append(column ~ ' is null') -%}
         {%- else -%}
-            {%- set lower = column ~ " >= cast('" ~ first_hour ~ "' as " ~ dbt.type_timestamp() ~ ')' -%}
-            {%- do conditions.append('(' ~ lower ~ ')' if after_last_hour is none else
-                '(' ~ lower ~ ' and ' ~ column ~ " < cast('" ~ after_last_hour ~ "' as "
-                ~ dbt.type_timestamp() ~ '))') -%}
+            {%- set bounds = [column ~ " >= cast('" ~ first_hour ~ as_timestamp] -%}
+            {%- if after_last_hour is not none -%}
+                {%- do bounds.append(column ~ " < cast('" ~ after_last_hour ~ as_timestamp) -%}
+            {%- endif -%}
+            {%- do conditions.append('(' ~ bounds | join(' and ') ~ ')') -%}
         {%- endif -%}
     {%- endfor -%}
     {#- A bare false: Spark reads `where (false)` as the alias `where` with a column list. -#}
     {{ '(' ~ conditions | join(' or ') ~ ')' if conditions else 'false' }}
 {%- endmacro %}
+

@@ -79,6 +79,18 @@ def _insert_call(
     _insert_turn(warehouse, call_id, stt_latency_ms, loaded_at)
 
 
+def _set_raw_values(warehouse, tables: list[str], assignment: str, values: dict[str, str]) -> None:
+    """Update each call's rows in raw.<table> of `tables` by `assignment`, SQL in which $value
+    stands for the call's entry of `values` (a timestamp as text, as DuckDB reads it)."""
+    with duckdb.connect(str(warehouse)) as connection:
+        for call_id, value in values.items():
+            for table in tables:
+                connection.execute(
+                    f"update raw.{table} set {assignment} where call_id = $call_id",
+                    {"call_id": call_id, "value": value},
+                )
+
+
 def _snapshot(warehouse) -> dict[str, list[tuple]]:
     query = query_function(published_path(warehouse))
     tables = [
@@ -268,13 +280,7 @@ def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_wareh
     }
     for call_id in starts:
         _insert_call(warehouse, call_id, datetime(2026, 1, 1), 7, loaded_at)
-    with duckdb.connect(str(warehouse)) as connection:
-        for call_id, started_at in starts.items():
-            connection.execute(
-                "update raw.calls set started_at = $started_at, ended_at = $started_at"
-                " where call_id = $call_id",
-                {"call_id": call_id, "started_at": started_at},
-            )
+    _set_raw_values(warehouse, ["calls"], "started_at = $value, ended_at = $value", starts)
 
     run_callstats("build", warehouse=warehouse)
 
@@ -305,13 +311,7 @@ def test_rows_loaded_at_the_ends_of_time_are_staged_incrementally(fixture_wareho
     }
     for call_id in loaded_ats:
         _insert_call(warehouse, call_id, started_at, 7, datetime(2026, 3, 20))
-    with duckdb.connect(str(warehouse)) as connection:
-        for call_id, loaded_at in loaded_ats.items():
-            for table in ("calls", "call_turns"):
-                connection.execute(
-                    f"update raw.{table} set loaded_at = $loaded_at where call_id = $call_id",
-                    {"call_id": call_id, "loaded_at": loaded_at},
-                )
+    _set_raw_values(warehouse, ["calls", "call_turns"], "loaded_at = $value", loaded_ats)
     run_callstats("build", warehouse=warehouse)
     # a newer version of each, loaded as usual, re-classifies the rows loaded at those times
     with duckdb.connect(str(warehouse)) as connection:
