@@ -45,6 +45,7 @@
         end
 {%- endset %}
 {%- if is_incremental() %}
+    {%- do require_staged_columns(columns) %}
     {%- set changed_hours = changed_load_hours(raw_table) %}
 restaged_ids as (
     select distinct {{ id_column }} from {{ relation }}
@@ -196,4 +197,23 @@ classified as (
         {{ timestamp_literal(run_started_at) }} as staged_at
     from classified_repeats
 )
+{% endmacro %}
+
+{% macro require_staged_columns(columns) %}
+    {#-
+        Stops an incremental run of a base model whose table lacks one of the `columns` it
+        stages, as a table built before the column was added does: the run's queries of the
+        table would fail on it, and only a full refresh gives its rows the column.
+    -#}
+    {%- if execute and model.resource_type != 'unit_test' %}
+        {%- set built = adapter.get_columns_in_relation(this) | map(attribute='name')
+            | map('lower') | list %}
+        {%- set missing = columns | reject('in', built) | list %}
+        {%- if missing %}
+            {{ exceptions.raise_compiler_error(
+                this.identifier ~ ' has no column ' ~ missing | join(', ')
+                ~ ' (built before it was added): run `callstats build --full-refresh` once'
+            ) }}
+        {%- endif %}
+    {%- endif %}
 {% endmacro %}

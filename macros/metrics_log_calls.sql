@@ -2,11 +2,12 @@
     {#-
         The CTEs `calls` and `final` of an agent framework's calls shaped like raw.calls
         (sources.md, LiveKit Agents and Pipecat): one row per call id, from its first to its
-        last event and as of its last, `completed`, with its org and agent as loaded, and
-        loaded_at its newest line's. The calling model defines `metrics` (call_id, org_id,
-        agent_id, event_at, loaded_at per line), `stage_services` (call_id, pipeline_stage stt,
-        llm or tts, provider_name, model, stage_order: 1 for the stage's first) and `tokens`
-        (call_id, prompt_tokens, completion_tokens, cached_tokens).
+        last event and as of its last, `completed`, with its org and agent as loaded,
+        loaded_at its newest line's and landed_records the number of its lines. The calling
+        model defines `metrics` (call_id, org_id, agent_id, event_at, loaded_at per line),
+        `stage_services` (call_id, pipeline_stage stt, llm or tts, provider_name, model,
+        stage_order: 1 for the stage's first) and `tokens` (call_id, prompt_tokens,
+        completion_tokens, cached_tokens).
     -#}
 calls as (
     select
@@ -15,6 +16,7 @@ calls as (
         max(agent_id) as agent_id,
         min(event_at) as started_at,
         max(event_at) as ended_at,
+        count(*) as landed_records,
         max(loaded_at) as loaded_at
     from metrics
     group by 1
@@ -39,6 +41,7 @@ final as (
         cast(tokens.completion_tokens as {{ dbt.type_bigint() }}) as completion_tokens,
         cast(tokens.cached_tokens as {{ dbt.type_bigint() }}) as cached_tokens,
         cast(null as {{ dbt.type_string() }}) as agent_name,
+        calls.landed_records,
         '{{ raw_table }}' as raw_table,
         calls.loaded_at
     from calls

@@ -3,7 +3,8 @@
         The agents a platform's calls (`calls_model`, shaped like raw.calls plus `agent_name`)
         name, shaped like raw.agents: one version per agent and org, as of its newest call,
         named as that call names it, and `active`: the platform never said it was removed
-        (sources.md).
+        (sources.md). Its landed_records are its calls': a record that changes any of them may
+        change it.
     -#}
 with
 
@@ -19,6 +20,7 @@ ranked as (
         agent_name,
         updated_at,
         loaded_at,
+        sum(landed_records) over (partition by agent_id, org_id) as landed_records,
         raw_table,
         row_number() over (
             partition by agent_id, org_id
@@ -34,6 +36,7 @@ final as (
         agent_name as name,
         'active' as status,
         updated_at,
+        landed_records,
         raw_table,
         loaded_at
     from ranked

@@ -1,9 +1,10 @@
 {% macro staged_rows(raw_table) -%}
     {#-
         The rows of raw.<raw_table> and of every platform staging model shaped like it, as one
-        subquery with every column the source `raw` declares plus `raw_table`, the table a
-        row came from: `raw_table` for raw rows, the platform's landing table for the others
-        (sources.md). Platform models are `stg_<platform>__<raw_table>` of the platforms the
+        subquery with every column the source `raw` declares plus `landed_records` and
+        `raw_table`: how many landed records a row is made from (1 for a raw row and for a
+        platform model that declares no such column), and the table it came from (`raw_table`
+        for raw rows, the platform's landing table for the others; sources.md). Platform models are `stg_<platform>__<raw_table>` of the platforms the
         var `callstats_platforms` names. They meet the raw rows before any rule, so
         repeats, versions and rejections are judged on all of them alike. A platform model's
         columns are those its properties declare (every column it builds is declared:
@@ -23,7 +24,10 @@
         {%- endfor -%}
     {%- endif -%}
     (
-        select *, '{{ raw_table }}' as raw_table
+        select
+            *,
+            1 as landed_records,
+            '{{ raw_table }}' as raw_table
         from {{ raw_source(raw_table) }}
         {%- if execute and model.resource_type != 'unit_test' %}
         {%- set declared = graph.sources['source.callstats.raw.' ~ raw_table].columns.values() %}
@@ -44,6 +48,7 @@
             cast({{ value }} as {{ raw_column_type(column.data_type) }}) as {{ column.name }},
             {%- endif %}
             {%- endfor %}
+            {{ 'landed_records' if 'landed_records' in present else 1 }} as landed_records,
             raw_table
         from {{ ref(name) }}
         {%- endfor %}

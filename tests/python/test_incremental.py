@@ -18,7 +18,7 @@ from warehouses import (
 
 from callstats.publish import publish, published_path
 
-pytestmark = pytest.mark.slow(cpu_s=205)
+pytestmark = pytest.mark.slow(cpu_s=285)
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
@@ -37,6 +37,12 @@ LIVEKIT_EARLY_LINE = (
     '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-early",'
     '"timestamp":1772271063.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
     '"prompt_tokens":512,"speech_id":"speech_early"}\n'
+)
+# A cancelled TTS metric of room-b41d09's first turn, before the one its log has (0.18 s).
+LIVEKIT_CANCELLED_TTS_LINE = (
+    '{"type":"tts_metrics","label":"livekit.plugins.cartesia.tts.TTS","request_id":"tts-early",'
+    '"timestamp":1772443866.5,"ttfb":0.25,"cancelled":true,"speech_id":"speech_71d0c4a8e2b5",'
+    '"metadata":{"model_name":"sonic-2","model_provider":"Cartesia"}}\n'
 )
 
 
@@ -263,6 +269,68 @@ def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
         "select distinct call_started_at from marts.fct_call_turn_latencies"
         " where call_id = 'room-b41d09'"
     ) == [(datetime(2026, 2, 28, 9, 31, 3),)]
+
+
+def test_platform_lines_landed_no_later_than_a_calls_others_are_built(tmp_path):
+    """A LiveKit call and each of its turns are one staged row, stamped with the loaded_at of
+    its newest line. A line landed with the same loaded_at (a load at the same pinned time),
+    and one landed with an older one (an EL tool stamping its source's time), move no row's
+    loaded_at, yet the call and its turns take them in; the marts then equal a full
+    refresh's."""
+    warehouse = tmp_path / "callstats.duckdb"
+    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
+    run_callstats("generate", *generated, warehouse=warehouse)
+    room = str(LIVEKIT / "room-b41d09.jsonl")
+    run_callstats(*LIVEKIT_LOAD, room, warehouse=warehouse, now="2026-03-07T00:00:00Z")
+    run_callstats("build", warehouse=warehouse)
+    query = query_function(published_path(warehouse))
+    call = (
+        "select ended_at, prompt_tokens, completion_tokens, turns, has_barge_in"
+        " from marts.fct_calls where call_id = 'room-b41d09'"
+    )
+    first_turn = (
+        "select tts_latency_ms, total_latency_ms, is_interrupted from marts.fct_call_turns"
+        " where call_id = 'room-b41d09' and turn_index = 0"
+    )
+    assert query(call) == [(datetime(2026, 3, 2, 9, 31, 26, 118000), 2725, 109, 3, True)]
+    assert query(first_turn) == [(180.0, 1020.0, False)]
+
+    for name, line, now in [
+        ("same", LIVEKIT_LATE_LINE, "2026-03-07T00:00:00Z"),
+        ("older", LIVEKIT_CANCELLED_TTS_LINE, "2026-03-06T00:00:00Z"),
+    ]:
+        lines = tmp_path / name / "room-b41d09.jsonl"
+        lines.parent.mkdir()
+        lines.write_text(line)
+        run_callstats(*LIVEKIT_LOAD, str(lines), warehouse=warehouse, now=now)
+    run_callstats("build", warehouse=warehouse)
+
+    # the late turn's 512 + 20 tokens and end; turn 0's first TTS metric is now the cancelled
+    # one: 0.45 + 0.39 + 0.25 s
+    assert query(call) == [(datetime(2026, 3, 2, 9, 31, 30), 3237, 129, 4, True)]
+    assert query(first_turn) == [(250.0, 1090.0, True)]
+    incremental = _snapshot(warehouse)
+    run_callstats("build", "--full-refresh", warehouse=warehouse)
+    _assert_same(incremental, _snapshot(warehouse))
+
+
+def test_a_base_table_without_a_staged_column_asks_for_a_full_refresh(fixture_warehouse, tmp_path):
+    """A base table built before one of its columns was added (here the column dropped) stops
+    an incremental build with one line that says what to run; that full refresh builds."""
+    warehouse = copy_warehouse(fixture_warehouse, tmp_path)
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("alter table staging.base_raw__call_turns drop column landed_records")
+    failed = run_callstats("build", warehouse=warehouse, check=False)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith(
+        "callstats: dbt build failed: model base_raw__call_turns: base_raw__call_turns has no"
+        " column landed_records (built before it was added): run `callstats build"
+        " --full-refresh` once"
+    )
+    run_callstats("build", "--full-refresh", warehouse=warehouse)
+    assert query_function(warehouse)(
+        "select count(*), sum(landed_records) from staging.base_raw__call_turns"
+    ) == query_function(warehouse)("select count(*), count(*) from raw.call_turns")
 
 
 def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_warehouse, tmp_path):

@@ -36,6 +36,7 @@ turns as (
         -- null when the turn has no TTS metric
         max(case when metric_type = 'tts_metrics' then case when is_cancelled then 1 else 0 end end)
         = 1 as is_interrupted,
+        count(*) as landed_records,
         max(loaded_at) as loaded_at
     from firsts
     group by 1, 2
@@ -55,6 +56,7 @@ final as (
                 then (end_of_utterance_delay_s + ttft_s + ttfb_s) * 1000
         end as total_latency_ms,
         is_interrupted,
+        landed_records,
         'raw_livekit.metrics' as raw_table,
         loaded_at
     from turns

@@ -42,6 +42,7 @@ turns as (
         call_id,
         turn_number,
         min(event_at) as started_at,
+        count(*) as landed_records,
         max(loaded_at) as loaded_at
     from metrics
     group by 1, 2
@@ -57,6 +58,7 @@ final as (
         latencies.tts_s * 1000 as tts_latency_ms,
         -- Pipecat measures no voice to voice: the three TTFBs, when the turn has all three
         (latencies.stt_s + latencies.llm_s + latencies.tts_s) * 1000 as total_latency_ms,
+        turns.landed_records,
         'raw_pipecat.metrics' as raw_table,
         turns.loaded_at
     from turns

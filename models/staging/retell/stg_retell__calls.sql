@@ -195,6 +195,7 @@ shaped as (
         }) }} as metadata,
         {{ json_field_text('call_object', 'agent_name') }} as agent_name,
         transcript,
+        1 as landed_records,
         'raw_retell.calls' as raw_table,
         loaded_at
     from versions

@@ -141,6 +141,7 @@ final as (
         telephony_cost_usd as total_cost_usd,
         telephony_cost_usd,
         cast(null as {{ dbt.type_string() }}) as agent_name,
+        1 as landed_records,
         'raw_twilio.calls' as raw_table,
         loaded_at
     from versions

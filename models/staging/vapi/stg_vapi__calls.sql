@@ -94,6 +94,7 @@ final as (
         {{ text_to_double(json_field_text('cost_breakdown', 'llmCachedPromptTokens')) }}
             as cached_tokens,
         recording_url,
+        1 as landed_records,
         raw_table,
         loaded_at
     from shaped

@@ -12,6 +12,7 @@ normalised as {{ not_materialized() }} (
         {{ clean_label('status') }} as agent_status,
         created_at,
         updated_at,
+        landed_records,
         raw_table,
         loaded_at
     from source
@@ -22,7 +23,7 @@ normalised as {{ not_materialized() }} (
     relation='normalised',
     columns=[
         'agent_id', 'org_id', 'agent_name', 'agent_status', 'created_at', 'updated_at',
-        'raw_table', 'loaded_at',
+        'landed_records', 'raw_table', 'loaded_at',
     ],
     required_columns=['agent_id', 'org_id', 'loaded_at'],
     time_column='updated_at',

@@ -14,6 +14,7 @@ normalised as {{ not_materialized() }} (
         {{ clean_label('level') }} as level,
         {{ clean_text('message') }} as message,
         details,
+        landed_records,
         raw_table,
         loaded_at
     from source
@@ -24,7 +25,7 @@ normalised as {{ not_materialized() }} (
     relation='normalised',
     columns=[
         'error_id', 'call_id', 'occurred_at', 'service', 'provider_name', 'level', 'message',
-        'details', 'raw_table', 'loaded_at',
+        'details', 'landed_records', 'raw_table', 'loaded_at',
     ],
     required_columns=['error_id', 'call_id', 'occurred_at', 'loaded_at'],
     time_column='occurred_at',

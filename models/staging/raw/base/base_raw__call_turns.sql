@@ -16,6 +16,7 @@ normalised as {{ not_materialized() }} (
         tts_latency_ms,
         total_latency_ms,
         is_interrupted,
+        landed_records,
         raw_table,
         loaded_at
     from source
@@ -26,7 +27,8 @@ normalised as {{ not_materialized() }} (
     relation='normalised',
     columns=[
         'call_id', 'turn_index', 'started_at', 'user_text', 'agent_text', 'stt_latency_ms',
-        'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'raw_table', 'loaded_at',
+        'llm_latency_ms', 'tts_latency_ms', 'total_latency_ms', 'is_interrupted', 'landed_records',
+        'raw_table', 'loaded_at',
     ],
     required_columns=['call_id', 'turn_index', 'loaded_at'],
     time_column='started_at',

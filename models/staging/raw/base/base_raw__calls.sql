@@ -55,6 +55,7 @@ normalised as {{ not_materialized() }} (
         {%- endfor %}
         {{ clean_text('source.recording_url') }} as recording_url,
         source.metadata,
+        source.landed_records,
         source.raw_table,
         source.loaded_at
     from source
@@ -74,7 +75,8 @@ normalised as {{ not_materialized() }} (
         'tts_provider', 'tts_model', 'total_cost_usd', 'stt_cost_usd', 'llm_cost_usd',
         'tts_cost_usd', 'telephony_cost_usd', 'platform_cost_usd', 'prompt_tokens',
         'completion_tokens', 'cached_tokens', 'sentiment', 'escalation_reason', 'escalated_at',
-        'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'raw_table', 'loaded_at',
+        'user_corrections', 'stt_confidence', 'recording_url', 'metadata', 'landed_records',
+        'raw_table', 'loaded_at',
     ] + latency_summary_columns(),
     required_columns=['call_id', 'updated_at', 'org_id', 'agent_id', 'started_at', 'loaded_at'],
     time_column='updated_at',

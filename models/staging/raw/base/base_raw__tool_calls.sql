@@ -13,6 +13,7 @@ normalised as {{ not_materialized() }} (
         latency_ms,
         is_success,
         {{ clean_text('error_message') }} as error_message,
+        landed_records,
         raw_table,
         loaded_at
     from source
@@ -23,7 +24,7 @@ normalised as {{ not_materialized() }} (
     relation='normalised',
     columns=[
         'tool_call_id', 'call_id', 'tool_name', 'started_at', 'latency_ms', 'is_success',
-        'error_message', 'raw_table', 'loaded_at',
+        'error_message', 'landed_records', 'raw_table', 'loaded_at',
     ],
     required_columns=['tool_call_id', 'call_id', 'loaded_at'],
     time_column='started_at',
