@@ -1,5 +1,6 @@
 """An incremental build after late and repeated rows gives the same marts as a full refresh."""
 
+import json
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -18,7 +19,7 @@ from warehouses import (
 
 from callstats.publish import publish, published_path
 
-pytestmark = pytest.mark.slow(cpu_s=285)
+pytestmark = pytest.mark.slow(cpu_s=330)
 
 FIRST_END = "2026-03-08T00:00:00"
 SECOND_END = "2026-03-12T00:00:00"
@@ -27,6 +28,8 @@ SECOND_END = "2026-03-12T00:00:00"
 # loaded five minutes after the rest of the log: in the same hour of loaded_at.
 LIVEKIT = FIXTURES / "platforms" / "livekit"
 LIVEKIT_LOAD = ["load", "--source", "livekit", "--org", "org_lk_demo", "--agent", "frontdesk-lk"]
+RETELL = FIXTURES / "platforms" / "retell"
+RETELL_LOAD = ["load", "--source", "retell", "--org", "org_maple"]
 LIVEKIT_LATE_LINE = (
     '{"type":"llm_metrics","label":"livekit.plugins.openai.llm.LLM","request_id":"chat-late",'
     '"timestamp":1772443890.0,"ttft":0.5,"cancelled":false,"completion_tokens":20,'
@@ -309,6 +312,36 @@ def test_platform_lines_landed_no_later_than_a_calls_others_are_built(tmp_path):
     # one: 0.45 + 0.39 + 0.25 s
     assert query(call) == [(datetime(2026, 3, 2, 9, 31, 30), 3237, 129, 4, True)]
     assert query(first_turn) == [(250.0, 1090.0, True)]
+    incremental = _snapshot(warehouse)
+    run_callstats("build", "--full-refresh", warehouse=warehouse)
+    _assert_same(incremental, _snapshot(warehouse))
+
+
+def test_a_retell_version_landed_with_the_time_of_the_one_it_replaces_is_built(tmp_path):
+    """The turns of a Retell call are taken from its current version, each turn one staged row
+    stamped with that version's loaded_at. An analysed version landed with the same loaded_at
+    as the ended one before it (a load at the same pinned time) replaces it with the same
+    number of turns: the turns still take in its words."""
+    warehouse = tmp_path / "callstats.duckdb"
+    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
+    run_callstats("generate", *generated, warehouse=warehouse)
+    ended = (RETELL / "webhooks-2026-03-02.jsonl").read_text().splitlines()[1]
+    analysed = json.loads(ended.replace('"Yes, please."', '"Yes, please do."'))
+    analysed["event"] = "call_analyzed"
+    last_turn = (
+        "select user_text from marts.fct_call_turns"
+        f" where call_id = '{analysed['call']['call_id']}' and turn_index = 2"
+    )
+    query = query_function(published_path(warehouse))
+    for name, record in [("ended", ended), ("analysed", json.dumps(analysed))]:
+        webhooks = tmp_path / f"{name}.jsonl"
+        webhooks.write_text(record + "\n")
+        run_callstats(*RETELL_LOAD, str(webhooks), warehouse=warehouse, now="2026-03-07T00:00:00Z")
+        run_callstats("build", warehouse=warehouse)
+        if name == "ended":
+            assert query(last_turn) == [("Yes, please.",)]
+
+    assert query(last_turn) == [("Yes, please do.",)]
     incremental = _snapshot(warehouse)
     run_callstats("build", "--full-refresh", warehouse=warehouse)
     _assert_same(incremental, _snapshot(warehouse))

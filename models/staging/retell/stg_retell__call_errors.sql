@@ -27,6 +27,7 @@ final as (
             'disconnection_reason': json_field('metadata', 'disconnection_reason'),
             'call_status': json_field('metadata', 'call_status'),
         }) }} as details,
+        call_records as landed_records,
         raw_table,
         loaded_at
     from errored_calls

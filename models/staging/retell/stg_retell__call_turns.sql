@@ -32,6 +32,7 @@ turns as (
         call_id,
         turn_index,
         call_started_at,
+        call_records,
         loaded_at,
         min(first_word_start_s) as first_word_start_s,
         {{ string_agg_ordered(
@@ -41,7 +42,7 @@ turns as (
             "case when entry_role = 'agent' then entry_text end", "' '", 'position'
         ) }} as agent_text
     from numbered
-    group by 1, 2, 3, 4
+    group by 1, 2, 3, 4, 5
 ),
 
 final as (
@@ -53,6 +54,7 @@ final as (
         ) }} as started_at,
         user_text,
         agent_text,
+        call_records as landed_records,
         'raw_retell.calls' as raw_table,
         loaded_at
     from turns

@@ -206,7 +206,8 @@ final as (
         *,
         row_number() over (
             partition by call_id order by updated_at desc, loaded_at desc
-        ) = 1 as is_current_version
+        ) = 1 as is_current_version,
+        count(*) over (partition by call_id) as call_records
     from shaped
 )
 

@@ -42,6 +42,7 @@ final as (
         ) }} as started_at,
         results.is_success,
         case when not results.is_success then results.entry_text end as error_message,
+        invocations.call_records as landed_records,
         'raw_retell.calls' as raw_table,
         invocations.loaded_at
     from invocations

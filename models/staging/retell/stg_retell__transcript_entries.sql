@@ -8,6 +8,7 @@ current_versions as (
         call_id,
         started_at,
         transcript,
+        call_records,
         loaded_at
     from {{ ref('stg_retell__calls') }}
     where is_current_version
@@ -17,6 +18,7 @@ entries as (
     select
         current_versions.call_id,
         current_versions.started_at as call_started_at,
+        current_versions.call_records,
         current_versions.loaded_at,
         entry.position,
         entry.element,
