@@ -122,7 +122,8 @@ def _failure(result: "dbtRunnerResult") -> str:
     line = f"{first.node.resource_type} {first.node.name}: {_first_line(first.message or '')}"
     if "schemas on this incremental model are out of sync" in (first.message or ""):
         line += " Its columns changed: run callstats build --full-refresh"
-    return line + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else "")
+    others = len(failed) - 1
+    return line + (f" ({others} more node{'s' if others > 1 else ''} failed)" if others else "")
 
 
 def _first_line(text: str) -> str:

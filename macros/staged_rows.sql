@@ -2,10 +2,11 @@
     {#-
         The rows of raw.<raw_table> and of every platform staging model shaped like it, as one
         subquery with every column the source `raw` declares plus `landed_records` and
-        `raw_table`: how many landed records a row is made from (1 for a raw row and for a
+        `raw_table`: how many landed records a row depends on (1 for a raw row and for a
         platform model that declares no such column), and the table it came from (`raw_table`
-        for raw rows, the platform's landing table for the others; sources.md). Platform models are `stg_<platform>__<raw_table>` of the platforms the
-        var `callstats_platforms` names. They meet the raw rows before any rule, so
+        for raw rows, the platform's landing table for the others; sources.md). Platform
+        models are `stg_<platform>__<raw_table>` of the platforms the var
+        `callstats_platforms` names. They meet the raw rows before any rule, so
         repeats, versions and rejections are judged on all of them alike. A platform model's
         columns are those its properties declare (every column it builds is declared:
         test_project_docs), so rendering asks the database nothing.
