@@ -12,9 +12,10 @@
 {% macro loaded_with_changed_ids(raw_table, changed_hours) %}
     {#-
         Run at execution: a predicate on loaded_at (within_hour_ranges) that holds for every row
-        of raw.<raw_table> (and the platform rows shaped like it) of an id with a row loaded
-        in `changed_hours`: within an hour that holds such a row. Reading only those hours,
-        an engine skips the blocks of the raw table loaded at other times.
+        of raw.<raw_table> (and the platform rows shaped like it) of an id with a row loaded,
+        or staged (this) as loaded, in `changed_hours`: within an hour that holds such a row.
+        Reading only those hours, an engine skips the blocks of the raw table loaded at other
+        times.
         A raw id equals its cleaned id unless a space starts or ends it, so the rows are
         found by the raw id itself (a semi-join an engine can push into its scan of the raw
         table), and only the raw ids with such a space are cleaned (docs/decisions.md,
@@ -26,6 +27,9 @@
     {%- set id_column = raw_key_columns()[raw_table][0] %}
     {%- set changed_ids %}
         select changed.id from ({{ changed_id_rows(raw_table, changed_hours) }}) as changed
+        union
+        select staged.{{ id_column }} from {{ this }} as staged
+        where {{ within_hour_ranges('staged.loaded_at', changed_hours) }}
     {%- endset %}
     {%- set query %}
         select {{ dbt.date_trunc('hour', 'loaded_at') }} as loaded_hour

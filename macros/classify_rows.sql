@@ -19,9 +19,12 @@
         show the row_key, compute it for the few rows they read.
 
         An incremental run re-classifies, in full, the rows of every id (the first key column)
-        that has a row in an hour of loaded_at whose count of rows in raw.<raw_table> differs
-        from this model's (a row stamped with an old loaded_at counts as much as a new one).
-        It reads them in the hours that hold them (loaded_with_changed_ids). Rows without an
+        that has a row, raw or staged, in an hour of loaded_at whose rows in raw.<raw_table>
+        differ from this model's (changed_load_hours; a row stamped with an old loaded_at counts
+        as much as a new one). It reads them in the hours that hold them
+        (loaded_with_changed_ids). An id staged there whose raw rows are all gone (a platform
+        row that a newer record no longer gives, such as a tool call a newer Retell version
+        drops) comes out as one `withdrawn` row, deleted with the id's older rows. Rows without an
         id are all rejected, so a row without an id changes the classification only of the
         rows it may repeat: with the rows without an id loaded in a changed hour, the run
         re-classifies every row without an id whose `time_column` (a column of the row's own
@@ -48,8 +51,11 @@
     {%- do require_staged_columns(columns) %}
     {%- set changed_hours = changed_load_hours(raw_table) %}
 restaged_ids as (
-    select distinct {{ id_column }} from {{ relation }}
+    select {{ id_column }} from {{ relation }}
     where {{ within_hour_ranges('loaded_at', changed_hours) }}
+    union
+    select {{ id_column }} from {{ this }}
+    where {{ id_column }} is not null and {{ within_hour_ranges('loaded_at', changed_hours) }}
 ),
 
 restaged as (
@@ -73,6 +79,16 @@ restaged as (
     select * from {{ relation }}
     where {{ id_column }} is null and {{ time_column }} is null
     {%- endif %}
+),
+
+withdrawn_ids as (
+    select restaged_ids.{{ id_column }} from restaged_ids
+    where
+        restaged_ids.{{ id_column }} is not null
+        and restaged_ids.{{ id_column }} not in (
+            select restaged.{{ id_column }} from restaged
+            where restaged.{{ id_column }} is not null
+        )
 ),
     {%- set relation = 'restaged' %}
 {%- endif %}
@@ -196,6 +212,19 @@ classified as (
         *,
         {{ timestamp_literal(run_started_at) }} as staged_at
     from classified_repeats
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        {%- for column in columns %}
+        {{ id_column if column == id_column else 'null' }} as {{ column }},
+        {%- endfor %}
+        'withdrawn' as row_disposition,
+        cast(null as {{ dbt.type_string() }}) as rejection_reason,
+        {{ timestamp_literal(run_started_at) }} as staged_at
+    from withdrawn_ids
+    {%- endif %}
 )
 {% endmacro %}
 

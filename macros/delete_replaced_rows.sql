@@ -5,7 +5,9 @@
         without an id those of a `time_column` the run re-classified. The run classified every
         such row again and appended them, so the older rows are replaced: a raw row by its new
         classification, a platform row derived from several records by its row as of its
-        newest record (which may have another key).
+        newest record (which may have another key). An id whose raw rows are all gone (a
+        platform row that a newer record no longer gives) was re-classified into one
+        `withdrawn` row, deleted with its older rows.
     -#}
     {%- if execute and is_incremental() %}
         {%- set this_run = timestamp_literal(run_started_at) %}
@@ -18,7 +20,7 @@
             ~ matches_keys(
                 time_column,
                 'select ' ~ time_column ~ restaged ~ ' and ' ~ id_column ~ ' is null'
-            ) ~ ')'
+            ) ~ ") or row_disposition = 'withdrawn'"
         ) }}
     {%- endif %}
 {% endmacro %}

@@ -318,30 +318,51 @@ def test_platform_lines_landed_no_later_than_a_calls_others_are_built(tmp_path):
 
 
 def test_a_retell_version_landed_with_the_time_of_the_one_it_replaces_is_built(tmp_path):
-    """The turns of a Retell call are taken from its current version, each turn one staged row
-    stamped with that version's loaded_at. An analysed version landed with the same loaded_at
-    as the ended one before it (a load at the same pinned time) replaces it with the same
-    number of turns: the turns still take in its words."""
+    """The turns, tool calls and errors of a Retell call are taken from its current version,
+    each one staged row stamped with that version's loaded_at. Newer versions landed with the
+    same loaded_at as the versions before them (a load at the same pinned time) replace them:
+    call_5's with other words and without its transfer's tool call, call_4's (a later get-call
+    object) ended by the caller, not by an error. The marts take in the words, and drop the
+    tool call and the error that no record gives any more."""
     warehouse = tmp_path / "callstats.duckdb"
     generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
     run_callstats("generate", *generated, warehouse=warehouse)
-    ended = (RETELL / "webhooks-2026-03-02.jsonl").read_text().splitlines()[1]
-    analysed = json.loads(ended.replace('"Yes, please."', '"Yes, please do."'))
+    ended = json.loads((RETELL / "webhooks-2026-03-02.jsonl").read_text().splitlines()[1])
+    errored = json.loads((RETELL / "get-call-2026-03-02.jsonl").read_text().splitlines()[0])
+    analysed = json.loads(json.dumps(ended).replace('"Yes, please."', '"Yes, please do."'))
     analysed["event"] = "call_analyzed"
+    analysed["call"]["transcript_with_tool_calls"] = [
+        entry
+        for entry in analysed["call"]["transcript_with_tool_calls"]
+        if entry.get("tool_call_id") != "tc_8f30d6b2c15e4a7d"
+    ]
+    # a get-call object of call_4 a second later, the caller having hung up
+    hung_up = {
+        **errored,
+        "end_timestamp": errored["end_timestamp"] + 1000,
+        "call_status": "ended",
+        "disconnection_reason": "user_hangup",
+    }
+    call_5, call_4 = ended["call"]["call_id"], errored["call_id"]
     last_turn = (
-        "select user_text from marts.fct_call_turns"
-        f" where call_id = '{analysed['call']['call_id']}' and turn_index = 2"
+        f"select user_text from marts.fct_call_turns where call_id = '{call_5}' and turn_index = 2"
     )
+    tool_calls = f"select tool_call_id from marts.fct_tool_calls where call_id = '{call_5}'"
+    errors = f"select error_id from marts.fct_call_errors where call_id = '{call_4}'"
     query = query_function(published_path(warehouse))
-    for name, record in [("ended", ended), ("analysed", json.dumps(analysed))]:
+    for name, records in [("first", [ended, errored]), ("analysed", [analysed, hung_up])]:
         webhooks = tmp_path / f"{name}.jsonl"
-        webhooks.write_text(record + "\n")
+        webhooks.write_text("".join(json.dumps(record) + "\n" for record in records))
         run_callstats(*RETELL_LOAD, str(webhooks), warehouse=warehouse, now="2026-03-07T00:00:00Z")
         run_callstats("build", warehouse=warehouse)
-        if name == "ended":
+        if name == "first":
             assert query(last_turn) == [("Yes, please.",)]
+            assert sorted(query(tool_calls)) == [("tc_1c7b52e9a04d4f36",), ("tc_8f30d6b2c15e4a7d",)]
+            assert query(errors) == [(f"{call_4}:error_llm_websocket_lost_connection",)]
 
     assert query(last_turn) == [("Yes, please do.",)]
+    assert query(tool_calls) == [("tc_1c7b52e9a04d4f36",)]
+    assert query(errors) == []
     incremental = _snapshot(warehouse)
     run_callstats("build", "--full-refresh", warehouse=warehouse)
     _assert_same(incremental, _snapshot(warehouse))
