@@ -112,10 +112,42 @@ def _snapshot(warehouse) -> dict[str, list[tuple]]:
     return {table: query(f"select * from marts.{table} order by all") for table in tables}
 
 
-def _assert_same(incremental: dict, full: dict) -> None:
+def _assert_full_refresh_changes_nothing(warehouse) -> None:
+    """Every marts table the incremental builds left equals the full refresh's."""
+    incremental = _snapshot(warehouse)
+    run_callstats("build", "--full-refresh", warehouse=warehouse)
+    full = _snapshot(warehouse)
     assert incremental.keys() == full.keys()
     for table, rows in full.items():
         assert_same_rows(incremental[table], rows, table)
+
+
+def _generated_warehouse(tmp_path):
+    """A warehouse of 300 generated calls over the two days before 2026-03-03, where the
+    platforms' records are then loaded."""
+    warehouse = tmp_path / "callstats.duckdb"
+    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
+    run_callstats("generate", *generated, warehouse=warehouse)
+    return warehouse
+
+
+def _room_warehouse(tmp_path):
+    """A generated warehouse (_generated_warehouse) with room-b41d09's LiveKit log loaded on
+    2026-03-07 and built."""
+    warehouse = _generated_warehouse(tmp_path)
+    room = str(LIVEKIT / "room-b41d09.jsonl")
+    run_callstats(*LIVEKIT_LOAD, room, warehouse=warehouse, now="2026-03-07T00:00:00Z")
+    run_callstats("build", warehouse=warehouse)
+    return warehouse
+
+
+def _load_room_lines(warehouse, folder, lines: str, now: str) -> None:
+    """Load `lines` as more of room-b41d09's LiveKit log (a file of that name in `folder`),
+    landed at `now`."""
+    log = folder / "room-b41d09.jsonl"
+    log.parent.mkdir()
+    log.write_text(lines)
+    run_callstats(*LIVEKIT_LOAD, str(log), warehouse=warehouse, now=now)
 
 
 def test_incremental_build_equals_full_refresh(tmp_path):
@@ -183,14 +215,9 @@ def test_incremental_build_equals_full_refresh(tmp_path):
         "select ended_at, prompt_tokens, completion_tokens, turns, accepted_versions"
         " from marts.fct_calls where call_id = 'room-b41d09'"
     ) == [(datetime(2026, 3, 2, 9, 31, 30), 2725 + 512, 109 + 20, 4, 1)]
-    incremental = _snapshot(warehouse)
-
-    run_callstats("build", "--full-refresh", warehouse=warehouse)
-    full = _snapshot(warehouse)
+    _assert_full_refresh_changes_nothing(warehouse)
     # built in an empty file, not over a copy of the published one: no block of it is free
     assert query("select free_blocks from pragma_database_size()") == [(0,)]
-
-    _assert_same(incremental, full)
     assert query("select sum(cost_usd) from marts.fct_calls") != cost_before
     assert query("select count(*) from marts.fct_calls where call_id = 'late-call-1'") == [(1,)]
     assert query(f"select count(*) from marts.fct_calls where call_id = '{lonely_call_id}'") == [
@@ -240,12 +267,7 @@ def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
     others moves its start two days back and replaces that row, so no staged row holds the
     old start any more. The run still rebuilds the old hour and day (the change set takes
     them from the last build's fct_calls), and deletes the call's old rows there."""
-    warehouse = tmp_path / "callstats.duckdb"
-    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
-    run_callstats("generate", *generated, warehouse=warehouse)
-    room = str(LIVEKIT / "room-b41d09.jsonl")
-    run_callstats(*LIVEKIT_LOAD, room, warehouse=warehouse, now="2026-03-07T00:00:00Z")
-    run_callstats("build", warehouse=warehouse)
+    warehouse = _room_warehouse(tmp_path)
     query = query_function(published_path(warehouse))
     lk_hours = (
         "select started_hour, total_calls from marts.rpt_calls_hourly"
@@ -257,10 +279,7 @@ def test_a_platform_call_whose_start_moves_leaves_its_old_hour(tmp_path):
     )
     assert query(lk_hours) == [(datetime(2026, 3, 2, 9), 1)]
 
-    early = tmp_path / "early" / "room-b41d09.jsonl"
-    early.parent.mkdir()
-    early.write_text(LIVEKIT_EARLY_LINE)
-    run_callstats(*LIVEKIT_LOAD, str(early), warehouse=warehouse, now="2026-03-07T01:00:00Z")
+    _load_room_lines(warehouse, tmp_path / "early", LIVEKIT_EARLY_LINE, "2026-03-07T01:00:00Z")
     run_callstats("build", warehouse=warehouse)
 
     assert query("select started_at from marts.fct_calls where call_id = 'room-b41d09'") == [
@@ -280,12 +299,7 @@ def test_platform_lines_landed_no_later_than_a_calls_others_are_built(tmp_path):
     and one landed with an older one (an EL tool stamping its source's time), move no row's
     loaded_at, yet the call and its turns take them in; the marts then equal a full
     refresh's."""
-    warehouse = tmp_path / "callstats.duckdb"
-    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
-    run_callstats("generate", *generated, warehouse=warehouse)
-    room = str(LIVEKIT / "room-b41d09.jsonl")
-    run_callstats(*LIVEKIT_LOAD, room, warehouse=warehouse, now="2026-03-07T00:00:00Z")
-    run_callstats("build", warehouse=warehouse)
+    warehouse = _room_warehouse(tmp_path)
     query = query_function(published_path(warehouse))
     call = (
         "select ended_at, prompt_tokens, completion_tokens, turns, has_barge_in"
@@ -298,23 +312,17 @@ def test_platform_lines_landed_no_later_than_a_calls_others_are_built(tmp_path):
     assert query(call) == [(datetime(2026, 3, 2, 9, 31, 26, 118000), 2725, 109, 3, True)]
     assert query(first_turn) == [(180.0, 1020.0, False)]
 
-    for name, line, now in [
-        ("same", LIVEKIT_LATE_LINE, "2026-03-07T00:00:00Z"),
-        ("older", LIVEKIT_CANCELLED_TTS_LINE, "2026-03-06T00:00:00Z"),
-    ]:
-        lines = tmp_path / name / "room-b41d09.jsonl"
-        lines.parent.mkdir()
-        lines.write_text(line)
-        run_callstats(*LIVEKIT_LOAD, str(lines), warehouse=warehouse, now=now)
+    _load_room_lines(warehouse, tmp_path / "same", LIVEKIT_LATE_LINE, "2026-03-07T00:00:00Z")
+    _load_room_lines(
+        warehouse, tmp_path / "older", LIVEKIT_CANCELLED_TTS_LINE, "2026-03-06T00:00:00Z"
+    )
     run_callstats("build", warehouse=warehouse)
 
     # the late turn's 512 + 20 tokens and end; turn 0's first TTS metric is now the cancelled
     # one: 0.45 + 0.39 + 0.25 s
     assert query(call) == [(datetime(2026, 3, 2, 9, 31, 30), 3237, 129, 4, True)]
     assert query(first_turn) == [(250.0, 1090.0, True)]
-    incremental = _snapshot(warehouse)
-    run_callstats("build", "--full-refresh", warehouse=warehouse)
-    _assert_same(incremental, _snapshot(warehouse))
+    _assert_full_refresh_changes_nothing(warehouse)
 
 
 def test_a_retell_version_landed_with_the_time_of_the_one_it_replaces_is_built(tmp_path):
@@ -324,9 +332,7 @@ def test_a_retell_version_landed_with_the_time_of_the_one_it_replaces_is_built(t
     call_5's with other words and without its transfer's tool call, call_4's (a later get-call
     object) ended by the caller, not by an error. The marts take in the words, and drop the
     tool call and the error that no record gives any more."""
-    warehouse = tmp_path / "callstats.duckdb"
-    generated = ["--calls", "300", "--days", "2", "--end", "2026-03-03T00:00:00", "--seed", "1"]
-    run_callstats("generate", *generated, warehouse=warehouse)
+    warehouse = _generated_warehouse(tmp_path)
     ended = json.loads((RETELL / "webhooks-2026-03-02.jsonl").read_text().splitlines()[1])
     errored = json.loads((RETELL / "get-call-2026-03-02.jsonl").read_text().splitlines()[0])
     analysed = json.loads(json.dumps(ended).replace('"Yes, please."', '"Yes, please do."'))
@@ -363,9 +369,7 @@ def test_a_retell_version_landed_with_the_time_of_the_one_it_replaces_is_built(t
     assert query(last_turn) == [("Yes, please do.",)]
     assert query(tool_calls) == [("tc_1c7b52e9a04d4f36",)]
     assert query(errors) == []
-    incremental = _snapshot(warehouse)
-    run_callstats("build", "--full-refresh", warehouse=warehouse)
-    _assert_same(incremental, _snapshot(warehouse))
+    _assert_full_refresh_changes_nothing(warehouse)
 
 
 def test_a_base_table_without_a_staged_column_asks_for_a_full_refresh(fixture_warehouse, tmp_path):
@@ -382,9 +386,10 @@ def test_a_base_table_without_a_staged_column_asks_for_a_full_refresh(fixture_wa
         " --full-refresh` once"
     )
     run_callstats("build", "--full-refresh", warehouse=warehouse)
-    assert query_function(warehouse)(
-        "select count(*), sum(landed_records) from staging.base_raw__call_turns"
-    ) == query_function(warehouse)("select count(*), count(*) from raw.call_turns")
+    query = query_function(warehouse)
+    assert query("select count(*), sum(landed_records) from staging.base_raw__call_turns") == query(
+        "select count(*), count(*) from raw.call_turns"
+    )
 
 
 def test_calls_started_at_the_ends_of_time_are_built_incrementally(fixture_warehouse, tmp_path):
