@@ -12,7 +12,9 @@ and the peak size of DuckDB's temporary files:
 3. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
 4. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
    EL tool writes them), built incrementally;
-5. the API on the result (callstats.bench_api): every documented request and polling
+5. on duckdb, after the full build: how long writing its tables takes alone, each copied as it
+   is into a new file (what storing them costs any build, before it computes anything);
+6. the API on the result (callstats.bench_api): every documented request and polling
    throughput, on the targets that publish a DuckDB serving file (duckdb, spark).
 
 The warehouse file keeps every raw row on each target: new rows are made there, and landed on
@@ -208,10 +210,10 @@ def raw_data(calls: int, directory: Path) -> tuple[Path, Step | None]:
 
 def run(
     calls: int, directory: Path, target: str = "duckdb"
-) -> tuple[list[Step], int, int | None, str]:
+) -> tuple[list[Step], int, int | None, str, tuple[tuple[str, float], ...]]:
     """Every step at `calls` calls on `target`, the sizes in bytes of the raw data and of the
-    published marts file, and the API's figures (none and "" on postgres, which publishes no
-    DuckDB file)."""
+    published marts file, the API's figures (none and "" on postgres, which publishes no
+    DuckDB file), and on duckdb the full build's tables' rewrite_seconds."""
     work = directory / "work" / "callstats.duckdb"
     shutil.rmtree(work.parent, ignore_errors=True)
     check_free_space(directory, calls)
@@ -222,6 +224,7 @@ def run(
     if target != "duckdb":
         steps.append(land(f"land the raw rows on {target}", work, target))
     steps.append(run_step("full build", ["build"], work, target))
+    rewrites = rewrite_seconds(work) if target == "duckdb" else ()
     landed = _newest_loaded_at(work)
     day = ["--calls", str(max(calls // DAYS, 1)), "--days", "1", "--seed", "2"]
     run_step(
@@ -242,7 +245,42 @@ def run(
         api = bench_api.section(*bench_api.measure(work, API_END), API_END)
     raw_bytes = raw.stat().st_size
     shutil.rmtree(work.parent, ignore_errors=True)
-    return steps, raw_bytes, marts_bytes, api
+    return steps, raw_bytes, marts_bytes, api, rewrites
+
+
+def rewrite_seconds(work: Path) -> tuple[tuple[str, float], ...]:
+    """How long writing each table of the built warehouse `work` takes alone: its schemas but
+    `raw` and the published marts, each table copied as it is (`create table as select *`, then
+    a checkpoint) into a new file made as the build makes its own (the marts' row groups,
+    publish.MARTS_ROW_GROUP_SIZE), one after the other, with a build's DuckDB settings:
+    (schema.table, seconds), slowest first. The new files are removed."""
+    copies = [work.with_name(f"rewrite-{name}.duckdb") for name in ("warehouse", "marts")]
+    timed = []
+    with duckdb.connect(config=project.duckdb_settings()) as connection:
+        connection.execute("set preserve_insertion_order = false")
+        connection.execute(f"attach '{work}' as built (read_only)")
+        connection.execute(f"attach '{publish.published_path(work)}' as published (read_only)")
+        connection.execute(f"attach '{copies[0]}' as warehouse_copy")
+        connection.execute(
+            f"attach '{copies[1]}' as marts_copy (row_group_size {publish.MARTS_ROW_GROUP_SIZE})"
+        )
+        tables = connection.execute(
+            "select database_name, schema_name, table_name from duckdb_tables()"
+            " where database_name = 'published'"
+            " or database_name = 'built' and schema_name <> 'raw'"
+        ).fetchall()
+        for database, schema, table in tables:
+            copy = "marts_copy" if database == "published" else "warehouse_copy"
+            started = time.perf_counter()
+            connection.execute(
+                f'create table {copy}."{table}" as select * from {database}."{schema}"."{table}"'
+            )
+            connection.execute(f"checkpoint {copy}")
+            timed.append((f"{schema}.{table}", time.perf_counter() - started))
+            connection.execute(f'drop table {copy}."{table}"')
+    for copy in copies:
+        copy.unlink()
+    return tuple(sorted(timed, key=lambda table: -table[1]))
 
 
 def check_free_space(directory: Path, calls: int) -> None:
@@ -304,6 +342,7 @@ def section(
     raw_bytes: int,
     marts_bytes: int | None,
     target: str = "duckdb",
+    rewrites: tuple[tuple[str, float], ...] = (),
 ) -> str:
     """The Markdown section of one size and target: the machine and the figures."""
     full = next(step for step in steps if step.name == "full build")
@@ -319,6 +358,16 @@ def section(
         for step in steps
         if step.slowest
     )
+    rewritten = ""
+    if rewrites:
+        marts = sum(seconds for name, seconds in rewrites if name.startswith("marts."))
+        total = sum(seconds for _, seconds in rewrites)
+        largest = ", ".join(f"`{name}` {seconds:.1f}" for name, seconds in rewrites[:SLOWEST_NODES])
+        rewritten = f"""
+Writing the full build's {len(rewrites)} tables alone, each copied as it is into a new file (what
+storing them costs any build, before it computes anything): {total:.1f} s, of which the
+marts {marts:.1f} s and staging and intermediate {total - marts:.1f} s; the slowest: {largest}.
+"""
     on = "" if target == "duckdb" else f" on {TARGET_NAMES[target]}"
     marts = "" if marts_bytes is None else f", published marts {marts_bytes / GIB:.2f} GiB"
     return f"""## {calls:,} calls over {DAYS} days{on}
@@ -334,7 +383,7 @@ own process; RSS counts the process and its descendants.
 The slowest nodes of each build (dbt's execution time, seconds):
 
 {slowest}
-"""
+{rewritten}"""
 
 
 def _split(step: Step, part: str) -> str:
@@ -397,8 +446,8 @@ def main() -> None:
     target = os.environ.get("BENCH_TARGET") or "duckdb"
     if target not in TARGET_NAMES:
         sys.exit(f"BENCH_TARGET must be one of {', '.join(TARGET_NAMES)}, not {target!r}")
-    steps, raw_bytes, marts_bytes, api = run(calls, directory, target)
-    text = section(calls, steps, raw_bytes, marts_bytes, target) + api
+    steps, raw_bytes, marts_bytes, api, rewrites = run(calls, directory, target)
+    text = section(calls, steps, raw_bytes, marts_bytes, target, rewrites) + api
     write(document, text)
     print(text)
 
