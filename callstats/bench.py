@@ -9,12 +9,13 @@ and the peak size of DuckDB's temporary files:
 
 1. on spark and postgres, landing the raw rows there (an EL tool's work, for scale);
 2. the full build (`callstats build`: models, every test, publish);
-3. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
-4. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
+3. on duckdb: how long writing the full build's tables takes alone, each copied as it is into
+   a new file (what storing them costs any build, before it computes anything);
+4. an incremental build with nothing new landed (what every incremental build costs at least);
+5. one more day of calls (BENCH_CALLS / 90, generated after the 90 days), built incrementally;
+6. a late-data batch: 1 % of the calls, spread over the 90 days, re-sent with new costs (as an
    EL tool writes them), built incrementally;
-5. on duckdb, after the full build: how long writing its tables takes alone, each copied as it
-   is into a new file (what storing them costs any build, before it computes anything);
-6. the API on the result (callstats.bench_api): every documented request and polling
+7. the API on the result (callstats.bench_api): every documented request and polling
    throughput, on the targets that publish a DuckDB serving file (duckdb, spark).
 
 The warehouse file keeps every raw row on each target: new rows are made there, and landed on
@@ -225,6 +226,7 @@ def run(
         steps.append(land(f"land the raw rows on {target}", work, target))
     steps.append(run_step("full build", ["build"], work, target))
     rewrites = rewrite_seconds(work) if target == "duckdb" else ()
+    steps.append(run_step("nothing new, incremental", ["build"], work, target))
     landed = _newest_loaded_at(work)
     day = ["--calls", str(max(calls // DAYS, 1)), "--days", "1", "--seed", "2"]
     run_step(

@@ -27,6 +27,7 @@ def test_bench_runs_every_step_and_writes_its_section(tmp_path, monkeypatch):
     assert [step.name for step in steps] == [
         "generate",
         "full build",
+        "nothing new, incremental",
         "+1 day, incremental",
         "late batch (1 % of calls), incremental",
     ]
