@@ -260,11 +260,13 @@ def rewrite_seconds(work: Path) -> tuple[tuple[str, float], ...]:
     timed = []
     with duckdb.connect(config=project.duckdb_settings()) as connection:
         connection.execute("set preserve_insertion_order = false")
-        connection.execute(f"attach '{work}' as built (read_only)")
-        connection.execute(f"attach '{publish.published_path(work)}' as published (read_only)")
-        connection.execute(f"attach '{copies[0]}' as warehouse_copy")
+        connection.execute(f"attach {warehouse.sql_literal(work)} as built (read_only)")
+        published = publish.published_path(work)
+        connection.execute(f"attach {warehouse.sql_literal(published)} as published (read_only)")
+        connection.execute(f"attach {warehouse.sql_literal(copies[0])} as warehouse_copy")
         connection.execute(
-            f"attach '{copies[1]}' as marts_copy (row_group_size {publish.MARTS_ROW_GROUP_SIZE})"
+            f"attach {warehouse.sql_literal(copies[1])} as marts_copy"
+            f" (row_group_size {publish.MARTS_ROW_GROUP_SIZE})"
         )
         tables = connection.execute(
             "select database_name, schema_name, table_name from duckdb_tables()"
@@ -362,13 +364,14 @@ def section(
     )
     rewritten = ""
     if rewrites:
-        marts = sum(seconds for name, seconds in rewrites if name.startswith("marts."))
-        total = sum(seconds for _, seconds in rewrites)
+        marts_s = sum(seconds for name, seconds in rewrites if name.startswith("marts."))
+        total_s = sum(seconds for _, seconds in rewrites)
         largest = ", ".join(f"`{name}` {seconds:.1f}" for name, seconds in rewrites[:SLOWEST_NODES])
         rewritten = f"""
 Writing the full build's {len(rewrites)} tables alone, each copied as it is into a new file (what
-storing them costs any build, before it computes anything): {total:.1f} s, of which the
-marts {marts:.1f} s and staging and intermediate {total - marts:.1f} s; the slowest: {largest}.
+storing them costs any build, before it computes anything): {total_s:.1f} s, of which the
+marts {marts_s:.1f} s and the rest (staging, intermediate and seeds) {total_s - marts_s:.1f} s;
+the slowest: {largest}.
 """
     on = "" if target == "duckdb" else f" on {TARGET_NAMES[target]}"
     marts = "" if marts_bytes is None else f", published marts {marts_bytes / GIB:.2f} GiB"

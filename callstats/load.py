@@ -25,6 +25,7 @@ from tqdm import tqdm
 
 from callstats import project, warehouse
 from callstats.raw_schema import PLATFORM_TABLES, RAW_SCHEMA, RAW_TABLES
+from callstats.warehouse import sql_literal
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 # The formats each platform exports in.
@@ -289,9 +290,9 @@ def write(
         values |= {
             "org_id": _literal_or_null(tenant.org_id),
             "agent_id": _literal_or_null(tenant.agent_id),
-            "source_file": _literal(Path(source.path).name),
+            "source_file": sql_literal(Path(source.path).name),
         }
-    landed = f"timestamp {_literal(loaded_at.isoformat(sep=' '))}"
+    landed = f"timestamp {sql_literal(loaded_at.isoformat(sep=' '))}"
     select_list = ", ".join(f"{value} as {column}" for column, value in values.items())
     with target.transaction():
         target.append(
@@ -302,9 +303,9 @@ def write(
         )
         target.append(
             connection,
-            f"select {_literal(source.qualified_table if source.platform else source.table)}"
+            f"select {sql_literal(source.qualified_table if source.platform else source.table)}"
             " as table_name,"
-            f" {_literal(file.source.path)} as source_file, line_number, reason, record_text,"
+            f" {sql_literal(file.source.path)} as source_file, line_number, reason, record_text,"
             f" {landed} as loaded_at from {file.errors}",
             f"{RAW_SCHEMA}.load_errors",
             ["table_name", "source_file", "line_number", "reason", "record_text", "loaded_at"],
@@ -377,7 +378,7 @@ def _parse_csv(connection: duckdb.DuckDBPyConnection, source: Source, prefix: st
     connection.execute(f"create temp table {lines} as {reader}")
     if source.platform:
         pairs = ", ".join(
-            f"{_literal(name)}, {field}" for name, field in zip(header, fields, strict=True)
+            f"{sql_literal(name)}, {field}" for name, field in zip(header, fields, strict=True)
         )
         values, reason = f"json_object({pairs}) as payload", "null"
     else:
@@ -431,7 +432,7 @@ def _parse_parquet(connection: duckdb.DuckDBPyConnection, source: Source, prefix
         connection,
         source,
         f"select file_row_number as _row, to_json({row})::varchar as _text"
-        f" from read_parquet({_literal(source.path)}, file_row_number=true)",
+        f" from read_parquet({sql_literal(source.path)}, file_row_number=true)",
         f"{prefix}_typed",
     )
     connection.execute(f"""
@@ -479,7 +480,7 @@ def _type_json(
     extracts = f"json_extract_string(_doc, {_paths(texts)}) as _s"
     if jsons:
         extracts += f", json_extract(_doc, {_paths(jsons)}) as _j"
-    names = "[" + ", ".join(_literal(column) for column in source.columns) + "]"
+    names = "[" + ", ".join(sql_literal(column) for column in source.columns) + "]"
     values, reason = _typed(source.columns, cells)
     connection.execute(f"""
         create temp table {typed} as
@@ -546,11 +547,11 @@ def _read_text(
     Single-threaded: DuckDB 2.0's parallel reader loses records, and their rejects, in files
     where many lines are malformed.
     """
-    types = ", ".join(f"{_literal(column)}: 'VARCHAR'" for column in columns)
+    types = ", ".join(f"{sql_literal(column)}: 'VARCHAR'" for column in columns)
     return (
-        f"select * from read_csv({_literal(path)}, columns={{{types}}}, header={header},"
+        f"select * from read_csv({sql_literal(path)}, columns={{{types}}}, header={header},"
         f" auto_detect=false, parallel=false, {dialect}, store_rejects=true,"
-        f" rejects_table={_literal(rejects)}, rejects_scan={_literal(scan)})"
+        f" rejects_table={sql_literal(rejects)}, rejects_scan={sql_literal(scan)})"
     )
 
 
@@ -742,19 +743,15 @@ def _snake_case(name: str) -> str:
 
 
 def _literal_or_null(text: str | None) -> str:
-    return "null" if text is None else _literal(text)
+    return "null" if text is None else sql_literal(text)
 
 
 def _paths(columns: list[str]) -> str:
-    return "[" + ", ".join(_literal(f"$.{column}") for column in columns) + "]"
+    return "[" + ", ".join(sql_literal(f"$.{column}") for column in columns) + "]"
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _quote(name: str) -> str:

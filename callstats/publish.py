@@ -27,6 +27,7 @@ import duckdb
 import psycopg
 
 from callstats import keys, project
+from callstats.warehouse import sql_literal
 
 # PostgreSQL's type for each DuckDB type of the published marts (a list `T[]` is an array of
 # T's); text columns compare by code point, as in DuckDB (metrics.md: as collate "C").
@@ -112,10 +113,10 @@ def publish_parquet(warehouse: Path, schema: Path, files: Mapping[str, list[str]
     with duckdb.connect(config=settings) as connection:
         connection.execute("set TimeZone = 'UTC'")  # timestamps with a time zone cast in UTC
         connection.execute(
-            f"attach {_literal(building)} as building (row_group_size {MARTS_ROW_GROUP_SIZE})"
+            f"attach {sql_literal(building)} as building (row_group_size {MARTS_ROW_GROUP_SIZE})"
         )
         connection.execute("use building")
-        connection.execute(f"attach {_literal(schema)} as reference (read_only)")
+        connection.execute(f"attach {sql_literal(schema)} as reference (read_only)")
         connection.execute("create schema marts")
         for table, columns in marts_columns(connection, "reference").items():
             names = ", ".join(f'"{name}"' for name, _ in columns)
@@ -147,10 +148,6 @@ def marts_columns(
     ).fetchall():
         columns.setdefault(table, []).append((column, data_type))
     return columns
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def publish_postgres(marts: Path) -> None:
@@ -187,7 +184,7 @@ def publish_postgres(marts: Path) -> None:
             target.execute(f"create table {relation} ({definitions})")
             values = ", ".join(_postgres_text(name, kind) for name, kind in table_columns)
             source.execute(
-                f'copy (select {values} from marts."{table}") to {_literal(rows)}'
+                f'copy (select {values} from marts."{table}") to {sql_literal(rows)}'
                 " (format csv, header false)"
             )
             with (

@@ -28,6 +28,12 @@ from callstats.raw_schema import (
 COPY_CHUNK_BYTES = 1 << 20
 
 
+def sql_literal(text: str | Path) -> str:
+    """`text` (a path, a name) as a SQL string literal, its quotes doubled: for the statements
+    that take no parameters (ATTACH, COPY, and the names in a query's text)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """Open the DuckDB warehouse file for writing, creating its folder when missing."""
     path = project.warehouse_path()
@@ -150,9 +156,9 @@ class PostgresTarget(RawTarget):
         names = ", ".join(columns)
         with tempfile.TemporaryDirectory(prefix="callstats-copy-") as scratch:
             export = Path(scratch) / "rows.csv"
-            literal = "'" + str(export).replace("'", "''") + "'"
             source.execute(
-                f"copy (select {names} from ({query})) to {literal} (format csv, header false)"
+                f"copy (select {names} from ({query})) to {sql_literal(export)}"
+                " (format csv, header false)"
             )
             with (
                 self.connection.cursor() as cursor,
@@ -208,8 +214,9 @@ class SparkTarget(RawTarget):
         names = ", ".join(columns)
         with tempfile.TemporaryDirectory(prefix="callstats-copy-") as scratch:
             export = Path(scratch) / "rows.parquet"
-            literal = "'" + str(export).replace("'", "''") + "'"
-            source.execute(f"copy (select {names} from ({query})) to {literal} (format parquet)")
+            source.execute(
+                f"copy (select {names} from ({query})) to {sql_literal(export)} (format parquet)"
+            )
             rows = self.session.read.parquet(str(export))
             named = {column.strip('"') for column in columns}
             rows.select(
